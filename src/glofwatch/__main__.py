@@ -1,0 +1,3 @@
+from glofwatch.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Simulated telemetry for demos, tests and the evaluation of detectors."""

@@ -1,0 +1,99 @@
+"""The database schema (SQLAlchemy Core). Alembic migrations in ``store/migrations`` create it.
+
+Times are stored as integer milliseconds since the Unix epoch (UTC) in ``*_ms`` columns: the same
+on SQLite and PostgreSQL, compact in the observation index, and free of timezone conversions on the
+hot ingest path. :mod:`glofwatch.clock` converts.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+# One row per (site, station, sensor) ever configured. ``id`` is the compact key of observations.
+sensors = Table(
+    "sensors",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("site", String(64), nullable=False),
+    Column("station", String(64), nullable=False),
+    Column("sensor", String(64), nullable=False),
+    Column("unit", String(32), nullable=False, default=""),
+    Column("interval_s", Integer, nullable=False, default=600),
+    UniqueConstraint("site", "station", "sensor", name="uq_sensors_key"),
+)
+
+# Every reading as received, with its QC flags (a bit mask, see glofwatch.telemetry.qc.Flag).
+# Unique per (sensor, time): ingesting the same data twice adds nothing.
+observations = Table(
+    "observations",
+    metadata,
+    Column("sensor_id", Integer, nullable=False),
+    Column("t_ms", BigInteger, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("flags", Integer, nullable=False, default=0),
+    Column("received_ms", BigInteger, nullable=False),
+    PrimaryKeyConstraint("sensor_id", "t_ms", name="pk_observations"),
+    sqlite_with_rowid=False,
+)
+
+# The newest reading of each sensor, kept on ingest so "latest of every station" is one small read.
+latest = Table(
+    "latest",
+    metadata,
+    Column("sensor_id", Integer, primary_key=True, autoincrement=False),
+    Column("t_ms", BigInteger, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("flags", Integer, nullable=False),
+    Column("received_ms", BigInteger, nullable=False),
+)
+
+# Liveness of each station: when it last sent anything (even NAN) and its silence state.
+station_status = Table(
+    "station_status",
+    metadata,
+    Column("site", String(64), nullable=False),
+    Column("station", String(64), nullable=False),
+    Column("last_obs_ms", BigInteger, nullable=True),  # newest observation time (event time)
+    Column("last_received_ms", BigInteger, nullable=True),  # wall-clock time of the newest arrival
+    Column("silent", Boolean, nullable=False, default=False),
+    Column("silent_since_ms", BigInteger, nullable=True),
+    PrimaryKeyConstraint("site", "station", name="pk_station_status"),
+)
+
+# Things that happened to stations and the data: station_silent, station_back, ...
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("site", String(64), nullable=False),
+    Column("station", String(64), nullable=True),
+    Column("kind", String(32), nullable=False),
+    Column("t_ms", BigInteger, nullable=False),
+    Column("detail", Text, nullable=False, default="{}"),
+)
+
+# Station credentials for HTTP ingest: a token is bound to one station (never a user account).
+station_tokens = Table(
+    "station_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("site", String(64), nullable=False),
+    Column("station", String(64), nullable=False),
+    Column("token_sha256", String(64), nullable=False, unique=True),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("revoked", Boolean, nullable=False, default=False),
+)
