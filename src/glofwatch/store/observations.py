@@ -34,6 +34,8 @@ class WriteResult:
     duplicates: int = 0
     flagged: Counter[str] | None = None
     reflagged: int = 0  # readings stored earlier that got a flag now (a spike seen once its successor came)
+    stored: Readings | None = None  # the readings actually stored (new), for live listeners
+    stored_flags: np.ndarray | None = None
 
 
 class Store:
@@ -166,6 +168,9 @@ class Store:
         v_a = np.concatenate([p[2] for p in new_parts])
         f_a = np.concatenate([p[3] for p in new_parts])
         inserted = self._bulk_insert(conn, cur, sid_a, t_a, v_a, f_a, received_ms)
+        key_of_sid = {int(x): k for k, x in enumerate(ids.tolist())}
+        res.stored = Readings(np.array([key_of_sid[int(x)] for x in sid_a.tolist()], dtype=np.int64), t_a, v_a)
+        res.stored_flags = f_a
         res.accepted += inserted
         res.duplicates += len(sid_a) - inserted
         if updates:

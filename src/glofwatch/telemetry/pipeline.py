@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,12 +25,37 @@ from glofwatch.telemetry.sources.csv_long import read_long_csv
 from glofwatch.telemetry.sources.toa5 import is_toa5, read_toa5
 
 
+@dataclass(frozen=True)
+class StoredBatch:
+    """Readings just stored, handed to listeners (live detection). ``keys[i]`` is (station, sensor)."""
+
+    site: Site
+    index: SiteIndex
+    sensor_key: np.ndarray  # int64 index into index.keys
+    t_ms: np.ndarray
+    value: np.ndarray
+    flags: np.ndarray
+    received_ms: int
+
+
+Listener = Callable[[StoredBatch], None]
+
+log = logging.getLogger(__name__)
+
+
 class Ingestor:
-    def __init__(self, site: Site, store: Store, *, clock: Clock | None = None):
+    """Validates, QCs and stores readings of one site; tells ``listeners`` what was stored.
+
+    A listener that raises is logged and does not stop ingest (readings are already committed).
+    """
+
+    def __init__(self, site: Site, store: Store, *, clock: Clock | None = None,
+                 listeners: list[Listener] | None = None):
         self.site = site
         self.store = store
         self.clock = clock or SystemClock()
         self.index = SiteIndex(site)
+        self.listeners: list[Listener] = list(listeners or [])
 
     # -- core -----------------------------------------------------------------------------
     def ingest(self, blocks: Iterable[Incoming], report: IngestReport, *, live: bool,
@@ -47,6 +74,9 @@ class Ingestor:
                 report.stations |= set(alive)
             res = self.store.append(self.index, readings, received_ms=now_ms, limits=limits, alive=alive)
             report.accepted += res.accepted
+            if self.listeners and res.stored is not None and len(res.stored):
+                self._notify(StoredBatch(self.site, self.index, res.stored.sensor_key, res.stored.t_ms,
+                                         res.stored.value, res.stored_flags, now_ms))  # type: ignore[arg-type]
             report.duplicates += res.duplicates
             if res.flagged:
                 report.flagged.update(res.flagged)
@@ -55,6 +85,13 @@ class Ingestor:
                 report.first_ms = lo if report.first_ms is None else min(report.first_ms, lo)
                 report.last_ms = hi if report.last_ms is None else max(report.last_ms, hi)
         return report
+
+    def _notify(self, batch: StoredBatch) -> None:
+        for listener in self.listeners:
+            try:
+                listener(batch)
+            except Exception:  # noqa: BLE001 - a listener bug must not lose the next readings
+                log.exception("listener %r failed on a batch of %d readings", listener, len(batch.t_ms))
 
     # -- entry points ---------------------------------------------------------------------
     def ingest_file(self, path: Path, *, station: str | None = None) -> IngestReport:

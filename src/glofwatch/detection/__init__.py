@@ -1,0 +1,1 @@
+"""Minutes-scale detection of outbursts and debris flows from the quality-controlled stream."""
