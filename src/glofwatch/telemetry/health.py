@@ -79,7 +79,7 @@ def check_silence(store: Any, site: Site, now_ms: int) -> list[dict[str, Any]]:
         if state == "silent" and not was_silent:
             since = int(row["last_obs_ms"]) + st.silent_after * st.report_interval_s * 1000
             detail = {"last_obs_ms": row["last_obs_ms"], "missed_intervals": round(missed or 0, 1),
-                      "interval_s": st.report_interval_s, "kind": st.kind, "lake": st.lake}
+                      "interval_s": st.report_interval_s, "station_kind": st.kind, "lake": st.lake}
             store.set_silence(site.id, st.id, True, since)
             store.add_event(site.id, st.id, "station_silent", since, detail)
             events.append({"kind": "station_silent", "station": st.id, "t_ms": since, **detail})

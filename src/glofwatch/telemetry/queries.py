@@ -47,4 +47,9 @@ def series(store: Store, site: Site, station: str, sensor: str, start_ms: int, e
     out = getattr(r, agg)().to_frame("value")
     out["n"] = r.count()
     out["flagged"] = (df["flags"] & int(SUSPECT | BAD) != 0).resample(every, origin="epoch").sum()
+    # bins over the whole window, so a silent sensor shows as empty bins rather than a shorter series
+    start = pd.Timestamp(start_ms, unit="ms", tz="UTC").floor(every)
+    full = pd.date_range(start, pd.Timestamp(end_ms, unit="ms", tz="UTC"), freq=every, inclusive="left", name="time")
+    out = out.reindex(full)
+    out[["n", "flagged"]] = out[["n", "flagged"]].fillna(0).astype(int)
     return out

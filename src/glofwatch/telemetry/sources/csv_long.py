@@ -122,16 +122,22 @@ def read_long_csv(source: Path | bytes, report: IngestReport, *, name: str | Non
         offset = seen
         seen += n
         t_raw = _trimmed(rb.column("time"))
-        v_raw = rb.column("value").to_numpy(zero_copy_only=False)
+        v_raw = _trimmed(rb.column("value"))
+        st_raw = _trimmed(rb.column("station"))
+        se_raw = _trimmed(rb.column("sensor"))
+        # blank lines come through as rows of empty fields: skip them, keeping line numbers right
+        keep = np.flatnonzero((t_raw != "") | (v_raw != "") | (st_raw != "") | (se_raw != ""))
+        if len(keep) < n:
+            t_raw, v_raw, st_raw, se_raw = t_raw[keep], v_raw[keep], st_raw[keep], se_raw[keep]
         val, miss, badv = parse_values(v_raw)
         yield Incoming(
-            station=_trimmed(rb.column("station")),
-            sensor=_trimmed(rb.column("sensor")),
+            station=st_raw,
+            sensor=se_raw,
             t_ms=parse_times(t_raw),
             value=val,
             missing=miss,
             bad_value=badv,
-            where=lambda i, o=offset: f"{label} line {bad.line_of(o + i)}",
+            where=lambda i, o=offset, k=keep: f"{label} line {bad.line_of(o + int(k[i]))}",
             raw_time=lambda i, a=t_raw: str(a[i]),
             raw_value=lambda i, a=v_raw: str(a[i]),
         )

@@ -147,7 +147,7 @@ def read_toa5(path: Path, site: Site, report: IngestReport, *, station_id: str |
         utc = local.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
     else:
         utc = local.dt.tz_localize(tz).dt.tz_convert("UTC")
-    t_ms = np.asarray(utc.dt.as_unit("ms").astype("int64"), dtype=np.int64)
+    t_ms = np.array(utc.dt.as_unit("ms").astype("int64"), dtype=np.int64)
     t_ms[utc.isna().to_numpy()] = BAD_TIME
     _note_record_gaps(path.name, table.column("RECORD").to_numpy(zero_copy_only=False), ts_raw, report)
 
