@@ -32,6 +32,12 @@ token_app = typer.Typer(help="Station tokens for HTTP ingest (one token, one sta
 app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
 
+from glofwatch.console.commands import serve as _serve  # noqa: E402  (console, issue 5)
+from glofwatch.console.commands import user_app as _user_app  # noqa: E402
+
+app.command("serve")(_serve)
+app.add_typer(_user_app, name="user")
+
 console = Console()
 err = Console(stderr=True)
 
@@ -243,6 +249,11 @@ def demo(
         run_demo(out=out, database=database, console=console)
     except GlofwatchError as e:
         _fail(e)
+
+
+from glofwatch.telemetry.mqtt_cli import mqtt_worker  # noqa: E402 - light module, heavy imports inside
+
+app.command("mqtt-worker")(mqtt_worker)
 
 
 def main() -> None:
