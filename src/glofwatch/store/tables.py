@@ -97,3 +97,43 @@ station_tokens = Table(
     Column("created_ms", BigInteger, nullable=False),
     Column("revoked", Boolean, nullable=False, default=False),
 )
+
+# ---------------------------------------------------------------- console (issue 5): users, sessions, audit log
+# Console users (people; station tokens above are separate). ``password_hash`` is an argon2id PHC string.
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("role", String(16), nullable=False),  # viewer | operator | admin
+    Column("created_ms", BigInteger, nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+)
+
+# Browser/API sessions: only the SHA-256 of the session token is stored; ``csrf`` is sent back in a header.
+user_sessions = Table(
+    "user_sessions",
+    metadata,
+    Column("token_sha256", String(64), primary_key=True),
+    Column("user_id", Integer, nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("expires_ms", BigInteger, nullable=False),
+    Column("revoked", Boolean, nullable=False, default=False),
+)
+
+# Append-only record of consequential actions (who, when, why). Triggers refuse UPDATE and DELETE.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("t_ms", BigInteger, nullable=False),
+    Column("username", String(64), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("action", String(48), nullable=False),
+    Column("target", String(128), nullable=False, default=""),
+    Column("reason", Text, nullable=False, default=""),
+    Column("detail", Text, nullable=False, default="{}"),
+    Column("client", String(64), nullable=False, default=""),
+)

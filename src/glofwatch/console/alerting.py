@@ -1,0 +1,147 @@
+"""The console's adapter to alerting: ``glofwatch.warnings``, ``.dissemination`` and ``.evacuation``.
+
+Those packages own the alert lifecycle, CAP, the outbox and the counts (their API is in
+``docs/warnings.md``); the console only calls them and turns their frozen dataclasses into JSON.
+Everything is imported lazily: when alerting is not installed the console still serves the map,
+stations and series, and the alert endpoints answer 503 with :data:`Unavailable`'s reason.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from typing import Any
+
+from sqlalchemy import Engine
+
+from glofwatch.clock import Clock, iso
+from glofwatch.detection.decision import level_rank
+from glofwatch.errors import GlofwatchError
+from glofwatch.site.model import Site
+
+
+class Unavailable(GlofwatchError):
+    """Alerting (glofwatch.warnings/dissemination/evacuation) cannot be used; the message says why."""
+
+
+def plain(x: Any) -> Any:
+    """JSON-ready data from the service's dataclasses: ``*_ms`` fields get an ISO ``*`` twin (``sent_ms`` -> ``sent``)."""
+    if dataclasses.is_dataclass(x) and not isinstance(x, type):
+        x = {f.name: getattr(x, f.name) for f in dataclasses.fields(x)}
+    if isinstance(x, dict):
+        out = {str(k): plain(v) for k, v in x.items()}
+        for k, v in list(out.items()):
+            if k.endswith("_ms") and isinstance(v, int) and k[:-3] not in out:
+                out[k[:-3]] = iso(v)
+        return out
+    if isinstance(x, (list, tuple, set, frozenset)):
+        return [plain(v) for v in x]
+    if isinstance(x, bytes):
+        return x.decode()
+    return x
+
+
+class Alerting:
+    """Alert actions and reads for one site, on the store's engine, with an injected clock."""
+
+    def __init__(self, engine: Engine, site: Site, clock: Clock):
+        self.engine, self.site, self.clock = engine, site, clock
+        self._mods: dict[str, Any] | None = None
+        self._why: str | None = None
+
+    def _m(self) -> dict[str, Any]:
+        if self._mods is None:
+            try:
+                self._mods = {
+                    "ws": importlib.import_module("glofwatch.warnings.service"),
+                    "ev": importlib.import_module("glofwatch.evacuation.service"),
+                    "outbox": importlib.import_module("glofwatch.dissemination.outbox"),
+                }
+            except ImportError as e:
+                raise Unavailable(f"alerting is not available in this installation ({e}); "
+                                  "install glofwatch with its warnings package to issue and follow alerts") from e
+        return self._mods
+
+    def available(self) -> str | None:
+        """None when alerting works, else the reason."""
+        try:
+            self._m()
+        except Unavailable as e:
+            return str(e)
+        return None
+
+    # --------------------------------------------------------------- reads
+    def alerts(self, *, active_only: bool = False) -> list[dict[str, Any]]:
+        return [plain(a) for a in self._m()["ws"].list_alerts(self.engine, self.site.id, active_only=active_only)]
+
+    def alert(self, alert_id: str) -> dict[str, Any]:
+        return plain(self._m()["ws"].get_alert(self.engine, alert_id))
+
+    def thread(self, alert_id: str) -> list[dict[str, Any]]:
+        return [plain(a) for a in self._m()["ws"].thread(self.engine, alert_id)]
+
+    def cap_xml(self, alert_id: str) -> bytes:
+        return bytes(self._m()["ws"].cap_xml(self.engine, alert_id))
+
+    def atom_feed(self, base_url: str) -> bytes:
+        return bytes(self._m()["ws"].atom_feed(self.engine, self.site, base_url=base_url, clock=self.clock))
+
+    def deliveries(self, alert_id: str | None = None, household: str | None = None) -> list[dict[str, Any]]:
+        return [plain(d) for d in self._m()["outbox"].deliveries(self.engine, alert_id=alert_id, household=household)]
+
+    def delivery_summary(self, alert_id: str) -> dict[str, dict[str, int]]:
+        return plain(self._m()["outbox"].summary(self.engine, alert_id))
+
+    def counts(self, alert_id: str) -> dict[str, Any]:
+        return plain(self._m()["ev"].alert_counts(self.engine, self.site, alert_id))
+
+    def needs_help(self, alert_id: str) -> list[dict[str, Any]]:
+        return [plain(x) for x in self._m()["ev"].needs_help(self.engine, self.site, alert_id)]
+
+    def zone_levels(self) -> dict[str, dict[str, Any]]:
+        """Zone -> the highest active level over it (``drill`` true when only exercises put it there)."""
+        out: dict[str, dict[str, Any]] = {}
+        for a in self.alerts(active_only=True):
+            lvl = a.get("level") or ""
+            drill = a.get("status") != "Actual"
+            for z in a.get("zones") or []:
+                cur = out.get(z)
+                better = cur is None or (cur["drill"] and not drill) or (
+                    cur["drill"] == drill and level_rank(lvl) > level_rank(cur["level"]))
+                if better:
+                    out[z] = {"level": lvl, "drill": drill, "alert": a.get("id")}
+        return out
+
+    # ------------------------------------------------------------- actions
+    def issue(self, *, level: str, hazard: str, zones: list[str], lake: str | None, operator: str, note: str,
+              drill: bool = False) -> dict[str, Any]:
+        ws = self._m()["ws"]
+        if drill:
+            r = ws.drill(self.engine, self.site, level=level, zones=zones, operator=operator, clock=self.clock)
+        else:
+            r = ws.issue(self.engine, self.site, level=level, hazard=hazard, zones=zones, lake=lake, operator=operator,
+                         note=note, clock=self.clock)
+        return plain(r)
+
+    def update(self, alert_id: str, *, level: str | None, zones: list[str] | None, operator: str, note: str) -> dict[str, Any]:
+        ws = self._m()["ws"]
+        kw: dict[str, Any] = {"operator": operator, "note": note, "clock": self.clock}
+        if level is not None:
+            kw["level"] = level
+        if zones is not None:
+            kw["zones"] = zones
+        return plain(ws.update(self.engine, self.site, alert_id, **kw))
+
+    def cancel(self, alert_id: str, *, operator: str, note: str) -> dict[str, Any]:
+        return plain(self._m()["ws"].cancel(self.engine, self.site, alert_id, operator=operator, note=note, clock=self.clock))
+
+    def all_clear(self, alert_id: str, *, operator: str) -> dict[str, Any]:
+        return plain(self._m()["ws"].all_clear(self.engine, self.site, alert_id, operator=operator, clock=self.clock))
+
+    def record_ack(self, *, household: str, answer: str, operator: str, alert_id: str | None) -> dict[str, Any]:
+        return plain(self._m()["ev"].record_ack(self.engine, self.site, household=household, answer=answer, via="operator",
+                                                clock=self.clock, alert_id=alert_id))
+
+    def check_in(self, *, household: str, shelter: str, people: int) -> dict[str, Any]:
+        return plain(self._m()["ev"].check_in(self.engine, self.site, household=household, shelter=shelter, people=people,
+                                              via="operator", clock=self.clock))

@@ -1,0 +1,198 @@
+"""The console server: API under ``/api/v1``, the public CAP feed, live events and the web console at ``/``.
+
+``create_app(site, store, clock)`` wires everything for one site and one database; with no
+arguments it serves the bundled Issyk-Kul reference site on the default SQLite file, so
+``glofwatch serve`` works out of the box. Optional parts join when their packages are present:
+station HTTP ingest (``glofwatch.telemetry.sources.http``) and, when delivery channels are given,
+a background dispatcher that empties the alert outbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Integer, func, select
+from starlette.middleware.base import BaseHTTPMiddleware
+
+from glofwatch.clock import Clock, SystemClock
+from glofwatch.console.alerting import Alerting, Unavailable
+from glofwatch.console.audit import AuditLog
+from glofwatch.console.auth import Accounts, LoginLimiter
+from glofwatch.console.deps import ConsoleContext
+from glofwatch.console.live import Hub, poll
+from glofwatch.site.model import Site
+from glofwatch.store import tables as T
+from glofwatch.store.observations import Store
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+API_VERSION = "1"
+
+# script-src 'self' only: no inline script, no CDN. Leaflet and uPlot set element styles from
+# script (allowed under CSP), the console's own CSS is a file.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+       "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+
+
+class SecurityHeaders(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next: Any) -> Any:
+        resp = await call_next(request)
+        resp.headers.setdefault("Content-Security-Policy", CSP)
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("X-Frame-Options", "DENY")
+        resp.headers.setdefault("Referrer-Policy", "no-referrer")
+        if request.url.path.startswith("/api/"):
+            resp.headers.setdefault("Cache-Control", "no-store")
+        return resp
+
+
+def _stations_fingerprint(store: Store, site_id: str) -> tuple[Any, ...]:
+    with store.engine.connect() as conn:
+        a = conn.execute(select(func.max(T.latest.c.received_ms), func.count())).one()
+        b = conn.execute(select(func.max(T.station_status.c.last_received_ms), func.count(),
+                                func.sum(func.cast(T.station_status.c.silent, Integer)))
+                         .where(T.station_status.c.site == site_id)).one()
+    return tuple(a) + tuple(b)
+
+
+def _start_dispatcher(c: ConsoleContext, channels: Sequence[str], every_s: float,
+                      stop: threading.Event) -> threading.Thread | None:
+    """A thread that empties the outbox every ``every_s`` seconds through ``channels`` (URLs)."""
+    try:
+        from glofwatch.dissemination.channels import channel_from_url
+        from glofwatch.dissemination.dispatch import Dispatcher
+    except ImportError as e:
+        log.warning("delivery channels given but dissemination is not installed (%s): no messages will be sent", e)
+        return None
+    d = Dispatcher(c.store.engine, c.site, [channel_from_url(u) for u in channels], clock=c.clock)
+
+    def loop() -> None:
+        while not stop.is_set():
+            try:
+                rep = d.run_until_idle()
+                d.check_escalations()
+                if any(getattr(rep, k, 0) for k in ("sent", "transient", "permanent", "skipped", "fallbacks")):
+                    c.hub.publish("deliveries")
+            except Exception:  # noqa: BLE001 - keep dispatching after a failed round; the outbox keeps state
+                log.exception("dispatch round failed; retrying in %.0f s", every_s)
+            stop.wait(every_s)
+
+    t = threading.Thread(target=loop, name="glofwatch-dispatch", daemon=True)
+    t.start()
+    return t
+
+
+def create_app(
+    site: Site | None = None,
+    store: Store | None = None,
+    clock: Clock | None = None,
+    *,
+    alerting: Alerting | None = None,
+    channels: Sequence[str] = (),
+    dispatch_every_s: float = 2.0,
+    poll_s: float = 2.0,
+    heartbeat_s: float = 15.0,
+    secure_cookies: bool = False,
+    public_base_url: str = "",
+    limiter: LoginLimiter | None = None,
+    ingest: bool = True,
+) -> FastAPI:
+    """The console app for one site on one store.
+
+    site/store/clock: default the bundled reference site, the default database, the system clock.
+    channels: delivery channel URLs (docs/warnings.md); when given, a dispatcher thread sends the outbox.
+    poll_s: how often changes written by other processes are looked for (live events).
+    secure_cookies: set the session cookie's Secure flag (serve behind HTTPS).
+    ingest: mount station HTTP ingest (POST /api/v1/ingest, station tokens) when available.
+    """
+    if site is None:
+        from glofwatch.site import load_site
+
+        site = load_site(None)
+    if store is None:
+        from glofwatch.store import open_store
+
+        store = open_store(None)
+    clock = clock or SystemClock()
+    hub = Hub()
+    c = ConsoleContext(site=site, store=store, clock=clock, accounts=Accounts(store.engine, clock),
+                       limiter=limiter or LoginLimiter(clock), audit=AuditLog(store.engine, clock),
+                       alerting=alerting or Alerting(store.engine, site, clock), hub=hub,
+                       secure_cookies=secure_cookies, public_base_url=public_base_url)
+
+    def alerts_fp() -> Any:
+        try:
+            return [(a.get("id"), a.get("active")) for a in c.alerting.alerts()]
+        except Unavailable:
+            return None
+
+    def deliveries_fp() -> Any:
+        try:
+            return [(a.get("id"), c.alerting.delivery_summary(a["id"])) for a in c.alerting.alerts(active_only=True)]
+        except Unavailable:
+            return None
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        hub.bind(asyncio.get_running_loop())
+        app.state.stop = asyncio.Event()
+        tstop = threading.Event()
+        fps = {"stations": lambda: _stations_fingerprint(store, site.id), "alerts": alerts_fp, "deliveries": deliveries_fp}
+        poller = asyncio.create_task(poll(hub, fps, poll_s, app.state.stop))
+        disp = _start_dispatcher(c, channels, dispatch_every_s, tstop) if channels else None
+        try:
+            yield
+        finally:
+            app.state.stop.set()
+            tstop.set()
+            poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await poller
+            if disp is not None:
+                disp.join(timeout=10)
+
+    app = FastAPI(title="glofwatch console API", version=API_VERSION, lifespan=lifespan,
+                  description="Glacial lake outburst flood early warning: site, stations, series, alerts, deliveries, "
+                              "evacuation, CAP feed, live events. Log in with POST /api/v1/auth/login; only the CAP feed "
+                              "is public.")
+    app.state.console = c
+    app.state.stop = asyncio.Event()
+    app.state.heartbeat_s = heartbeat_s
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(SecurityHeaders)
+
+    from glofwatch.console.routers import alerts, auth, live
+    from glofwatch.console.routers import site as site_routes
+
+    app.include_router(auth.router)
+    app.include_router(site_routes.router)
+    app.include_router(alerts.router)
+    app.include_router(alerts.public)
+    app.include_router(live.router)
+
+    if ingest:
+        try:
+            from glofwatch.telemetry.pipeline import Ingestor
+            from glofwatch.telemetry.sources.http import router as ingest_router
+        except ImportError:  # pragma: no cover - present in every full installation
+            log.info("station HTTP ingest not available in this installation")
+        else:
+            ingestor = Ingestor(site, store, clock=clock, listeners=[lambda _batch: hub.publish("stations")])
+            app.include_router(ingest_router(lambda: ingestor))
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html", media_type="text/html")
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
