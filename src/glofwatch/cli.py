@@ -255,6 +255,10 @@ from glofwatch.telemetry.mqtt_cli import mqtt_worker  # noqa: E402 - light modul
 
 app.command("mqtt-worker")(mqtt_worker)
 
+from glofwatch.sim.commands import simulate  # noqa: E402 - light module, heavy imports inside
+
+app.command("simulate")(simulate)
+
 
 def main() -> None:
     app()

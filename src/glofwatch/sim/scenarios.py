@@ -1,0 +1,445 @@
+"""Physically based scenarios for any site: outbursts, debris flows, heavy rain, quiet days, faults.
+
+A :class:`Scenario` is a few hours of long-form telemetry (``time,station,sensor,value``, DESIGN.md §3)
+of every sensor of the site, plus a ``truth`` dict saying what happened (the contract of
+``docs/scenarios.md``). Everything follows from the site file and a seed:
+
+- **glof**: a lake (with a flow path) drains. Volume from the site (``volume_m3``) or its area
+  (Huggel 2002), a drained fraction and a peak discharge drawn like the recorded outbursts
+  (:mod:`glofwatch.sim.grounding`), a breach hydrograph (:class:`~glofwatch.sim.physics.Hydrograph`)
+  and its front routed down the flow path (:class:`~glofwatch.sim.physics.Channel`, 2-10 m/s,
+  slowing downstream, attenuating). The lake station's level falls by released volume / area; the
+  station may be destroyed at the breach. Geophones surge as the front nears and passes; gauges rise.
+- **debris_flow**: a storm at the weather stations crosses the Caine (1980) intensity-duration
+  threshold; a debris flow (Rickenmann 1999 peak) starts at a chainage on a flow path and runs down
+  it. No lake drop.
+- **rain**: a storm, sometimes above the threshold, with no flow: gauges rise slowly with runoff.
+- **quiet**: the background of :mod:`glofwatch.sim.day`.
+- **fault**: a quiet or rainy day with 1-3 sensor faults on the hazard sensors.
+
+Any scenario may also carry a fault and transport noise (NAN, duplicate, late rows), all declared
+in the truth. Seeds < :data:`EVALUATION_SEED_START` are for training, the rest for evaluation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+import pandas as pd
+
+from glofwatch.errors import GlofwatchError
+from glofwatch.sim import faults as F
+from glofwatch.sim.day import _signal
+from glofwatch.sim.grounding import OutburstPrior, default_prior, formula_peaks, huggel_volume
+from glofwatch.sim.physics import (
+    Channel,
+    Hydrograph,
+    caine_intensity,
+    geophone_rms,
+    mizuyama_peak,
+    rickenmann_peak,
+    stage_from_discharge,
+)
+from glofwatch.site.model import Lake, Site
+
+#: Seeds below this are for training (``glofwatch train``); evaluation uses seeds from here on.
+EVALUATION_SEED_START = 1_000_000
+#: The kind of the scenario of seed s is ``KIND_CYCLE[s % 10]``: any 10 consecutive seeds hold this mix.
+KIND_CYCLE = ("glof", "debris_flow", "rain", "glof", "fault", "quiet", "glof", "debris_flow", "rain", "fault")
+KINDS = ("glof", "debris_flow", "rain", "quiet", "fault")
+HOURS = 6.0
+MIN_MS = 60_000
+HOUR_MS = 3_600_000
+
+
+def iso(t_ms: int | float) -> str:
+    """Epoch ms -> ``2025-07-27T07:35:00Z``."""
+    return datetime.fromtimestamp(int(t_ms) / 1000, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _ms(t: datetime) -> int:
+    return int(round((t if t.tzinfo else t.replace(tzinfo=UTC)).timestamp() * 1000))
+
+
+@dataclass
+class Scenario:
+    """One simulated scenario: ``telemetry`` (time, station, sensor, value; file order) and ``truth``."""
+
+    id: str
+    seed: int
+    kind: str
+    telemetry: pd.DataFrame
+    truth: dict[str, Any]
+
+    def write(self, out: Path) -> Path:
+        """Write ``out/<id>.csv`` (missing values as ``NAN``); the truth line is written by :func:`write_all`."""
+        out.mkdir(parents=True, exist_ok=True)
+        p = out / f"{self.id}.csv"
+        self.telemetry.to_csv(p, index=False, na_rep="NAN", float_format="%.4f")
+        return p
+
+
+def write_all(scenarios: list[Scenario], out: Path) -> Path:
+    """Write every scenario's CSV and ``out/truth.jsonl`` (one truth object a line); returns the truth path."""
+    out.mkdir(parents=True, exist_ok=True)
+    for s in scenarios:
+        s.write(out)
+    truth = out / "truth.jsonl"
+    truth.write_bytes(b"".join(orjson.dumps(s.truth) + b"\n" for s in scenarios))
+    return truth
+
+
+def read_truth(folder: Path) -> list[dict[str, Any]]:
+    """The truth objects of a scenario folder (``folder/truth.jsonl``), with a clear error when missing."""
+    p = Path(folder) / "truth.jsonl"
+    if not p.exists():
+        raise GlofwatchError(f"{p} not found: a scenario folder holds truth.jsonl and one CSV a scenario "
+                             "(make one with `glofwatch simulate --out DIR`)")
+    return [orjson.loads(line) for line in p.read_bytes().splitlines() if line.strip()]
+
+
+# --- where things are along a flow path --------------------------------------------------------------------------
+def path_stations(site: Site, lake_id: str) -> dict[str, float]:
+    """Chainage (km) of every station on ``lake_id``'s flow path.
+
+    A station declared on another lake's path counts too when the two paths share zones (the same
+    river below a confluence): its chainage is shifted by the median difference of the shared zones'
+    chainages. The simulator assumes such stations sit below the confluence.
+    """
+    fp = site.flow_path(lake_id)
+    out: dict[str, float] = {}
+    for st in site.stations:
+        if st.flow_path is None:
+            continue
+        if st.flow_path.lake == lake_id:
+            out[st.id] = st.flow_path.chainage_km
+        elif fp is not None and (other := site.flow_path(st.flow_path.lake)) is not None:
+            shared = set(fp.zones) & set(other.zones)
+            if shared:
+                shift = float(np.median([fp.zones[z] - other.zones[z] for z in shared]))
+                if st.flow_path.chainage_km + shift >= 0:
+                    out[st.id] = st.flow_path.chainage_km + shift
+    return out
+
+
+def lake_station(site: Site, lake_id: str) -> str | None:
+    for st in site.stations:
+        if st.kind == "lake" and st.lake == lake_id:
+            return st.id
+    return None
+
+
+def lake_area(lake: Lake) -> tuple[float, float]:
+    """(area m2, volume m3) of a lake: the site's values, volume from area by Huggel (2002), area back from volume."""
+    if lake.area_m2:
+        return float(lake.area_m2), float(lake.volume_m3 or huggel_volume(lake.area_m2))
+    if lake.volume_m3:
+        return float((lake.volume_m3 / 0.104) ** (1 / 1.42)), float(lake.volume_m3)
+    return 50_000.0, float(huggel_volume(50_000.0))  # unmapped lake: a typical small moraine lake
+
+
+# --- the scenario builder ----------------------------------------------------------------------------------------
+class _Build:
+    """Background series of every sensor, changed in place by the event and faults, then assembled."""
+
+    def __init__(self, site: Site, start_ms: int, hours: float, rng: np.random.Generator):
+        self.site, self.start, self.rng = site, start_ms, rng
+        self.end = start_ms + int(hours * HOUR_MS)
+        self.series: F.Store = {}
+        for st in site.stations:
+            for se in st.sensors:
+                t = np.arange(start_ms, self.end, se.interval_s * 1000, dtype=np.int64)
+                self.series[(st.id, se.id)] = F.Series.of(t, _signal(st, se, t, rng), se.valid)
+        self.faults: list[F.Fault] = []
+
+    def get(self, station: str, sensor: str) -> F.Series | None:
+        return self.series.get((station, sensor))
+
+    def add_fault(self, kind: str, station: str, sensor: str, t0: int) -> None:
+        self.faults.append(F.FAULTS[kind](self.series, station, sensor, int(t0), self.end, self.rng))
+
+    def storm(self, t0: int, duration_h: float, intensity_mmh: float) -> dict[str, Any]:
+        """Rain at every weather station (the upper ones wetter), humidity up, temperature down, and runoff."""
+        rng = self.rng
+        weather = [st for st in self.site.stations if st.kind == "weather"]
+        elev = np.array([st.elevation_m or 2000.0 for st in weather])
+        rank = (elev - elev.min()) / max(np.ptp(elev), 1.0) if len(elev) else elev
+        total_mm = intensity_mmh * duration_h
+        for st, r in zip(weather, rank, strict=True):
+            factor = 0.4 + 0.6 * r + rng.uniform(-0.1, 0.1)
+            if (s := self.get(st.id, "precipitation")) is not None:
+                x = (s.t - t0) / (duration_h * HOUR_MS)
+                inside = (x >= 0) & (x < 1)
+                shape = np.where(inside, np.sin(np.pi * np.clip(x, 0, 1)) ** 1.5, 0.0)
+                step_h = (s.t[1] - s.t[0]) / HOUR_MS if len(s.t) > 1 else 1 / 6
+                w = shape * rng.lognormal(0, 0.35, len(s.t))
+                amount = np.where(inside, w / max(w.sum(), 1e-9) * total_mm * factor, 0.0)
+                s.v = np.clip(s.v * (~inside) + np.round(amount, 1), s.lo, s.hi)
+                _ = step_h
+            if (s := self.get(st.id, "relative_humidity")) is not None:
+                wet = (s.t >= t0) & (s.t < t0 + duration_h * HOUR_MS + HOUR_MS)
+                s.v[wet] = np.clip(rng.uniform(92, 100, wet.sum()), 0, 100)
+            if (s := self.get(st.id, "air_temperature")) is not None:
+                s.v -= rng.uniform(2, 4) * np.clip((s.t - t0) / HOUR_MS, 0, 1)
+        # runoff: a delayed, smoothed response at every gauge; rain noise on geophones; a few cm on lakes
+        runoff_peak = 0.02 * total_mm * rng.uniform(0.5, 1.5)  # m3/s per mm, a small catchment
+        lag = rng.uniform(0.5, 1.5) * HOUR_MS
+        for st in self.site.stations:
+            for sensor, s in ((k[1], v) for k, v in self.series.items() if k[0] == st.id):
+                x = (s.t - t0 - lag) / (duration_h * HOUR_MS + HOUR_MS)
+                pulse = np.where(x > 0, np.clip(x, 0, None) * np.exp(1 - np.clip(x, 0, None)), 0.0)
+                if sensor == "stage":
+                    s.v = np.clip(s.v + stage_from_discharge(runoff_peak * 5 * pulse, rating_c=25.0), s.lo, s.hi)
+                elif sensor == "ground_velocity":
+                    rain = (s.t >= t0) & (s.t < t0 + duration_h * HOUR_MS)
+                    s.v[rain] *= 1.0 + 0.03 * intensity_mmh * rng.uniform(0.5, 1.5)
+                elif sensor == "water_level" and st.kind == "lake":
+                    s.v += total_mm * rng.uniform(2, 5) / 1000 * np.clip((s.t - t0) / (duration_h * HOUR_MS), 0, 1)
+        return {"start": iso(t0), "duration_h": round(duration_h, 2), "intensity_mm_h": round(intensity_mmh, 2),
+                "total_mm": round(total_mm, 1), "caine_mm_h": round(float(caine_intensity(duration_h)), 2)}
+
+    def flood(self, path_lake: str, source_km: float, onset: int, hydro: Hydrograph, ch: Channel,
+              *, destroy_share: float = 0.15) -> dict[str, int]:
+        """Route ``hydro`` from ``source_km`` down ``path_lake``'s path past every station below it; arrivals in ms."""
+        rng = self.rng
+        arrivals: dict[str, int] = {}
+        for sid, x in path_stations(self.site, path_lake).items():
+            if x < source_km:
+                continue
+            dx = x - source_km
+            travel = float(ch.travel_s(dx)[0])
+            arrive = onset + int(travel * 1000)
+            arrivals[sid] = arrive
+            stretch = 1.0 / ch.peak_factor(dx)
+            for sensor in ("stage", "ground_velocity"):
+                s = self.get(sid, sensor)
+                if s is None:
+                    continue
+                dt = (s.t - arrive) / 1000.0
+                q = hydro.discharge(dt, stretch=stretch)
+                if sensor == "stage":
+                    s.v = np.clip(s.v + stage_from_discharge(q, rating_c=rng.uniform(20, 60)), s.lo, s.hi)
+                else:
+                    ts = (s.t - onset) / 1000.0
+                    front = ch.front_km(ts, x_max_km=dx + 5.0)
+                    approach = np.where((ts >= 0) & (s.t < arrive), dx - front, np.nan)
+                    extra = geophone_rms(q, approach, hydro.peak_m3s / stretch, gain=rng.uniform(0.3, 3.0))
+                    s.v = np.clip(s.v + extra * rng.lognormal(0, 0.25, len(s.t)), s.lo, s.hi)
+            if rng.random() < destroy_share and hydro.peak_m3s / stretch > 150:
+                self.add_fault("destroyed", sid, F.STATION, arrive + int(rng.uniform(1, 10) * MIN_MS))
+        return arrivals
+
+    def telemetry(self) -> pd.DataFrame:
+        parts = [(k, s) for k, s in self.series.items()]
+        t = np.concatenate([s.t[s.keep] for _, s in parts])
+        v = np.concatenate([s.v[s.keep] for _, s in parts])
+        st = np.concatenate([np.full(int(s.keep.sum()), k[0], dtype=object) for k, s in parts])
+        se = np.concatenate([np.full(int(s.keep.sum()), k[1], dtype=object) for k, s in parts])
+        df = pd.DataFrame({"t_ms": t, "station": st, "sensor": se, "value": np.round(v, 4)})
+        return df.sort_values(["t_ms", "station", "sensor"], kind="stable").reset_index(drop=True)
+
+
+def _start(rng: np.random.Generator) -> int:
+    """A start in the outburst season (June-September), on the hour."""
+    day = datetime(int(rng.integers(2024, 2029)), 6, 1, tzinfo=UTC) + timedelta(days=int(rng.integers(0, 122)))
+    return _ms(day + timedelta(hours=int(rng.integers(0, 24))))
+
+
+def _channel(rng: np.random.Generator, length_km: float) -> Channel:
+    return Channel(c0_ms=float(rng.uniform(3.0, 10.0)), decay=float(rng.uniform(0.0, 0.5)), length_km=length_km,
+                   attenuation_km=float(rng.uniform(15.0, 60.0)))
+
+
+def _base_truth(sid: str, seed: int, kind: str, start: int) -> dict[str, Any]:
+    return {"id": sid, "seed": seed, "kind": kind, "hazard": None, "lake": None, "start": iso(start), "end": None,
+            "onset": None, "zones": [], "arrivals": {}, "first_arrival": None, "volume_m3": None,
+            "peak_discharge_m3s": None, "faults": [], "transport": {"nan": 0, "duplicates": 0, "late": 0},
+            "file": f"{sid}.csv"}
+
+
+def _finish(b: _Build, truth: dict[str, Any], *, noise: bool) -> Scenario:
+    rng = b.rng
+    df = b.telemetry()
+    if noise:
+        df, counts = F.transport_noise(df, rng, nan_share=float(rng.uniform(0, 0.004)),
+                                       dup_share=float(rng.uniform(0, 0.01)),
+                                       late_share=float(rng.uniform(0.002, 0.01)) if rng.random() < 0.5 else 0.0)
+        truth["transport"] = counts
+    truth["faults"] = [f.to_dict() for f in sorted(b.faults, key=lambda f: f.start_ms)]
+    truth["end"] = iso(b.end)
+    times = pd.to_datetime(df.pop("t_ms"), unit="ms", utc=True).dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    df.insert(0, "time", times)
+    return Scenario(id=truth["id"], seed=truth["seed"], kind=truth["kind"], telemetry=df, truth=truth)
+
+
+def _zones_below(site: Site, path_lake: str, source_km: float) -> dict[str, float]:
+    fp = site.flow_path(path_lake)
+    return {z: ch for z, ch in sorted((fp.zones if fp else {}).items(), key=lambda kv: kv[1]) if ch >= source_km}
+
+
+def _record_arrivals(truth: dict[str, Any], onset: int, zone_ms: dict[str, int], station_ms: dict[str, int]) -> None:
+    truth["onset"] = iso(onset)
+    truth["zones"] = list(zone_ms)
+    truth["arrivals"] = {z: iso(t) for z, t in zone_ms.items()}
+    truth["first_arrival"] = iso(min(zone_ms.values())) if zone_ms else None
+    truth["stations"] = {s: iso(t) for s, t in sorted(station_ms.items(), key=lambda kv: kv[1])}
+
+
+def _glof(site: Site, seed: int, rng: np.random.Generator, start: int, lake: Lake, prior: OutburstPrior,
+          *, onset_after_min: float | None = None, destroy: bool | None = None) -> tuple[_Build, dict[str, Any]]:
+    fp = site.flow_path(lake.id)
+    if fp is None or not fp.zones:
+        raise GlofwatchError(f"lake {lake.id!r} has no flow path with zones in site {site.id!r}; "
+                             "add one under flow_paths: so its outburst can be routed")
+    area, vol = lake_area(lake)
+    frac = prior.drained_fraction(lake.dam, rng)
+    v0 = vol * frac
+    qp = prior.peak_discharge(v0, lake.dam, rng)
+    hydro = Hydrograph.from_volume(v0, qp, rise_share=float(rng.uniform(0.15, 0.5)))
+    zones = _zones_below(site, lake.id, 0.0)
+    ch = _channel(rng, max(zones.values()))
+    onset = start + int((onset_after_min if onset_after_min is not None else rng.uniform(45, 120)) * MIN_MS)
+    zone_ms = {z: onset + int(float(ch.travel_s(x)[0]) * 1000) for z, x in zones.items()}
+    drain_95 = onset + int((hydro.rise_s + 3 * hydro.recession_s) * 1000)
+    hours = max(HOURS, (max(max(zone_ms.values()) + 45 * MIN_MS, min(drain_95, onset + 8 * HOUR_MS)) - start) / HOUR_MS)
+    b = _Build(site, start, float(np.ceil(hours * 6) / 6), rng)
+    lake_st = lake_station(site, lake.id)
+    drop = 0.0
+    if lake_st and (s := b.get(lake_st, "water_level")) is not None:
+        released = hydro.released((s.t - onset) / 1000.0)
+        s.v = np.clip(s.v - released / area, s.lo, s.hi)
+        drop = float(released[-1] / area)
+        if destroy if destroy is not None else rng.random() < 0.35:
+            b.add_fault("destroyed", lake_st, F.STATION, onset + int(rng.uniform(0, 10) * MIN_MS))
+    station_ms = b.flood(lake.id, 0.0, onset, hydro, ch)
+    truth = _base_truth(f"s{seed:07d}-glof", seed, "glof", start)
+    truth.update(hazard="glof", lake=lake.id, volume_m3=round(v0), peak_discharge_m3s=round(qp, 1))
+    _record_arrivals(truth, onset, zone_ms, station_ms)
+    truth["source"] = {"flow_path": lake.id, "chainage_km": 0.0}
+    truth["params"] = {
+        "dam": lake.dam, "lake_area_m2": round(area), "lake_volume_m3": round(vol), "drained_fraction": round(frac, 3),
+        "rise_s": round(hydro.rise_s), "recession_s": round(hydro.recession_s), "lake_station": lake_st,
+        "level_drop_m": round(drop, 3), "celerity_ms": round(ch.c0_ms, 2), "celerity_decay": round(ch.decay, 3),
+        "attenuation_km": round(ch.attenuation_km, 1),
+        "qp_formulas_m3s": {k: round(v, 1) for k, v in formula_peaks(v0, lake.dam).items()},
+    }
+    return b, truth
+
+
+def _storm_params(rng: np.random.Generator, *, above: bool) -> tuple[float, float]:
+    d = float(rng.uniform(1.0, 4.0))
+    factor = rng.uniform(1.2, 2.5) if above else rng.uniform(0.4, 1.6)
+    return d, float(caine_intensity(d) * factor)
+
+
+def _debris_flow(site: Site, seed: int, rng: np.random.Generator, start: int) -> tuple[_Build, dict[str, Any]]:
+    paths = [fp for fp in site.flow_paths if fp.zones]
+    if not paths:
+        raise GlofwatchError(f"site {site.id!r} has no flow path with zones: a debris flow needs one")
+    fp = paths[int(rng.integers(len(paths)))]
+    d_h, i_mmh = _storm_params(rng, above=True)
+    rain0 = start + int(rng.uniform(20, 60) * MIN_MS)
+    # the flow starts once the storm's mean intensity so far crosses Caine's threshold, plus 5-40 min
+    steps = np.arange(1, int(d_h * 6) + 1) / 6.0
+    shape = np.sin(np.pi * np.clip(steps / d_h, 0, 1)) ** 1.5
+    cum = np.cumsum(shape / shape.sum() * i_mmh * d_h)
+    crossed = np.flatnonzero(cum / steps >= caine_intensity(steps))
+    t_cross = steps[crossed[0]] if len(crossed) else d_h / 2
+    onset = rain0 + int((t_cross * 60 + rng.uniform(5, 40)) * MIN_MS)
+    # the flow starts above at least one station of the path (when it has any), so sensors can see it
+    on_path = [x for x in path_stations(site, fp.lake).values() if x > 1.5]
+    top = min(0.8 * min(fp.zones.values()), max(on_path) - 0.5 if on_path else np.inf)
+    src = float(rng.uniform(1.0, max(top, 1.0)))
+    volume = float(np.exp(rng.uniform(np.log(1e4), np.log(3e5))))
+    # peak between muddy (Mizuyama 1992) and granular (Rickenmann 1999) flows of that volume
+    qp = float(np.exp(rng.uniform(np.log(mizuyama_peak(volume)), np.log(rickenmann_peak(volume)))))
+    hydro = Hydrograph.from_volume(volume, qp, rise_share=float(rng.uniform(0.1, 0.3)))
+    zones = _zones_below(site, fp.lake, src)
+    ch = _channel(rng, max(zones.values()))
+    zone_ms = {z: onset + int(float(ch.travel_s(x - src)[0]) * 1000) for z, x in zones.items()}
+    hours = max(HOURS, (max(zone_ms.values()) + 60 * MIN_MS - start) / HOUR_MS)
+    b = _Build(site, start, float(np.ceil(hours * 6) / 6), rng)
+    storm = b.storm(rain0, d_h, i_mmh)
+    station_ms = b.flood(fp.lake, src, onset, hydro, ch)
+    truth = _base_truth(f"s{seed:07d}-debris_flow", seed, "debris_flow", start)
+    truth.update(hazard="debris_flow", lake=None, volume_m3=round(volume), peak_discharge_m3s=round(qp, 1))
+    _record_arrivals(truth, onset, zone_ms, station_ms)
+    truth["source"] = {"flow_path": fp.lake, "chainage_km": round(src, 2)}
+    truth["rain"] = storm
+    truth["params"] = {"celerity_ms": round(ch.c0_ms, 2), "celerity_decay": round(ch.decay, 3),
+                       "attenuation_km": round(ch.attenuation_km, 1), "rise_s": round(hydro.rise_s)}
+    return b, truth
+
+
+def _hazard_sensor_fault(b: _Build, rng: np.random.Generator, *, prefer_hazard: bool, kinds: tuple[str, ...]) -> None:
+    kind = kinds[int(rng.integers(len(kinds)))]
+    pick = F.pick_sensor(b.site, kind, rng, prefer_hazard=prefer_hazard)
+    if pick:
+        b.add_fault(kind, pick[0], pick[1], b.start + int(rng.uniform(0.1, 0.8) * (b.end - b.start)))
+
+
+def scenario(site: Site, seed: int, *, kind: str | None = None, prior: OutburstPrior | None = None) -> Scenario:
+    """The scenario of ``seed`` (its kind is ``KIND_CYCLE[seed % 10]`` unless ``kind`` is given)."""
+    kind = kind or KIND_CYCLE[seed % len(KIND_CYCLE)]
+    if kind not in KINDS:
+        raise GlofwatchError(f"unknown scenario kind {kind!r}; use one of {', '.join(KINDS)}")
+    prior = prior or default_prior()
+    rng = np.random.default_rng(seed)
+    start = _start(rng)
+    if kind == "glof":
+        lakes = [lk for lk in site.lakes if (fp := site.flow_path(lk.id)) is not None and fp.zones]
+        if not lakes:
+            raise GlofwatchError(f"site {site.id!r} has no lake with a flow path and zones: nothing can burst")
+        b, truth = _glof(site, seed, rng, start, lakes[int(rng.integers(len(lakes)))], prior)
+    elif kind == "debris_flow":
+        b, truth = _debris_flow(site, seed, rng, start)
+    else:
+        b = _Build(site, start, HOURS, rng)
+        truth = _base_truth(f"s{seed:07d}-{kind}", seed, kind, start)
+        if kind == "rain" or (kind == "fault" and rng.random() < 0.3):
+            d_h, i_mmh = _storm_params(rng, above=rng.random() < 0.5)
+            truth["rain"] = b.storm(start + int(rng.uniform(20, 120) * MIN_MS), d_h, i_mmh)
+        if kind == "fault":
+            for _ in range(int(rng.integers(1, 4))):
+                _hazard_sensor_fault(b, rng, prefer_hazard=True, kinds=tuple(F.DRAWABLE))
+    if kind != "fault" and rng.random() < 0.3:
+        _hazard_sensor_fault(b, rng, prefer_hazard=False, kinds=("spike", "gap", "stuck", "battery_dropout"))
+    return _finish(b, truth, noise=rng.random() < 0.7)
+
+
+def generate(site: Site, *, seed: int, n: int, kinds: tuple[str, ...] | None = None) -> list[Scenario]:
+    """``n`` scenarios with seeds ``seed .. seed+n-1`` (each reproducible alone from its seed).
+
+    ``kinds`` restricts the mix: seeds whose cycle kind is not in it are skipped until ``n`` are made.
+    """
+    prior = default_prior()
+    out: list[Scenario] = []
+    s = seed
+    while len(out) < n:
+        if kinds is None or KIND_CYCLE[s % len(KIND_CYCLE)] in kinds:
+            out.append(scenario(site, s, prior=prior))
+        s += 1
+    return out
+
+
+def outburst(site: Site, lake: str, *, seed: int, start: datetime, onset_after: timedelta = timedelta(hours=1),
+             destroy_station: bool | None = None, noise: bool = False) -> Scenario:
+    """An outburst of ``lake`` (e.g. ``cha-1`` of the reference site) beginning ``onset_after`` after ``start``.
+
+    Used by ``glofwatch demo``. ``destroy_station`` forces (True) or forbids (False) the loss of the lake
+    station at the breach; ``noise`` adds transport noise. No other fault is added.
+    """
+    lk = site.lake_by_id.get(lake)
+    if lk is None:
+        raise GlofwatchError(f"lake {lake!r} not in site {site.id!r}; lakes: {', '.join(site.lake_by_id) or 'none'}")
+    rng = np.random.default_rng(seed)
+    b, truth = _glof(site, seed, rng, _ms(start), lk, default_prior(),
+                     onset_after_min=onset_after.total_seconds() / 60, destroy=destroy_station)
+    truth["id"] = f"outburst-{lake}-{seed}"
+    truth["file"] = f"{truth['id']}.csv"
+    return _finish(b, truth, noise=noise)
