@@ -259,6 +259,10 @@ from glofwatch.sim.commands import simulate  # noqa: E402 - light module, heavy 
 
 app.command("simulate")(simulate)
 
+from glofwatch.evaluation.commands import evaluate  # noqa: E402 - light module, heavy imports inside
+
+app.command("evaluate")(evaluate)
+
 
 def main() -> None:
     app()
