@@ -137,3 +137,80 @@ audit_log = Table(
     Column("detail", Text, nullable=False, default="{}"),
     Column("client", String(64), nullable=False, default=""),
 )
+
+# --- warnings (issue 4): alerts, the delivery outbox, acknowledgements, shelter check-ins ----------
+# Alerts are never deleted: an update or cancel is a new row whose ``references`` name the earlier ones.
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", String(128), primary_key=True),  # CAP identifier
+    Column("site", String(64), nullable=False),
+    Column("thread", String(128), nullable=False),  # id of the first alert of the event
+    Column("sent_ms", BigInteger, nullable=False),
+    Column("status", String(16), nullable=False),  # Actual | Exercise | Test
+    Column("msg_type", String(16), nullable=False),  # Alert | Update | Cancel
+    Column("level", String(16), nullable=False),  # advisory..evacuate | all_clear | test
+    Column("hazard", String(32), nullable=False),
+    Column("lake", String(64), nullable=True),
+    Column("zones", Text, nullable=False),  # JSON list
+    Column("decision_id", String(128), nullable=True),
+    Column("refs", Text, nullable=False, default=""),  # CAP <references>
+    Column("operator", String(64), nullable=False, default=""),
+    Column("note", Text, nullable=False, default=""),
+    Column("expires_ms", BigInteger, nullable=True),
+    Column("superseded_by", String(128), nullable=True),
+    Column("onset_ms", BigInteger, nullable=True),
+    Column("arrivals", Text, nullable=False, default="[]"),  # JSON list of Arrival dicts
+    Column("xml", Text, nullable=False),
+)
+
+# The transactional outbox: one row per recipient and channel, written with its alert.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(255), nullable=False, unique=True),  # idempotency key <alert>/<recipient>/<channel>
+    Column("alert_id", String(128), nullable=False),
+    Column("site", String(64), nullable=False),
+    Column("recipient", String(64), nullable=False),  # household or siren id
+    Column("kind", String(16), nullable=False),  # household | siren | feed
+    Column("channel", String(16), nullable=False),  # sms | telegram | email | siren | webhook | feed
+    Column("address", String(255), nullable=False, default=""),
+    Column("language", String(8), nullable=False, default=""),
+    Column("priority", Integer, nullable=False),  # 0 first (evacuate), higher later
+    Column("rank", Integer, nullable=False, default=0),  # inside a lane: vulnerable households first
+    Column("state", String(16), nullable=False),  # pending | sending | sent | transient_error | permanent_error | skipped
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_ms", BigInteger, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("sent_ms", BigInteger, nullable=True),
+    Column("fallback_of", Integer, nullable=True),  # delivery this one replaces (Telegram -> SMS)
+    Column("remote_id", String(128), nullable=False, default=""),
+    Column("detail", Text, nullable=False, default=""),
+)
+
+acks = Table(
+    "acks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("site", String(64), nullable=False),
+    Column("household", String(64), nullable=False),
+    Column("alert_id", String(128), nullable=True),
+    Column("answer", String(16), nullable=False),  # safe | need_help
+    Column("via", String(16), nullable=False),  # sms | telegram | operator | web
+    Column("t_ms", BigInteger, nullable=False),
+    Column("raw", Text, nullable=False, default=""),
+)
+
+checkins = Table(
+    "checkins",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("site", String(64), nullable=False),
+    Column("household", String(64), nullable=False),
+    Column("shelter", String(64), nullable=False),
+    Column("people", Integer, nullable=False),
+    Column("alert_id", String(128), nullable=True),
+    Column("via", String(16), nullable=False),  # operator | qr
+    Column("t_ms", BigInteger, nullable=False),
+)

@@ -1,0 +1,43 @@
+"""Settings of warnings and dissemination: one typed object, defaults in one place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class WarningsConfig(BaseModel):
+    """How alerts are written and delivered.
+
+    sender: CAP ``<sender>`` (an e-mail-like id of the issuing authority).
+    signing_key / signing_cert: PEM files; when both are set every CAP document is signed.
+    web: link in CAP ``<web>`` and in messages; qr_base: the check-in URL a household's QR code carries.
+    retry_base_s / retry_max: transient errors are retried after base, 2*base, 4*base ... at most ``retry_max`` times.
+    rate_per_s: per-channel limit (messages a second); missing -> unlimited.
+    escalate_after_s: no acknowledgement from a household this long after an evacuate/warning -> an SMS reminder.
+    fallback: the next channel to try when one fails for good.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sender: str = "glofwatch@mes.kg"
+    contact: str = "112"
+    web: str = ""
+    signing_key: Path | None = None
+    signing_cert: Path | None = None
+    qr_base: str = "http://127.0.0.1:8000/checkin"
+    qr_secret: str = "change-me"
+    retry_base_s: float = 2.0
+    retry_max: int = 5
+    rate_per_s: dict[str, float] = Field(default_factory=dict)
+    escalate_after_s: float = 600.0
+    fallback: dict[str, str] = Field(default_factory=lambda: {"telegram": "sms", "sms": "email"})
+    languages: tuple[str, ...] = ("ky", "ru", "en")
+    names: dict[str, dict[str, dict[str, str]]] = Field(default_factory=dict)
+    email_all: bool = True  # also e-mail households that gave an address (in addition to SMS/Telegram)
+
+    def signing(self) -> tuple[bytes, bytes] | None:
+        if self.signing_key and self.signing_cert:
+            return self.signing_key.read_bytes(), self.signing_cert.read_bytes()
+        return None
