@@ -1,0 +1,103 @@
+"""The scorer on hand-made truths and decisions: every rule of glofwatch.evaluation.scoring."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from glofwatch.detection.decision import Decision
+from glofwatch.evaluation.scoring import evacuation_episodes, fraction_histogram, score_scenario, summarize
+
+GLOF = {
+    "id": "s1-glof", "seed": 1, "kind": "glof", "hazard": "glof", "lake": "cha-1",
+    "start": "2026-07-01T00:00:00Z", "end": "2026-07-01T06:00:00Z", "onset": "2026-07-01T01:00:00Z",
+    "zones": ["cha-upper", "cha-town"], "arrivals": {"cha-upper": "2026-07-01T01:40:00Z", "cha-town": "2026-07-01T01:45:00Z"},
+    "first_arrival": "2026-07-01T01:40:00Z", "volume_m3": 5e5, "peak_discharge_m3s": 400, "faults": [], "file": "s1-glof.csv",
+}
+QUIET = {"id": "s2-quiet", "seed": 2, "kind": "quiet", "hazard": None, "lake": None, "start": "2026-07-02T00:00:00Z",
+         "end": "2026-07-02T06:00:00Z", "onset": None, "zones": [], "arrivals": {}, "first_arrival": None,
+         "volume_m3": None, "peak_discharge_m3s": None, "faults": [], "file": "s2-quiet.csv"}
+
+
+def dec(time: str, level: str = "evacuate", hazard: str = "glof", zones: tuple[str, ...] = ("cha-upper", "cha-town"),
+        lake: str | None = "cha-1", id: str | None = None, previous: str | None = None) -> dict[str, Any]:
+    return {"id": id or f"d-{time}-{level}", "time": time, "level": level, "hazard": hazard, "zones": list(zones),
+            "lake": lake, "previous": previous}
+
+
+def test_evacuation_before_arrival_is_detected_with_its_warning_time() -> None:
+    s = score_scenario(GLOF, [dec("2026-07-01T01:04:00Z")])
+    assert s.detected and s.detected_warning and s.miss_reason is None
+    assert s.available_min == 40.0 and s.warning_min == 36.0 and s.warning_fraction == pytest.approx(0.9)
+    assert s.lake_correct is True and s.false_evacuations == 0 and s.wrong_zone == 0
+
+
+def test_decision_objects_are_accepted_too() -> None:
+    d = Decision(id="x", site="issyk-kul-demo", time="2026-07-01T01:10:00Z", level="evacuate", hazard="glof",
+                 lake="cha-2", zones=["cha-upper"])
+    s = score_scenario(GLOF, [d])
+    assert s.detected and s.warning_min == 30.0 and s.lake_correct is False
+
+
+@pytest.mark.parametrize("decisions,reason", [
+    ([], "no_decision"),
+    ([dec("2026-07-01T01:41:00Z")], "late"),
+    ([dec("2026-07-01T01:10:00Z", zones=("cha-town",))], "wrong_zone"),
+    ([dec("2026-07-01T01:10:00Z", hazard="debris_flow")], "wrong_hazard"),
+    ([dec("2026-07-01T01:10:00Z", level="warning")], "no_decision"),
+])
+def test_misses_say_why(decisions: list[dict[str, Any]], reason: str) -> None:
+    s = score_scenario(GLOF, decisions)
+    assert s.detected is False and s.miss_reason == reason and s.warning_min is None
+
+
+def test_warning_level_counts_separately_and_may_come_before_onset() -> None:
+    s = score_scenario(GLOF, [dec("2026-07-01T00:50:00Z", level="warning"), dec("2026-07-01T01:20:00Z")])
+    assert s.detected and s.warning_min == 20.0
+    assert s.detected_warning and s.warning_min_warning == 50.0 and s.warning_fraction_warning == pytest.approx(1.25)
+
+
+def test_wrong_zone_and_premature_evacuations() -> None:
+    s = score_scenario(GLOF, [dec("2026-07-01T00:30:00Z"), dec("2026-07-01T01:05:00Z", zones=("cha-upper", "cak-grig"))])
+    assert s.detected  # the first zone was named in time
+    assert s.false_evacuations == 1  # the one before the onset
+    assert s.wrong_zone == 1 and s.wrong_zones == ["cak-grig"]
+
+
+def test_false_evacuations_count_episodes_not_updates() -> None:
+    ds = [dec("2026-07-02T01:00:00Z", id="a"), dec("2026-07-02T01:05:00Z", id="b", previous="a"),
+          dec("2026-07-02T02:00:00Z", level="all_clear", id="c", previous="b"), dec("2026-07-02T03:00:00Z", id="d", previous="c"),
+          dec("2026-07-02T03:30:00Z", level="warning", id="e")]
+    assert [d["id"] for d in evacuation_episodes(ds)] == ["a", "d"]
+    s = score_scenario(QUIET, ds)
+    assert s.false_evacuations == 2 and s.detected is None
+
+
+def test_summary_figures() -> None:
+    debris = dict(GLOF, id="s3-df", kind="debris_flow", hazard="debris_flow", lake=None)
+    scores = [
+        score_scenario(GLOF, [dec("2026-07-01T01:04:00Z")]),  # fraction 0.9
+        score_scenario(dict(GLOF, id="s4-glof"), [dec("2026-07-01T01:12:00Z")]),  # fraction 0.7
+        score_scenario(debris, []),  # missed
+        score_scenario(QUIET, [dec("2026-07-02T01:00:00Z")]),
+        score_scenario(dict(QUIET, id="s5-rain", kind="rain"), []),
+    ]
+    s = summarize(scores, stations=8, negative_hours=12.0)
+    assert s["by_kind"] == {"glof": 2, "debris_flow": 1, "quiet": 1, "rain": 1}
+    assert s["recall"]["glof"]["evacuate"] == 1.0 and s["recall"]["debris_flow"]["evacuate"] == 0.0
+    assert s["recall"]["debris_flow"]["missed"] == [{"id": "s3-df", "reason": "no_decision"}]
+    fe = s["false_evacuations"]
+    assert fe["count"] == 1 and fe["scenarios"] == ["s2-quiet"]
+    assert fe["station_years"] == pytest.approx(8 * 12 / 8766, abs=1e-4)
+    assert fe["per_station_year"] == pytest.approx(1 / (8 * 12 / 8766), rel=1e-2)
+    assert s["warning_time_min"]["median"] == pytest.approx(32.0) and s["warning_fraction"]["median"] == pytest.approx(0.8)
+    assert s["warning_fraction_misses_as_zero"]["median"] == pytest.approx(0.7)
+    assert s["warning_fraction_histogram"]["0.85-0.95"] == 1 and s["warning_fraction_histogram"]["0.7-0.85"] == 1
+    assert s["goal"] == {"every_event_detected": False, "no_false_evacuation": False, "no_wrong_zone": True,
+                         "median_fraction_ge_0.85": False}
+
+
+def test_histogram_bins() -> None:
+    assert fraction_histogram([0.1, 0.6, 0.8, 0.9, 0.97, 1.0]) == {"<0.5": 1, "0.5-0.7": 1, "0.7-0.85": 1, "0.85-0.95": 1,
+                                                                   ">=0.95": 2}
