@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from glofwatch.clock import Clock, iso
+from glofwatch.clock import Clock, iso, ms
 from glofwatch.detection.decision import level_rank
 from glofwatch.errors import GlofwatchError
 from glofwatch.site.model import Site
@@ -41,44 +41,64 @@ def plain(x: Any) -> Any:
     return x
 
 
+class _Modules:
+    def __init__(self, owner: Alerting):
+        self.owner = owner
+
+    def __getitem__(self, key: str) -> Any:
+        mods = self.owner._mods
+        if key not in mods:
+            name = Alerting.MODULES[key]
+            try:
+                mods[key] = importlib.import_module(name)
+            except ImportError as e:
+                raise Unavailable(f"{name} is not available in this installation ({e}); "
+                                  "install glofwatch with its warnings/evacuation packages to use this") from e
+        return mods[key]
+
+
 class Alerting:
     """Alert actions and reads for one site, on the store's engine, with an injected clock."""
 
     def __init__(self, engine: Engine, site: Site, clock: Clock):
         self.engine, self.site, self.clock = engine, site, clock
-        self._mods: dict[str, Any] | None = None
-        self._why: str | None = None
+        self._mods: dict[str, Any] = {}
 
-    def _m(self) -> dict[str, Any]:
-        if self._mods is None:
-            try:
-                self._mods = {
-                    "ws": importlib.import_module("glofwatch.warnings.service"),
-                    "ev": importlib.import_module("glofwatch.evacuation.service"),
-                    "outbox": importlib.import_module("glofwatch.dissemination.outbox"),
-                }
-            except ImportError as e:
-                raise Unavailable(f"alerting is not available in this installation ({e}); "
-                                  "install glofwatch with its warnings package to issue and follow alerts") from e
-        return self._mods
+    MODULES = {"ws": "glofwatch.warnings.service", "ev": "glofwatch.evacuation.service",
+               "outbox": "glofwatch.dissemination.outbox"}
+
+    def _m(self) -> _Modules:
+        """The alerting modules, each imported on first use (a missing one only disables what needs it)."""
+        return _Modules(self)
 
     def available(self) -> str | None:
-        """None when alerting works, else the reason."""
+        """None when alerts can be issued and read, else the reason."""
         try:
-            self._m()
+            self._m()["ws"]
+            self._m()["outbox"]
         except Unavailable as e:
             return str(e)
         return None
 
     # --------------------------------------------------------------- reads
+    def _alert(self, a: Any) -> dict[str, Any]:
+        """An AlertRecord as JSON, with its ``level`` and whether it is ``active`` now."""
+        d = plain(a)
+        d["level"] = getattr(a, "level", d.get("kind"))
+        is_active = getattr(a, "is_active", None)
+        d["active"] = bool(is_active(ms(self.clock.now()))) if callable(is_active) else None
+        d["drill"] = d.get("status") == "Exercise"
+        return d
+
     def alerts(self, *, active_only: bool = False) -> list[dict[str, Any]]:
-        return [plain(a) for a in self._m()["ws"].list_alerts(self.engine, self.site.id, active_only=active_only)]
+        recs = self._m()["ws"].list_alerts(self.engine, self.site.id, active_only=active_only, now_ms=ms(self.clock.now()))
+        return [self._alert(a) for a in recs]
 
     def alert(self, alert_id: str) -> dict[str, Any]:
-        return plain(self._m()["ws"].get_alert(self.engine, alert_id))
+        return self._alert(self._m()["ws"].get_alert(self.engine, alert_id))
 
     def thread(self, alert_id: str) -> list[dict[str, Any]]:
-        return [plain(a) for a in self._m()["ws"].thread(self.engine, alert_id)]
+        return [self._alert(a) for a in self._m()["ws"].thread(self.engine, alert_id)]
 
     def cap_xml(self, alert_id: str) -> bytes:
         return bytes(self._m()["ws"].cap_xml(self.engine, alert_id))
@@ -121,7 +141,13 @@ class Alerting:
         else:
             r = ws.issue(self.engine, self.site, level=level, hazard=hazard, zones=zones, lake=lake, operator=operator,
                          note=note, clock=self.clock)
-        return plain(r)
+        return self._result(r)
+
+    def _result(self, r: Any) -> dict[str, Any]:
+        """An IssueResult as JSON (alert with level and active flag, deliveries planned, problems)."""
+        out = plain(r)
+        out["alert"] = self._alert(r.alert)
+        return out
 
     def update(self, alert_id: str, *, level: str | None, zones: list[str] | None, operator: str, note: str) -> dict[str, Any]:
         ws = self._m()["ws"]
@@ -130,13 +156,14 @@ class Alerting:
             kw["level"] = level
         if zones is not None:
             kw["zones"] = zones
-        return plain(ws.update(self.engine, self.site, alert_id, **kw))
+        return self._result(ws.update(self.engine, self.site, alert_id, **kw))
 
     def cancel(self, alert_id: str, *, operator: str, note: str) -> dict[str, Any]:
-        return plain(self._m()["ws"].cancel(self.engine, self.site, alert_id, operator=operator, note=note, clock=self.clock))
+        ws = self._m()["ws"]
+        return self._result(ws.cancel(self.engine, self.site, alert_id, operator=operator, note=note, clock=self.clock))
 
     def all_clear(self, alert_id: str, *, operator: str) -> dict[str, Any]:
-        return plain(self._m()["ws"].all_clear(self.engine, self.site, alert_id, operator=operator, clock=self.clock))
+        return self._result(self._m()["ws"].all_clear(self.engine, self.site, alert_id, operator=operator, clock=self.clock))
 
     def record_ack(self, *, household: str, answer: str, operator: str, alert_id: str | None) -> dict[str, Any]:
         return plain(self._m()["ev"].record_ack(self.engine, self.site, household=household, answer=answer, via="operator",

@@ -77,15 +77,16 @@ def _start_dispatcher(c: ConsoleContext, channels: Sequence[str], every_s: float
     d = Dispatcher(c.store.engine, c.site, [channel_from_url(u) for u in channels], clock=c.clock)
 
     def loop() -> None:
-        while not stop.is_set():
-            try:
-                rep = d.run_until_idle()
-                d.check_escalations()
-                if any(getattr(rep, k, 0) for k in ("sent", "transient", "permanent", "skipped", "fallbacks")):
-                    c.hub.publish("deliveries")
-            except Exception:  # noqa: BLE001 - keep dispatching after a failed round; the outbox keeps state
-                log.exception("dispatch round failed; retrying in %.0f s", every_s)
-            stop.wait(every_s)
+        with d:  # connects every channel once; a channel that cannot connect fails over, others go on
+            while not stop.is_set():
+                try:
+                    rep = d.run_until_idle()
+                    d.check_escalations()
+                    if any(getattr(rep, k, 0) for k in ("sent", "transient", "permanent", "skipped", "fallbacks")):
+                        c.hub.publish("deliveries")
+                except Exception:  # noqa: BLE001 - keep dispatching after a failed round; the outbox keeps state
+                    log.exception("dispatch round failed; retrying in %.0f s", every_s)
+                stop.wait(every_s)
 
     t = threading.Thread(target=loop, name="glofwatch-dispatch", daemon=True)
     t.start()

@@ -88,6 +88,7 @@ def serve(
     channel: Annotated[list[str] | None, typer.Option(help="Delivery channel URL (repeat); see docs/warnings.md.")] = None,
     secure_cookies: Annotated[bool, typer.Option(help="Mark the session cookie Secure (when served over HTTPS).")] = False,
     public_url: Annotated[str, typer.Option(help="Public base URL for links in the CAP feed.")] = "",
+    demo: Annotated[bool, typer.Option(help="First store a simulated quiet day of every station (ending now).")] = False,
 ) -> None:
     """Serve the API (/api/v1, OpenAPI at /openapi.json), the CAP feed (/cap/feed.atom) and the web console (/)."""
     import uvicorn
@@ -102,6 +103,13 @@ def serve(
     except GlofwatchError as e:
         err.print(f"[red]error:[/red] {e}", highlight=False)
         raise typer.Exit(2) from e
+    if demo:
+        from datetime import UTC, datetime
+
+        from glofwatch.console.demo import seed_quiet_day
+
+        rep = seed_quiet_day(s, st, datetime.now(UTC))
+        console.print(f"demo: stored {rep.accepted} simulated readings of the last 24 h")
     app = create_app(s, st, channels=channel or (), secure_cookies=secure_cookies, public_base_url=public_url)
     if not app.state.console.accounts.users():
         err.print("[yellow]no console users yet:[/yellow] create one with `glofwatch user add NAME --role operator`")

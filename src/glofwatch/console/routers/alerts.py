@@ -68,7 +68,8 @@ def _call(fn: Callable[[], Any]) -> Any:
     except KeyError as e:
         raise HTTPException(404, str(e.args[0]) if e.args else "not found") from e
     except GlofwatchError as e:
-        raise HTTPException(409, str(e)) from e
+        # the lifecycle names a missing alert "no alert ..."; everything else is a refused step (409)
+        raise HTTPException(404 if str(e).startswith("no alert") else 409, str(e)) from e
     except ValueError as e:
         raise HTTPException(422, str(e)) from e
 
@@ -124,8 +125,10 @@ def deliveries(alert: str | None = None, household: str | None = None, _: Princi
 def evacuation(alert_id: str, _: Principal = Depends(viewer), c: ConsoleContext = Depends(ctx)) -> dict[str, Any]:
     """The evacuation board of an alert: counts (targeted, warned, acknowledged, safe, need help,
     evacuated) and the households that still need help, vulnerable first."""
-    return {"alert": alert_id, "counts": _call(lambda: c.alerting.counts(alert_id)),
-            "needs_help": _call(lambda: c.alerting.needs_help(alert_id))}
+    counts = _call(lambda: c.alerting.counts(alert_id))
+    needs = counts.pop("still_need_help", None)
+    return {"alert": alert_id, "counts": counts,
+            "needs_help": needs if needs is not None else _call(lambda: c.alerting.needs_help(alert_id))}
 
 
 # ----------------------------------------------------------------------------------- actions
