@@ -1,0 +1,85 @@
+"""What a detector is: per-reading features of one sensor, computed causally, plus words for them.
+
+A detector looks at **one sensor's** quality-controlled readings (irregular times, gaps, late rows
+all normal) and returns, for every reading, a few numbers that only depend on that reading and the
+readings before it within ``lookback_ms`` (so live, which keeps a bounded buffer, and replay, which
+sees the whole file, compute the same numbers). The engine then takes, at each evaluation instant
+(tick), the features of the newest reading at or before it (an *as-of* join) and hands them to the
+fusion. :meth:`Detector.explain` turns the features at one tick into an :class:`Evidence` with a
+score and a sentence an operator can act on; it runs only when a decision is made.
+
+Detectors never assume a regular frequency: windows are time windows (pandas time-based rolling
+windows, ``(t - w, t]``), not counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from glofwatch.site.model import SensorSpec, Station
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One detector's view at one instant.
+
+    score: the detector's statistic in its own unit (``fires`` says whether it passed its threshold).
+    text: why, in one line (station, what changed, by how much, since when).
+    details: numbers for machines (``Decision.evidence``).
+    onset_ms: when the change began, when the detector can tell (a change point).
+    """
+
+    detector: str
+    station: str
+    score: float
+    fires: bool
+    text: str
+    details: dict[str, Any] = field(default_factory=dict)
+    onset_ms: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"detector": self.detector, "station": self.station, "score": round(float(self.score), 4),
+                "fires": self.fires, "text": self.text, **({"onset_ms": self.onset_ms} if self.onset_ms else {}),
+                **self.details}
+
+
+class Detector:
+    """Base class of the per-sensor detectors (one subclass a file under ``detection/detectors``).
+
+    Subclasses set ``name``, ``sensors`` (sensor ids or standard names they read), ``kinds`` (station
+    kinds, empty for any), ``lookback_ms`` and ``features`` (names of the per-reading outputs), and
+    implement :meth:`compute` and :meth:`explain`.
+    """
+
+    name: ClassVar[str] = ""
+    sensors: ClassVar[tuple[str, ...]] = ()
+    kinds: ClassVar[tuple[str, ...]] = ()
+    lookback_ms: ClassVar[int] = 3_600_000
+    features: ClassVar[tuple[str, ...]] = ()
+
+    def applies(self, station: Station, sensor: SensorSpec) -> bool:
+        if self.kinds and station.kind not in self.kinds:
+            return False
+        return sensor.id in self.sensors or (sensor.standard_name or "") in self.sensors
+
+    def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
+        """Per-reading features over usable readings in time order (unique times). Causal, window-bounded."""
+        raise NotImplementedError
+
+    def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
+                series: tuple[np.ndarray, np.ndarray]) -> Evidence:
+        """Evidence at ``tick_ms`` from the as-of features (and the usable series up to the tick, for details)."""
+        raise NotImplementedError
+
+
+def rolling(t_ms: np.ndarray, value: np.ndarray, window_ms: int) -> Any:
+    """A pandas time-based rolling window ``(t - window, t]`` over an irregular series."""
+    return pd.Series(value, index=pd.to_datetime(t_ms, unit="ms"), copy=False).rolling(f"{int(window_ms)}ms")
+
+
+def hhmm(t_ms: int) -> str:
+    return pd.Timestamp(int(t_ms), unit="ms", tz="UTC").strftime("%H:%M")

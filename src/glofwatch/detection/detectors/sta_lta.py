@@ -1,0 +1,49 @@
+"""Geophone STA/LTA: the seismologists' trigger on the ground-velocity RMS a geophone reports.
+
+STA is the **median** of the readings in the last 3 minutes, LTA the median of the last hour
+(time windows, so gaps and batched uploads are fine). Medians instead of the classic means
+(Allen 1978; obspy ``classic_sta_lta``) make one glitched reading (a stone hitting the sensor) unable
+to trigger alone and keep the LTA from swallowing the event it should be the background for. The
+ratio is floored at ``MIN_LTA`` so a dead-quiet or zero-reporting sensor cannot divide by ~0.
+
+On the real Illgraben recording of 2019-06-10 (tests/detection/test_illgraben.py) this fires at the
+debris-flow front and stays quiet in the hour before it.
+
+Features: ``ratio`` (STA/LTA), ``sta`` (mm/s).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+
+from glofwatch.detection.detectors.base import Detector, Evidence, rolling
+from glofwatch.site.model import SensorSpec, Station
+
+STA_MS = 180_000
+LTA_MS = 3_600_000
+MIN_LTA = 1e-4  # mm/s
+FIRE_RATIO = 4.0
+
+
+class StaLta(Detector):
+    name: ClassVar[str] = "sta_lta"
+    sensors: ClassVar[tuple[str, ...]] = ("ground_velocity",)
+    kinds: ClassVar[tuple[str, ...]] = ()
+    lookback_ms: ClassVar[int] = LTA_MS
+    features: ClassVar[tuple[str, ...]] = ("ratio", "sta")
+
+    def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
+        v = np.abs(value.astype(float))
+        sta = rolling(t_ms, v, STA_MS).median().to_numpy()
+        lta = rolling(t_ms, v, LTA_MS).median().to_numpy()
+        return {"ratio": sta / np.maximum(lta, MIN_LTA), "sta": sta}
+
+    def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
+                series: tuple[np.ndarray, np.ndarray]) -> Evidence:
+        r, sta = feats.get("ratio", 0.0), feats.get("sta", 0.0)
+        fires = r >= FIRE_RATIO
+        text = (f"{station.id} ground shaking {sta:.3g} mm/s, {r:.1f}x its last hour (STA/LTA "
+                f"{'above' if fires else 'below'} {FIRE_RATIO:g})")
+        return Evidence(self.name, station.id, r, fires, text, {"ratio": round(r, 2), "sta_mm_s": round(sta, 4)})

@@ -1,0 +1,249 @@
+"""The detection engine: the one code path behind replay and the live listener.
+
+State: one :class:`~glofwatch.detection.series.SensorState` per sensor (the whole file in replay, a
+bounded buffer live) and one :class:`~glofwatch.detection.policy.SourceState` per source.
+:meth:`Engine.evaluate` takes evaluation instants (*ticks*) and, vectorised over them, computes each
+source's evidence (:mod:`~glofwatch.detection.features`), scores it (fusion model or the thresholds
+baseline), adds ``watch`` precursors, and runs the decision policy, which emits
+:class:`~glofwatch.detection.decision.Decision` objects with explanation and impact.
+
+Ticks: every reading belongs to the tick ``ceil(t / 60 s) * 60 s``; a tick is evaluated once, over
+the readings at or before it. Replay evaluates the ticks of all readings; live evaluates, after each
+stored batch, the ticks of its readings newer than the last evaluated one. With readings arriving in
+event-time order the two are identical (tests/detection/test_live.py); a reading that arrives after
+its tick was evaluated (late) is used from the next tick on, which is all a live system can do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import numpy as np
+
+from glofwatch.clock import iso
+from glofwatch.detection.decision import Decision
+from glofwatch.detection.detectors import SENSOR_DETECTORS
+from glofwatch.detection.detectors import get as get_detector
+from glofwatch.detection.detectors.base import Evidence
+from glofwatch.detection.detectors.spillway import NEAR_M, RISING_M
+from glofwatch.detection.detectors.station_silent import StationSilent
+from glofwatch.detection.detectors.warm_spell import WARM_C
+from glofwatch.detection.features import SourceFeatures, _by_station, source_features, station_missed
+from glofwatch.detection.impact import arrivals
+from glofwatch.detection.policy import LEVEL_NAMES, SourceState, run
+from glofwatch.detection.series import SensorState
+from glofwatch.detection.sources import Source, Topology
+from glofwatch.site.model import Site
+from glofwatch.telemetry.batch import SiteIndex
+from glofwatch.telemetry.qc import TimeLimits, check_series
+
+GRID_MS = 60_000
+WARNING = 3
+
+
+def ceil_ticks(t_ms: np.ndarray) -> np.ndarray:
+    return -(-t_ms // GRID_MS) * GRID_MS
+
+
+def make_scorer(detector: str, model: Any = None) -> Any:
+    if detector == "thresholds":
+        from glofwatch.detection.thresholds import ThresholdScorer
+
+        return ThresholdScorer()
+    if detector == "fusion":
+        from glofwatch.detection.fusion import FusionScorer
+
+        return FusionScorer(model)
+    raise ValueError(f"unknown detector {detector!r}; use 'fusion' (the learned model) or 'thresholds' (the baseline)")
+
+
+def precursors(src: Source, raw: dict[str, np.ndarray]) -> np.ndarray:
+    """``watch`` where a precursor holds: lake near/over its spillway and rising, a warm spell; heavy rain."""
+    with np.errstate(invalid="ignore"):
+        if src.hazard == "glof":
+            free, rise = raw["freeboard"], raw["rise6h"]
+            w = (free <= 0.0) | ((free <= NEAR_M) & (rise >= RISING_M)) | (raw["t_lake"] >= WARM_C)
+        else:
+            w = raw["rain_g"] >= 1.0
+    return np.where(w, 2, 0).astype(np.int8)
+
+
+class Engine:
+    """Detection for one site. ``detector``: ``fusion`` (default) or ``thresholds`` (the baseline)."""
+
+    def __init__(self, site: Site, *, detector: str = "fusion", model: Any = None):
+        self.site = site
+        self.detector = detector
+        self.index = SiteIndex(site)
+        self.topology = Topology(site)
+        self.scorer = make_scorer(detector, model)
+        self.detectors = [get_detector(n) for n in SENSOR_DETECTORS]
+        self.states: dict[int, SensorState] = {}
+        self.sources: dict[str, SourceState] = {s.id: SourceState() for s in self.topology.sources}
+        self.last_zones: dict[str, list[str]] = {}
+        self.last_tick: int | None = None
+
+    # -- sensor state ------------------------------------------------------------------------
+    def state(self, key: int) -> SensorState:
+        s = self.states.get(key)
+        if s is None:
+            st_id, se_id = self.index.keys[key]
+            station = self.site.station_by_id[st_id]
+            sensor = station.sensor(se_id)
+            assert sensor is not None
+            dets = [d for d in self.detectors if d.applies(station, sensor)]
+            s = self.states[key] = SensorState(station, sensor, dets)
+        return s
+
+    def load(self, key: int, t: np.ndarray, v: np.ndarray, flags: np.ndarray) -> None:
+        """Replace a sensor's series (replay: the whole file, already sorted, unique and QC'd)."""
+        s = self.state(key)
+        s.t, s.v, s.flags = t, v, flags
+        s.derive()
+
+    def add(self, key: int, t: np.ndarray, v: np.ndarray, flags: np.ndarray) -> None:
+        """Merge new stored readings into a sensor's live buffer, re-run QC over it, trim, derive."""
+        s = self.state(key)
+        o = np.argsort(t, kind="stable")
+        t, v, flags = t[o], v[o], flags[o]
+        if len(s.t):
+            new = ~np.isin(t, s.t)
+            t, v, flags = t[new], v[new], flags[new]
+            t = np.r_[s.t, t]
+            v = np.r_[s.v, v]
+            flags = np.r_[s.flags, flags].astype(np.int32)
+            o = np.argsort(t, kind="stable")
+            t, v, flags = t[o], v[o], flags[o]
+        first = np.r_[True, t[1:] != t[:-1]] if len(t) else np.array([], dtype=bool)
+        t, v, flags = t[first], v[first], flags[first]
+        keep = t > t[-1] - s.keep_ms if len(t) else np.array([], dtype=bool)
+        t, v, flags = t[keep], v[keep], flags[keep]
+        limits = TimeLimits(now_ms=np.iinfo(np.int64).max // 2, min_ms=0, future_tolerance_ms=0)
+        s.t, s.v, s.flags = t, v, check_series(t, v, s.sensor, limits, prior_flags=flags)
+        s.derive()
+
+    # -- evaluation --------------------------------------------------------------------------
+    def evaluate(self, ticks: np.ndarray) -> list[Decision]:
+        """Decisions over ``ticks`` (sorted, unique, newer than any evaluated before)."""
+        ticks = np.asarray(ticks, dtype=np.int64)
+        if self.last_tick is not None:
+            ticks = ticks[ticks > self.last_tick]
+        if len(ticks) == 0:
+            return []
+        by_station = _by_station(self.states)
+        out: list[tuple[int, int, Decision]] = []
+        glof_level: dict[str, np.ndarray] = {}
+        for order, src in enumerate(self.topology.sources):
+            sf = source_features(self.site, src, self.states, ticks, by_station)
+            entry, stay, p = self.scorer.score(src.hazard, sf.raw)
+            watch = precursors(src, sf.raw)
+            entry, stay = np.maximum(entry, watch), np.maximum(stay, watch)
+            if src.hazard == "debris_flow" and src.valley in glof_level:
+                # an outburst already warned for explains the flow: no second alert for the same wave
+                busy = glof_level[src.valley] >= WARNING
+                entry, stay = np.where(busy, 0, entry).astype(np.int8), np.where(busy, 0, stay).astype(np.int8)
+            st = self.sources[src.id]
+
+            def emit(i: int, new: int, state: SourceState, src: Source = src, sf: SourceFeatures = sf,
+                     p: np.ndarray | None = p, order: int = order) -> str:
+                d = self._decision(src, sf, p, ticks, i, new, state, by_station)
+                out.append((int(ticks[i]), order, d))
+                return d.id
+
+            levels = run(st, ticks, entry, stay, sf.fired, emit)
+            if src.hazard == "glof":
+                glof_level[src.valley] = np.maximum(glof_level.get(src.valley, levels), levels)
+        self.last_tick = int(ticks[-1])
+        return [d for _, _, d in sorted(out, key=lambda x: (x[0], x[1]))]
+
+    # -- one decision ------------------------------------------------------------------------
+    def _evidence(self, src: Source, sf: SourceFeatures, ticks: np.ndarray, i: int,
+                  by_station: dict[str, list[SensorState]]) -> list[Evidence]:
+        tick = ticks[i:i + 1]
+        t = int(ticks[i])
+        ev: list[Evidence] = []
+        silent = StationSilent()
+        lake = self.site.lake_by_id.get(src.lake) if src.lake else None
+        stations = list(src.lake_stations) + [s for s, _ in src.downstream] + list(src.weather)
+        for st_id in stations:
+            station = self.site.station_by_id[st_id]
+            missed = float(station_missed(self.site, by_station, st_id, tick)[0])
+            if missed >= 1.5 and station.kind != "weather":
+                last = max((int(s.last_seen(tick)[0]) for s in by_station.get(st_id, [])), default=None)
+                ev.append(silent.explain(station, missed, last if last and last > 0 else None, t))
+            for s in by_station.get(st_id, []):
+                for det in s.detectors:
+                    if det.name in ("warm_spell",) and lake is None:
+                        continue
+                    feats = {k: float(s.feature(det.name, k, tick, np.nan)[0]) for k in det.features}
+                    if all(np.isnan(x) for x in feats.values()):
+                        continue
+                    if det.name == "spillway":
+                        if lake is None:
+                            continue
+                        feats["freeboard"] = lake.spillway_level_m - feats.get("level30", np.nan)
+                    if det.name == "warm_spell" and lake is not None and lake.elevation_m is not None:
+                        feats["t_lake"] = feats["t24"] + 0.0065 * ((station.elevation_m or lake.elevation_m) - lake.elevation_m)
+                    e = det.explain(station, s.sensor, feats, t, s.series_until(t))
+                    notable = e.fires or (det.name == "level_drop" and e.score >= 0.05) or \
+                        (det.name == "sta_lta" and e.score >= 2.0) or (det.name == "gauge_rise" and e.score >= 0.2) or \
+                        (det.name == "rainfall" and e.details.get("guzzetti_ratio", 0) >= 1.0)
+                    if notable:
+                        ev.append(e)
+        return ev
+
+    def _decision(self, src: Source, sf: SourceFeatures, p: np.ndarray | None, ticks: np.ndarray, i: int, new: int,
+                  state: SourceState, by_station: dict[str, list[SensorState]]) -> Decision:
+        t = int(ticks[i])
+        level = LEVEL_NAMES[new] if new > 0 else "all_clear"
+        prob = None if p is None else round(float(p[i]), 4)
+        ident = hashlib.sha1(f"{self.site.id}|{src.id}|{level}|{t}".encode()).hexdigest()[:20]
+        what = f"outburst of lake {src.lake}" if src.hazard == "glof" else f"debris flow in the {src.valley} valley"
+        if new == 0:
+            zones = self.last_zones.pop(src.id, list(src.zones))
+            return Decision(id=ident, site=self.site.id, time=iso(t), level="all_clear", hazard=src.hazard,  # type: ignore[arg-type]
+                            lake=src.lake, zones=zones, probability=prob,
+                            explanation=[f"{what}: evidence below the {LEVEL_NAMES[state.level]} level for "
+                                         f"{60} min; the danger is over"],
+                            evidence={"detector": self.detector, "source": src.id}, previous=state.last_id)
+        ev = self._evidence(src, sf, ticks, i, by_station)
+        fired = {st: ft for st, ft in state.first_fired.items()}
+        km = dict(src.downstream)
+        onset = None
+        if src.hazard == "glof":
+            onsets = [e.onset_ms for e in ev if e.detector == "level_drop" and e.fires and e.onset_ms]
+            onset = min(onsets) if onsets else None
+        zones = list(src.zones)
+        sighting = None
+        from_km = 0.0
+        if fired:
+            down = max(fired, key=lambda s: km[s])
+            sighting = (down, km[down], fired[down])
+            if src.hazard == "debris_flow":
+                up = min(fired, key=lambda s: km[s])
+                from_km = km[up]
+                onset = fired[up]
+                zones = [z for z, c in src.zones.items() if c >= from_km]
+                if up == down:
+                    sighting = None
+        onset, arr, speed = arrivals({z: src.zones[z] for z in zones}, onset_ms=onset, sighting=sighting,
+                                     from_km=from_km)
+        if onset is None and new >= WARNING:
+            onset, arr, speed = arrivals({z: src.zones[z] for z in zones}, onset_ms=t, sighting=None, from_km=from_km)
+        head = f"{level.upper()}: {what}"
+        if prob is not None:
+            head += f" - fusion probability {prob:.2f}"
+        else:
+            head += f" - {self.detector} rules"
+        if arr:
+            head += f"; wave expected in {arr[0].zone} at {arr[0].time} (earliest {arr[0].eta_min_early:.0f} min after onset)"
+        self.last_zones[src.id] = zones
+        raw = {k: (None if not np.isfinite(v[i]) else round(float(v[i]), 4)) for k, v in sf.raw.items()}
+        return Decision(id=ident, site=self.site.id, time=iso(t), level=level, hazard=src.hazard,  # type: ignore[arg-type]
+                        lake=src.lake, zones=zones, arrivals=arr, probability=prob,
+                        onset=iso(onset) if onset is not None else None,
+                        explanation=[head] + [e.text for e in ev],
+                        evidence={"detector": self.detector, "source": src.id, "speed_m_s": round(speed, 2),
+                                  "features": raw, "detectors": [e.as_dict() for e in ev]},
+                        previous=state.last_id)

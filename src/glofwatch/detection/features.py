@@ -1,0 +1,122 @@
+"""Per-source evidence at each tick, as plain numpy arrays (vectorised over ticks: replay speed).
+
+For each :class:`~glofwatch.detection.sources.Source` and each tick, the raw features the scorers
+(fusion model, thresholds baseline) read. Stale sensors (no reading for three intervals) contribute
+nothing but their silence. Names and meaning:
+
+==============  ===================================================================================
+drop, drop2     CUSUM fall (m) at the source's lake stations (drop2: confirmed by two readings)
+lake_missed     missed reporting intervals of the lake station (0 when it has none or never reported)
+lake_has        1 when the source has a lake station
+sib_drop        CUSUM fall at the sibling lakes of the valley (explains the wave away from this lake)
+sib_missed      missed intervals at sibling lake stations
+geo_ratio       largest geophone STA/LTA on the path
+gauge           largest gauge rise (m) on the path
+down_missed     missed intervals of the path's stations (a wave destroys them too)
+rain_c, rain_g  rainfall intensity-duration over Caine (1980) / Guzzetti (2008) thresholds
+freeboard       spillway level minus lake level (m; NaN unknown)       [watch precursor]
+rise6h          lake rise over 6 h (m)                                  [watch precursor]
+t_lake          24-h mean air temperature moved to the lake (°C; NaN)   [watch precursor]
+==============  ===================================================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from glofwatch.detection.detectors.gauge_rise import FIRE_M as GAUGE_FIRE_M
+from glofwatch.detection.detectors.sta_lta import FIRE_RATIO
+from glofwatch.detection.detectors.station_silent import StationSilent
+from glofwatch.detection.detectors.warm_spell import LAPSE_K_PER_M
+from glofwatch.detection.series import NOT_SEEN, SensorState
+from glofwatch.detection.sources import Source
+from glofwatch.site.model import Site
+
+RAW = ("drop", "drop2", "lake_missed", "lake_has", "sib_drop", "sib_missed", "geo_ratio", "gauge", "down_missed",
+       "rain_c", "rain_g", "freeboard", "rise6h", "t_lake")
+MAX_MISSED = 12.0
+
+
+@dataclass
+class SourceFeatures:
+    """Raw features of one source at the ticks, and per downstream station whether its detector fired."""
+
+    raw: dict[str, np.ndarray]
+    fired: list[tuple[str, float, np.ndarray]]  # (station, chainage km, fired at tick)
+
+
+def _by_station(states: dict[int, SensorState]) -> dict[str, list[SensorState]]:
+    out: dict[str, list[SensorState]] = {}
+    for s in states.values():
+        out.setdefault(s.station.id, []).append(s)
+    return out
+
+
+def station_missed(site: Site, by_station: dict[str, list[SensorState]], station: str, ticks: np.ndarray) -> np.ndarray:
+    sts = by_station.get(station, [])
+    last = np.full(len(ticks), NOT_SEEN, dtype=np.int64)
+    for s in sts:
+        last = np.maximum(last, s.last_seen(ticks))
+    return np.minimum(StationSilent.missed(site.station_by_id[station], last, ticks), MAX_MISSED)
+
+
+def _max_feature(by_station: dict[str, list[SensorState]], stations: tuple[str, ...] | list[str], det: str, name: str,
+                 ticks: np.ndarray, default: float = 0.0) -> np.ndarray:
+    out = np.full(len(ticks), default)
+    for st in stations:
+        for s in by_station.get(st, []):
+            if det in s.feats:
+                out = np.maximum(out, s.feature(det, name, ticks, default))
+    return out
+
+
+def source_features(site: Site, src: Source, states: dict[int, SensorState], ticks: np.ndarray,
+                    by_station: dict[str, list[SensorState]] | None = None) -> SourceFeatures:
+    bs = by_station if by_station is not None else _by_station(states)
+    n = len(ticks)
+    z = np.zeros(n)
+    raw: dict[str, np.ndarray] = {}
+    raw["drop"] = _max_feature(bs, src.lake_stations, "level_drop", "drop", ticks)
+    raw["drop2"] = _max_feature(bs, src.lake_stations, "level_drop", "drop2", ticks)
+    missed = [station_missed(site, bs, st, ticks) for st in src.lake_stations]
+    raw["lake_missed"] = np.max(missed, axis=0) if missed else z.copy()
+    raw["lake_has"] = np.full(n, 1.0 if src.lake_stations else 0.0)
+    raw["sib_drop"] = _max_feature(bs, src.sibling_stations, "level_drop", "drop", ticks)
+    sib = [station_missed(site, bs, st, ticks) for st in src.sibling_stations]
+    raw["sib_missed"] = np.max(sib, axis=0) if sib else z.copy()
+    geo = z.copy()
+    gauge = z.copy()
+    down_missed = z.copy()
+    fired = []
+    for st, km in src.downstream:
+        g = _max_feature(bs, [st], "sta_lta", "ratio", ticks)
+        r = _max_feature(bs, [st], "gauge_rise", "rise", ticks)
+        geo, gauge = np.maximum(geo, g), np.maximum(gauge, r)
+        down_missed = np.maximum(down_missed, station_missed(site, bs, st, ticks))
+        fired.append((st, km, (g >= FIRE_RATIO) | (r >= GAUGE_FIRE_M)))
+    raw["geo_ratio"], raw["gauge"], raw["down_missed"] = geo, gauge, down_missed
+    raw["rain_c"] = _max_feature(bs, src.weather, "rainfall", "caine", ticks)
+    raw["rain_g"] = _max_feature(bs, src.weather, "rainfall", "guzzetti", ticks)
+    lake = site.lake_by_id.get(src.lake) if src.lake else None
+    free = np.full(n, np.nan)
+    rise = np.full(n, np.nan)
+    if lake is not None:
+        for st in src.lake_stations:
+            for s in bs.get(st, []):
+                if "spillway" in s.feats:
+                    lv = s.feature("spillway", "level30", ticks, np.nan)
+                    free = np.fmin(free, lake.spillway_level_m - lv)
+                    rise = np.fmax(rise, s.feature("spillway", "rise6h", ticks, np.nan))
+    raw["freeboard"], raw["rise6h"] = free, rise
+    t_lake = np.full(n, np.nan)
+    if lake is not None and lake.elevation_m is not None:
+        for st in src.weather:
+            station = site.station_by_id[st]
+            for s in bs.get(st, []):
+                if "warm_spell" in s.feats:
+                    t24 = s.feature("warm_spell", "t24", ticks, np.nan)
+                    t_lake = np.fmax(t_lake, t24 + LAPSE_K_PER_M * ((station.elevation_m or lake.elevation_m) - lake.elevation_m))
+    raw["t_lake"] = t_lake
+    return SourceFeatures(raw, fired)

@@ -1,0 +1,132 @@
+"""Learned fusion (the AI): detector evidence across stations -> calibrated probability per source.
+
+One model per hazard (``glof`` for a lake, ``debris_flow`` for a valley), applied to every source of
+that hazard: a logistic regression over the terms of :func:`design` (the detectors' features,
+log-scaled, and their products: "lake station silent *and* the geophone below shaking" is one term,
+so a linear model can say that silence alone is nothing and silence with downstream evidence is an
+outburst), calibrated by isotonic regression on held-out scenarios. Trained by
+:mod:`glofwatch.detection.train` on simulator scenarios (seeds < 1,000,000) and shipped as plain JSON
+(``glofwatch/models/fusion.json``: coefficients, scaling, calibration table, level thresholds), so
+inference is a dot product and an interpolation: no pickles, no version lock on scikit-learn, and
+fast enough for 500k rows/s replay.
+
+Levels: the probability's *entry* thresholds (advisory, warning, evacuate) were chosen on the
+training scenarios (no evacuation on any rain, quiet or fault scenario), the *stay* thresholds are
+half of them (hysteresis).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+
+from glofwatch.errors import GlofwatchError
+
+MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "fusion.json"
+LEVEL_KEYS = ("advisory", "watch", "warning", "evacuate")  # index + 1 = policy level
+
+
+def _sil(m: np.ndarray) -> np.ndarray:
+    """0 while a station is at most one interval late, 1 once it has missed three."""
+    return np.clip((m - 1.0) / 2.0, 0.0, 1.0)
+
+
+def design(raw: dict[str, np.ndarray]) -> tuple[list[str], np.ndarray]:
+    """The model's input terms from raw source features (see :mod:`glofwatch.detection.features`)."""
+    drop = np.log1p(np.clip(raw["drop"], 0, None) / 0.05)
+    drop2 = np.log1p(np.clip(raw["drop2"], 0, None) / 0.05)
+    sil = _sil(raw["lake_missed"])
+    geo = np.clip(np.log(np.clip(raw["geo_ratio"], 1.0, None)), 0.0, 6.0)
+    gauge = np.log1p(np.clip(raw["gauge"], 0, None) / 0.1)
+    dmiss = _sil(raw["down_missed"])
+    rc = np.log1p(np.clip(raw["rain_c"], 0, 20))
+    rg = np.log1p(np.clip(raw["rain_g"], 0, 50))
+    sib = np.log1p(np.clip(raw["sib_drop"], 0, None) / 0.05)
+    sibsil = _sil(raw["sib_missed"])
+    has = raw["lake_has"]
+    terms = {
+        "drop": drop, "drop2": drop2, "silent": sil, "geo": geo, "gauge": gauge, "down_silent": dmiss,
+        "rain_caine": rc, "rain_guzzetti": rg, "sib_drop": sib, "sib_silent": sibsil, "has_lake_station": has,
+        "silent*geo": sil * geo, "silent*gauge": sil * gauge, "geo*gauge": geo * gauge,
+        "drop*downstream": drop * (geo + gauge), "rain*geo": rc * geo, "rain*gauge": rc * gauge,
+        "nolake*geo": (1 - has) * geo, "nolake*gauge": (1 - has) * gauge, "sib*downstream": sib * (geo + gauge),
+        "silent*down_silent": sil * dmiss, "drop2*silent": drop2 * sil,
+    }
+    names = list(terms)
+    return names, np.column_stack([terms[k] for k in names]) if len(drop) else np.zeros((0, len(names)))
+
+
+@dataclass(frozen=True)
+class HazardModel:
+    terms: list[str]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    iso_x: np.ndarray
+    iso_y: np.ndarray
+    entry: dict[str, float]
+    exit: dict[str, float]
+
+    def margin(self, raw: dict[str, np.ndarray]) -> np.ndarray:
+        names, x = design(raw)
+        if names != self.terms:
+            raise GlofwatchError(f"fusion model terms {self.terms} do not match this code's {names}; "
+                                 "rebuild it with `glofwatch train`")
+        return ((x - self.mean) / self.scale) @ self.coef + self.intercept
+
+    def proba(self, raw: dict[str, np.ndarray]) -> np.ndarray:
+        return np.interp(self.margin(raw), self.iso_x, self.iso_y)
+
+    def levels(self, p: np.ndarray, table: dict[str, float]) -> np.ndarray:
+        lv = np.zeros(len(p), dtype=np.int8)
+        for k in ("advisory", "warning", "evacuate"):
+            if k in table:
+                lv = np.where(p >= table[k], LEVEL_KEYS.index(k) + 1, lv).astype(np.int8)
+        return lv
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> HazardModel:
+        return cls(terms=list(d["terms"]), mean=np.asarray(d["mean"]), scale=np.asarray(d["scale"]),
+                   coef=np.asarray(d["coef"]), intercept=float(d["intercept"]), iso_x=np.asarray(d["iso_x"]),
+                   iso_y=np.asarray(d["iso_y"]), entry=dict(d["entry"]), exit=dict(d["exit"]))
+
+
+@dataclass(frozen=True)
+class FusionModel:
+    hazards: dict[str, HazardModel]
+    meta: dict[str, Any]
+
+    @classmethod
+    def load(cls, path: Path | str | None = None) -> FusionModel:
+        return _load(str(path or MODEL_PATH))
+
+
+@lru_cache(maxsize=8)
+def _load(path: str) -> FusionModel:
+    p = Path(path)
+    if not p.exists():
+        raise GlofwatchError(f"fusion model {p} not found; build it with `glofwatch train --out {p}` "
+                             "or replay with --detector thresholds")
+    d = orjson.loads(p.read_bytes())
+    return FusionModel({k: HazardModel.from_dict(v) for k, v in d["hazards"].items()}, d.get("meta", {}))
+
+
+class FusionScorer:
+    name = "fusion"
+
+    def __init__(self, model: FusionModel | None = None):
+        self.model = model or FusionModel.load()
+
+    def score(self, hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        m = self.model.hazards.get(hazard)
+        if m is None:
+            z = np.zeros(len(raw["drop"]), dtype=np.int8)
+            return z, z, None
+        p = m.proba(raw)
+        return m.levels(p, m.entry), m.levels(p, m.exit), p

@@ -1,0 +1,118 @@
+"""One sensor's quality-controlled readings and its detectors' per-reading features (live and replay).
+
+The rule that makes live and replay agree: a feature of a reading depends only on that reading and
+the usable readings before it within the detector's look-back, with the QC flags *as known when
+the reading arrived*. QC's spike test needs the next reading, so the newest reading is never known
+to be a spike when it arrives; once its successor shows it was one, it drops out of the series the
+later readings are judged on. :func:`derive` reproduces that on a whole file (replay) and on a
+bounded buffer (live) alike: readings flagged as spikes get their features from the clean readings
+before them plus themselves, which is exactly what a live engine computed when they were newest.
+
+Flags (:mod:`glofwatch.telemetry.qc`): ``bad`` readings are never used; ``suspect`` ones (rate, flat)
+are used, because an outburst's drawdown *is* a fast rate and a stuck sensor shows no change;
+``spike`` readings are dropped once known.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from glofwatch.detection.detectors.base import Detector
+from glofwatch.site.model import SensorSpec, Station
+from glofwatch.telemetry.qc import BAD, Flag
+
+NOT_SEEN = np.iinfo(np.int64).min
+TIME_BAD = int(Flag.FUTURE | Flag.PAST)
+
+
+@dataclass
+class SensorState:
+    """Readings of one sensor in time order (unique times) with flags, and what detectors derived."""
+
+    station: Station
+    sensor: SensorSpec
+    detectors: list[Detector]
+    t: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))
+    v: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.float64))
+    flags: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int32))
+    use_t: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))
+    use_v: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.float64))
+    clean_t: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))
+    clean_v: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.float64))
+    seen_t: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))
+    feats: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+
+    @property
+    def stale_ms(self) -> int:
+        """Features older than three reporting intervals (at least 3 min) no longer describe now."""
+        return max(3 * self.sensor.interval_s * 1000, 180_000)
+
+    @property
+    def keep_ms(self) -> int:
+        """How much history a live buffer keeps: twice the longest look-back (and 2 h at least)."""
+        return max([2 * d.lookback_ms for d in self.detectors] + [2 * 3_600_000]) + 600_000
+
+    def derive(self) -> None:
+        """Recompute usable/clean series and every detector's per-reading features."""
+        usable = (self.flags & BAD) == 0
+        spike = (self.flags & Flag.SPIKE) != 0
+        self.use_t, self.use_v = self.t[usable], self.v[usable]
+        clean = usable & ~spike
+        self.clean_t, self.clean_v = self.t[clean], self.v[clean]
+        self.seen_t = self.t[(self.flags & TIME_BAD) == 0]
+        is_clean_u = ~spike[usable]
+        self.feats = {}
+        spikes_u = np.flatnonzero(~is_clean_u)
+        for det in self.detectors:
+            out = {name: np.full(len(self.use_t), np.nan) for name in det.features}
+            if len(self.clean_t):
+                f = det.compute(self.clean_t, self.clean_v, self.station, self.sensor)
+                for name in det.features:
+                    out[name][is_clean_u] = f[name]
+            for i in spikes_u.tolist():  # rare: QC spikes, each judged as it was when newest
+                tk = int(self.use_t[i])
+                lo = np.searchsorted(self.clean_t, tk - 2 * det.lookback_ms, side="right")
+                hi = np.searchsorted(self.clean_t, tk, side="left")
+                st = np.r_[self.clean_t[lo:hi], tk]
+                sv = np.r_[self.clean_v[lo:hi], self.use_v[i]]
+                f = det.compute(st, sv, self.station, self.sensor)
+                for name in det.features:
+                    out[name][i] = f[name][-1]
+            self.feats[det.name] = out
+
+    def as_of(self, ticks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Index of the newest usable reading at or before each tick (-1: none) and whether it is fresh."""
+        idx = np.searchsorted(self.use_t, ticks, side="right") - 1
+        ok = idx >= 0
+        fresh = ok.copy()
+        fresh[ok] = (ticks[ok] - self.use_t[idx[ok]]) <= self.stale_ms
+        return idx, fresh
+
+    def feature(self, det: str, name: str, ticks: np.ndarray, default: float = 0.0) -> np.ndarray:
+        """A detector feature at each tick (``default`` where there is no fresh reading or it is NaN)."""
+        f = self.feats.get(det)
+        if f is None or len(self.use_t) == 0:
+            return np.full(len(ticks), default)
+        idx, fresh = self.as_of(ticks)
+        vals = np.full(len(ticks), default)
+        vals[fresh] = f[name][idx[fresh]]
+        return np.where(np.isnan(vals), default, vals)
+
+    def last_seen(self, ticks: np.ndarray) -> np.ndarray:
+        """Time of the newest reading (any value quality, believable time) at or before each tick."""
+        idx = np.searchsorted(self.seen_t, ticks, side="right") - 1
+        out = np.full(len(ticks), NOT_SEEN, dtype=np.int64)
+        ok = idx >= 0
+        out[ok] = self.seen_t[idx[ok]]
+        return out
+
+    def series_until(self, tick: int) -> tuple[np.ndarray, np.ndarray]:
+        """Clean readings up to ``tick`` plus the newest usable one (as the detectors saw them then)."""
+        hi = np.searchsorted(self.clean_t, tick, side="right")
+        t, v = self.clean_t[:hi], self.clean_v[:hi]
+        j = np.searchsorted(self.use_t, tick, side="right") - 1
+        if j >= 0 and (len(t) == 0 or self.use_t[j] > t[-1]):
+            t, v = np.r_[t, self.use_t[j]], np.r_[v, self.use_v[j]]
+        return t, v
