@@ -77,9 +77,9 @@ def test_false_evacuations_count_episodes_not_updates() -> None:
 def test_summary_figures() -> None:
     debris = dict(GLOF, id="s3-df", kind="debris_flow", hazard="debris_flow", lake=None)
     scores = [
-        score_scenario(GLOF, [dec("2026-07-01T01:04:00Z")]),  # fraction 0.9
-        score_scenario(dict(GLOF, id="s4-glof"), [dec("2026-07-01T01:12:00Z")]),  # fraction 0.7
-        score_scenario(debris, []),  # missed
+        score_scenario(dict(GLOF, peak_first_zone_m3s=300.0), [dec("2026-07-01T01:04:00Z")]),  # fraction 0.9
+        score_scenario(dict(GLOF, id="s4-glof", peak_first_zone_m3s=900.0), [dec("2026-07-01T01:12:00Z")]),  # fraction 0.7
+        score_scenario(dict(debris, peak_first_zone_m3s=12.0), []),  # missed
         score_scenario(QUIET, [dec("2026-07-02T01:00:00Z")]),
         score_scenario(dict(QUIET, id="s5-rain", kind="rain"), []),
     ]
@@ -87,6 +87,8 @@ def test_summary_figures() -> None:
     assert s["by_kind"] == {"glof": 2, "debris_flow": 1, "quiet": 1, "rain": 1}
     assert s["recall"]["glof"]["evacuate"] == 1.0 and s["recall"]["debris_flow"]["evacuate"] == 0.0
     assert s["recall"]["debris_flow"]["missed"] == [{"id": "s3-df", "reason": "no_decision"}]
+    assert s["recall_by_peak"] == {"0-20": {"n": 1, "evacuate": 0.0}, "100-500": {"n": 1, "evacuate": 1.0},
+                                   ">=500": {"n": 1, "evacuate": 1.0}}
     fe = s["false_evacuations"]
     assert fe["count"] == 1 and fe["scenarios"] == ["s2-quiet"]
     assert fe["station_years"] == pytest.approx(8 * 12 / 8766, abs=1e-4)

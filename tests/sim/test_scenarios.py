@@ -50,7 +50,7 @@ def test_truth_contract_and_mix(batch: list[Scenario]) -> None:
         if t["kind"] in ("glof", "debris_flow"):
             assert t["hazard"] == t["kind"] and t["zones"] and t["first_arrival"] == min(t["arrivals"].values())
             assert ts(t["start"]) < ts(t["onset"]) < ts(t["first_arrival"]) < ts(t["end"])
-            assert t["volume_m3"] > 0 and t["peak_discharge_m3s"] > 0
+            assert t["volume_m3"] > 0 and 0 < t["peak_first_zone_m3s"] <= t["peak_discharge_m3s"]
             assert (t["lake"] is not None) == (t["kind"] == "glof")
         else:
             assert t["hazard"] is None and t["onset"] is None and not t["zones"] and t["first_arrival"] is None

@@ -88,6 +88,9 @@ def report_table(ev: Any) -> Any:
     for hz in first["recall"]:
         row(f"recall {hz}: evacuate before arrival", lambda s, h=hz: f"{s['recall'][h]['evacuate']:.1%} of {s['recall'][h]['n']}")
         row(f"recall {hz}: warning+ before arrival", lambda s, h=hz: f"{s['recall'][h]['warning']:.1%}")
+    for b in first["recall_by_peak"]:
+        row(f"  recall, peak at 1st zone {b} m3/s", lambda s, b=b: "-" if b not in s["recall_by_peak"]
+            else f"{s['recall_by_peak'][b]['evacuate']:.0%} of {s['recall_by_peak'][b]['n']}")
     row("false evacuations", lambda s: str(s["false_evacuations"]["count"]))
     row("  per station-year", lambda s: "-" if s["false_evacuations"]["per_station_year"] is None
         else f"{s['false_evacuations']['per_station_year']:.2f} ({s['false_evacuations']['station_years']:.2f} st-yr)")

@@ -66,6 +66,7 @@ class ScenarioScore:
     wrong_zone: int = 0
     wrong_zones: list[str] = field(default_factory=list)
     decisions: int = 0
+    peak_first_zone_m3s: float | None = None  # from the truth, when given: how big the flood is where people are
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -81,7 +82,8 @@ def score_scenario(truth: Mapping[str, Any], decisions: Iterable[Decision | Mapp
     """Score ``decisions`` (in any order) against one scenario's ``truth`` (the truth.jsonl object)."""
     ds = sorted((as_dict(d) for d in decisions), key=lambda d: _t(d["time"]) or 0.0)
     hazard = truth.get("hazard")
-    base = {"id": truth["id"], "kind": truth["kind"], "hazard": hazard, "decisions": len(ds)}
+    base = {"id": truth["id"], "kind": truth["kind"], "hazard": hazard, "decisions": len(ds),
+            "peak_first_zone_m3s": truth.get("peak_first_zone_m3s")}
     if hazard is None:
         return ScenarioScore(**base, false_evacuations=len(evacuation_episodes(ds)))
 
@@ -133,6 +135,20 @@ def score_scenario(truth: Mapping[str, Any], decisions: Iterable[Decision | Mapp
     )
 
 
+PEAK_BINS = ((0.0, 20.0), (20.0, 100.0), (100.0, 500.0), (500.0, float("inf")))
+
+
+def recall_by_peak(scores: Sequence[ScenarioScore]) -> dict[str, dict[str, float | int]]:
+    """Evacuation recall per class of peak discharge at the first zone (m3/s): small floods are the hard ones."""
+    out: dict[str, dict[str, float | int]] = {}
+    for lo, hi in PEAK_BINS:
+        hs = [s for s in scores if s.hazard and s.peak_first_zone_m3s is not None and lo <= s.peak_first_zone_m3s < hi]
+        if hs:
+            label = f"{lo:g}-{hi:g}" if np.isfinite(hi) else f">={lo:g}"
+            out[label] = {"n": len(hs), "evacuate": round(sum(bool(s.detected) for s in hs) / len(hs), 4)}
+    return out
+
+
 def _dist(values: list[float]) -> dict[str, Any]:
     if not values:
         return {"n": 0}
@@ -171,6 +187,7 @@ def summarize(scores: Sequence[ScenarioScore], *, stations: int, negative_hours:
                 "missed": [{"id": s.id, "reason": s.miss_reason} for s in hs if not s.detected],
             }
     out["recall"] = recall
+    out["recall_by_peak"] = recall_by_peak(scores)
     hz_scores = [s for s in scores if s.hazard]
     fe = sum(s.false_evacuations for s in scores)
     station_years = stations * negative_hours / HOURS_PER_YEAR

@@ -318,7 +318,8 @@ def _glof(site: Site, seed: int, rng: np.random.Generator, start: int, lake: Lak
             b.add_fault("destroyed", lake_st, F.STATION, onset + int(rng.uniform(0, 10) * MIN_MS))
     station_ms = b.flood(lake.id, 0.0, onset, hydro, ch)
     truth = _base_truth(f"s{seed:07d}-glof", seed, "glof", start)
-    truth.update(hazard="glof", lake=lake.id, volume_m3=round(v0), peak_discharge_m3s=round(qp, 1))
+    truth.update(hazard="glof", lake=lake.id, volume_m3=round(v0), peak_discharge_m3s=round(qp, 1),
+                 peak_first_zone_m3s=round(qp * ch.peak_factor(min(zones.values())), 1))
     _record_arrivals(truth, onset, zone_ms, station_ms)
     truth["source"] = {"flow_path": lake.id, "chainage_km": 0.0}
     truth["params"] = {
@@ -367,7 +368,8 @@ def _debris_flow(site: Site, seed: int, rng: np.random.Generator, start: int) ->
     storm = b.storm(rain0, d_h, i_mmh)
     station_ms = b.flood(fp.lake, src, onset, hydro, ch)
     truth = _base_truth(f"s{seed:07d}-debris_flow", seed, "debris_flow", start)
-    truth.update(hazard="debris_flow", lake=None, volume_m3=round(volume), peak_discharge_m3s=round(qp, 1))
+    truth.update(hazard="debris_flow", lake=None, volume_m3=round(volume), peak_discharge_m3s=round(qp, 1),
+                 peak_first_zone_m3s=round(qp * ch.peak_factor(min(zones.values()) - src), 1))
     _record_arrivals(truth, onset, zone_ms, station_ms)
     truth["source"] = {"flow_path": fp.lake, "chainage_km": round(src, 2)}
     truth["rain"] = storm
