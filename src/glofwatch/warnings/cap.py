@@ -258,7 +258,7 @@ def check_cap(xml: bytes, *, verify_signature: bool = True) -> CheckResult:
     if a.signed and verify_signature:
         from glofwatch.warnings.sign import verify_cap
 
-        v = verify_cap(xml)
+        v = verify_cap(xml, at=datetime.fromisoformat(a.sent) if CAP_TIME.match(a.sent) else None)
         if not v.passed:
             problems += v.problems
     return CheckResult(not problems, problems, "1.2")

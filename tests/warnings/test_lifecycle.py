@@ -1,0 +1,111 @@
+"""The alert lifecycle on SQLite and PostgreSQL: issue, update, escalate, cancel, all-clear, drill,
+test, from a detection Decision; never deleted; the outbox written with the alert."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from glofwatch.clock import FixedClock
+from glofwatch.detection.decision import Arrival, Decision
+from glofwatch.site import Site
+from glofwatch.store import Store
+from glofwatch.store.tables import alerts, deliveries
+from glofwatch.warnings import service as ws
+from glofwatch.warnings.cap import check_cap, parse_cap
+
+T0 = dt.datetime(2025, 7, 27, 7, 35, tzinfo=dt.UTC)
+
+
+def count(store: Store, table: object, **where: object) -> int:
+    q = select(func.count()).select_from(table)  # type: ignore[arg-type]
+    for k, v in where.items():
+        q = q.where(getattr(table.c, k) == v)  # type: ignore[attr-defined]
+    with store.engine.connect() as c:
+        return int(c.execute(q).scalar() or 0)
+
+
+def test_issue_update_cancel_thread_with_references(store: Store, site: Site) -> None:
+    clock = FixedClock(T0)
+    r = ws.issue(store.engine, site, level="warning", hazard="glof", zones=["cha-town"], lake="cha-1", operator="duty",
+                 note="lake rising", clock=clock)
+    assert r.deliveries_planned == count(store, deliveries, alert_id=r.alert.id) > 72  # 72 households + e-mails + partners
+    assert count(store, deliveries, alert_id=r.alert.id, kind="siren") == 0  # a warning does not sound sirens
+    clock.advance(minutes=3)
+    up = ws.escalate(store.engine, site, r.alert.id, level="evacuate", zones=["cha-town", "cha-shore"], clock=clock)
+    assert up.alert.msg_type == "Update" and up.alert.thread == r.alert.id
+    assert r.alert.id in up.alert.references
+    assert count(store, deliveries, alert_id=up.alert.id, kind="siren") == 2
+    with pytest.raises(ws.AlertError, match="replaced by"):
+        ws.update(store.engine, site, r.alert.id, level="watch", clock=clock)
+    with pytest.raises(ws.AlertError, match="not up"):
+        ws.escalate(store.engine, site, up.alert.id, level="watch", clock=clock)
+    clock.advance(minutes=3)
+    c = ws.cancel(store.engine, site, up.alert.id, operator="duty", note="sensor fault", clock=clock)
+    p = parse_cap(ws.cap_xml(store.engine, c.alert.id))
+    assert p.msg_type == "Cancel" and [x[1] for x in p.references] == [r.alert.id, up.alert.id]
+    assert check_cap(ws.cap_xml(store.engine, c.alert.id)).passed
+    assert [a.id for a in ws.thread(store.engine, r.alert.id)] == [r.alert.id, up.alert.id, c.alert.id]
+    assert count(store, alerts) == 3  # never deleted
+    assert ws.list_alerts(store.engine, site.id, active_only=True, now_ms=int(clock.now().timestamp() * 1000)) == []
+    with pytest.raises(ws.AlertError, match="replaced by|closed"):
+        ws.cancel(store.engine, site, c.alert.id, clock=clock)
+
+
+def test_drill_and_test_status(store: Store, site: Site) -> None:
+    clock = FixedClock(T0)
+    d = ws.drill(store.engine, site, level="evacuate", zones=["cak-grig"], operator="ivanov", clock=clock)
+    assert parse_cap(ws.cap_xml(store.engine, d.alert.id)).status == "Exercise"
+    assert count(store, deliveries, alert_id=d.alert.id, kind="household") >= 45
+    t = ws.test(store.engine, site, clock=clock)
+    assert parse_cap(ws.cap_xml(store.engine, t.alert.id)).status == "Test"
+    assert count(store, deliveries, alert_id=t.alert.id, kind="household") == 0  # partners (feed, webhook) only
+    assert count(store, deliveries, alert_id=t.alert.id, kind="siren") == 0
+
+
+def test_bad_requests_name_the_fix(store: Store, site: Site) -> None:
+    clock = FixedClock(T0)
+    with pytest.raises(ws.AlertError, match="unknown zone.*known"):
+        ws.issue(store.engine, site, level="warning", hazard="glof", zones=["atlantis"], clock=clock)
+    with pytest.raises(ws.AlertError, match="unknown level"):
+        ws.issue(store.engine, site, level="panic", hazard="glof", zones=["cha-town"], clock=clock)
+    with pytest.raises(ws.AlertError, match="no alert"):
+        ws.get_alert(store.engine, "nope")
+    assert count(store, alerts) == 0 and count(store, deliveries) == 0  # nothing half-written
+
+
+def decision(i: str, level: str, *, previous: str | None = None) -> Decision:
+    return Decision(id=i, site="issyk-kul-demo", time="2025-07-27T07:35:00Z", level=level, hazard="glof", lake="cha-1",  # type: ignore[arg-type]
+                    zones=["cha-upper", "cha-town"], onset="2025-07-27T07:30:00Z", previous=previous,
+                    arrivals=[Arrival("cha-upper", 16.0, 45.0, 30.0, 90.0), Arrival("cha-town", 20.0, 55.0, 37.0, 110.0)],
+                    explanation=["lake cha-1 fell 1.2 m in 20 min", "geophone gc-1 STA/LTA 9.1"])
+
+
+def test_from_decisions_new_escalate_all_clear_idempotent(store: Store, site: Site) -> None:
+    clock = FixedClock(T0)
+    w = ws.issue_from_decision(store.engine, site, decision("d1", "warning"), clock=clock)
+    assert w.alert.kind == "warning" and w.alert.operator == "detection"
+    assert w.alert.arrivals["cha-upper"] == int((T0 - dt.timedelta(minutes=5) + dt.timedelta(minutes=30)).timestamp() * 1000)
+    again = ws.issue_from_decision(store.engine, site, decision("d1", "warning"), clock=clock)
+    assert not again.created and again.alert.id == w.alert.id
+    clock.advance(minutes=2)
+    e = ws.issue_from_decision(store.engine, site, decision("d2", "evacuate", previous="d1"), clock=clock)
+    assert e.alert.msg_type == "Update" and e.alert.kind == "evacuate" and e.alert.thread == w.alert.id
+    xml = ws.cap_xml(store.engine, e.alert.id).decode()
+    assert "lake cha-1 fell 1.2 m" in xml and "<urgency>Immediate</urgency>" in xml
+    clock.advance(hours=2)
+    ac = ws.issue_from_decision(store.engine, site, decision("d3", "all_clear", previous="d2"), clock=clock)
+    assert ac.alert.kind == "all_clear" and "<responseType>AllClear</responseType>" in ws.cap_xml(store.engine, ac.alert.id).decode()
+    now_ms = int(clock.now().timestamp() * 1000)
+    assert ws.list_alerts(store.engine, site.id, active_only=True, now_ms=now_ms) == []
+
+
+def test_atom_feed_of_current_alerts(store: Store, site: Site) -> None:
+    clock = FixedClock(T0)
+    a = ws.issue(store.engine, site, level="watch", hazard="glof", zones=["cha-upper"], clock=clock)
+    b = ws.issue(store.engine, site, level="advisory", hazard="debris_flow", zones=["cak-grig"], clock=clock)
+    ws.cancel(store.engine, site, b.alert.id, clock=clock)
+    feed = ws.atom_feed(store.engine, site, base_url="https://mes.kg/cap", clock=clock).decode()
+    assert a.alert.id in feed and b.alert.id not in feed
