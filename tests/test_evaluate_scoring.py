@@ -96,8 +96,9 @@ def test_summary_figures() -> None:
     assert s["warning_time_min"]["median"] == pytest.approx(32.0) and s["warning_fraction"]["median"] == pytest.approx(0.8)
     assert s["warning_fraction_misses_as_zero"]["median"] == pytest.approx(0.7)
     assert s["warning_fraction_histogram"]["0.85-0.95"] == 1 and s["warning_fraction_histogram"]["0.7-0.85"] == 1
-    assert s["goal"] == {"every_event_detected": False, "no_false_evacuation": False, "no_wrong_zone": True,
-                         "median_fraction_ge_0.85": False}
+    assert s["recall"]["debris_flow"]["n_damaging"] == 0 and s["recall"]["debris_flow"]["evacuate_damaging"] is None
+    assert s["goal"] == {"every_event_detected": False, "every_damaging_event_detected": True, "no_false_evacuation": False,
+                         "no_wrong_zone": True, "median_fraction_ge_0.85": False}
 
 
 def test_histogram_bins() -> None:

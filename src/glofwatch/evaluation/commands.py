@@ -55,6 +55,8 @@ def evaluate(
     if json_out:
         sys.stdout.write(orjson.dumps(ev.to_dict()).decode() + "\n")
         return
+    for name, why in ev.skipped.items():
+        err.print(f"[yellow]skipped[/yellow] {name}: {why}", highlight=False)
     console.print(report_table(ev))
     for name, summ in ev.summaries.items():
         for hz, r in summ["recall"].items():
@@ -87,6 +89,8 @@ def report_table(ev: Any) -> Any:
     row("scenarios by kind", lambda s: ", ".join(f"{k} {v}" for k, v in sorted(s["by_kind"].items())))
     for hz in first["recall"]:
         row(f"recall {hz}: evacuate before arrival", lambda s, h=hz: f"{s['recall'][h]['evacuate']:.1%} of {s['recall'][h]['n']}")
+        row(f"recall {hz}: evacuate, peak >= 20 m3/s", lambda s, h=hz: "-" if s["recall"][h]["evacuate_damaging"] is None
+            else f"{s['recall'][h]['evacuate_damaging']:.1%} of {s['recall'][h]['n_damaging']}")
         row(f"recall {hz}: warning+ before arrival", lambda s, h=hz: f"{s['recall'][h]['warning']:.1%}")
     for b in first["recall_by_peak"]:
         row(f"  recall, peak at 1st zone {b} m3/s", lambda s, b=b: "-" if b not in s["recall_by_peak"]

@@ -92,9 +92,11 @@ class Evaluation:
     summaries: dict[str, dict[str, Any]] = field(default_factory=dict)
     rows: int = 0
     replay_s: dict[str, float] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)  # detector -> why it could not run
 
     def to_dict(self) -> dict[str, Any]:
-        return {"config": self.config, "rows": self.rows, "replay_s": self.replay_s, "summaries": self.summaries}
+        return {"config": self.config, "rows": self.rows, "replay_s": self.replay_s, "skipped": self.skipped,
+                "summaries": self.summaries}
 
 
 def _hours(truth: dict[str, Any]) -> float:
@@ -113,9 +115,13 @@ def evaluate(site: Site, cases: Iterator[Case] | list[Case], *, detectors: Seque
     """
     names = ["saved"] if saved is not None else list(detectors)
     runs: dict[str, Replay] = {}
-    if saved is None:
-        runs = {d: (replays or {}).get(d) or detection_replay(d) for d in names}
     ev = Evaluation(config=dict(config or {}, detectors=names))
+    if saved is None:
+        for d in names:
+            try:
+                runs[d] = (replays or {}).get(d) or detection_replay(d)
+            except GlofwatchError as e:
+                ev.skipped[d] = str(e)
     negative_hours = 0.0
     for name in names:
         ev.scores[name] = []
@@ -125,10 +131,19 @@ def evaluate(site: Site, cases: Iterator[Case] | list[Case], *, detectors: Seque
         if case.truth.get("hazard") is None:
             negative_hours += _hours(case.truth)
         for name in names:
+            if name in ev.skipped:
+                continue
             t = time.perf_counter()
-            decisions = saved(case.truth) if saved is not None else runs[name](site, case.telemetry)
+            try:
+                decisions = saved(case.truth) if saved is not None else runs[name](site, case.telemetry)
+            except GlofwatchError as e:  # e.g. the fusion model file is not built: go on with the others
+                ev.skipped[name] = str(e)
+                continue
             ev.replay_s[name] += time.perf_counter() - t
             ev.scores[name].append(score_scenario(case.truth, decisions))
-    for name in names:
+    ran = [n for n in names if n not in ev.skipped]
+    if not ran:
+        raise GlofwatchError("no detector could run: " + "; ".join(f"{k}: {v}" for k, v in ev.skipped.items()))
+    for name in ran:
         ev.summaries[name] = summarize(ev.scores[name], stations=len(site.stations), negative_hours=negative_hours)
     return ev

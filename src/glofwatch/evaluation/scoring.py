@@ -135,6 +135,9 @@ def score_scenario(truth: Mapping[str, Any], decisions: Iterable[Decision | Mapp
     )
 
 
+#: A flood whose peak at the first zone is below this (m3/s) is "minor": a small, slow drainage (typically of an
+#: ice-dammed lake through a tunnel). It is still an outburst and scored as one, but also reported apart.
+MINOR_PEAK_M3S = 20.0
 PEAK_BINS = ((0.0, 20.0), (20.0, 100.0), (100.0, 500.0), (500.0, float("inf")))
 
 
@@ -181,8 +184,11 @@ def summarize(scores: Sequence[ScenarioScore], *, stations: int, negative_hours:
     for hz in HAZARDS:
         hs = [s for s in scores if s.hazard == hz]
         if hs:
+            big = [s for s in hs if s.peak_first_zone_m3s is None or s.peak_first_zone_m3s >= MINOR_PEAK_M3S]
             recall[hz] = {
                 "n": len(hs), "evacuate": round(sum(bool(s.detected) for s in hs) / len(hs), 4),
+                "n_damaging": len(big),
+                "evacuate_damaging": round(sum(bool(s.detected) for s in big) / len(big), 4) if big else None,
                 "warning": round(sum(bool(s.detected_warning) for s in hs) / len(hs), 4),
                 "missed": [{"id": s.id, "reason": s.miss_reason} for s in hs if not s.detected],
             }
@@ -224,6 +230,7 @@ def goal_check(summary: Mapping[str, Any]) -> dict[str, bool]:
     frac = summary.get("warning_fraction_misses_as_zero", {})
     return {
         "every_event_detected": bool(rec) and all(r["evacuate"] == 1.0 for r in rec.values()),
+        "every_damaging_event_detected": bool(rec) and all(r["evacuate_damaging"] in (1.0, None) for r in rec.values()),
         "no_false_evacuation": summary["false_evacuations"]["count"] == 0,
         "no_wrong_zone": summary["wrong_zone"]["count"] == 0,
         "median_fraction_ge_0.85": frac.get("n", 0) > 0 and frac["median"] >= 0.85,
