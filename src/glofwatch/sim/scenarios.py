@@ -62,6 +62,12 @@ def iso(t_ms: int | float) -> str:
     return datetime.fromtimestamp(int(t_ms) / 1000, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def iso_array(t_ms: np.ndarray) -> np.ndarray:
+    """Epoch ms -> ISO 8601 ``...Z`` strings, vectorised (numpy's formatter; pandas' strftime is 10x slower)."""
+    return np.char.add(np.datetime_as_string(np.asarray(t_ms, dtype="datetime64[ms]").astype("datetime64[s]"), unit="s"),
+                       "Z").astype(object)
+
+
 def _ms(t: datetime) -> int:
     return int(round((t if t.tzinfo else t.replace(tzinfo=UTC)).timestamp() * 1000))
 
@@ -235,13 +241,17 @@ class _Build:
         return arrivals
 
     def telemetry(self) -> pd.DataFrame:
-        parts = [(k, s) for k, s in self.series.items()]
-        t = np.concatenate([s.t[s.keep] for _, s in parts])
-        v = np.concatenate([s.v[s.keep] for _, s in parts])
-        st = np.concatenate([np.full(int(s.keep.sum()), k[0], dtype=object) for k, s in parts])
-        se = np.concatenate([np.full(int(s.keep.sum()), k[1], dtype=object) for k, s in parts])
-        df = pd.DataFrame({"t_ms": t, "station": st, "sensor": se, "value": np.round(v, 4)})
-        return df.sort_values(["t_ms", "station", "sensor"], kind="stable").reset_index(drop=True)
+        """The kept rows of every series, sorted by (time, station, sensor) with one numpy lexsort."""
+        keys = sorted(self.series)  # (station, sensor) in name order: its index is the tie-break rank
+        parts = [self.series[k] for k in keys]
+        t = np.concatenate([s.t[s.keep] for s in parts])
+        v = np.concatenate([s.v[s.keep] for s in parts])
+        code = np.concatenate([np.full(int(s.keep.sum()), i) for i, s in enumerate(parts)])
+        order = np.lexsort((code, t))
+        code = code[order]
+        names = np.array(keys, dtype=object)
+        return pd.DataFrame({"t_ms": t[order], "station": names[code, 0], "sensor": names[code, 1],
+                             "value": np.round(v[order], 4)})
 
 
 def _start(rng: np.random.Generator) -> int:
@@ -272,8 +282,7 @@ def _finish(b: _Build, truth: dict[str, Any], *, noise: bool) -> Scenario:
         truth["transport"] = counts
     truth["faults"] = [f.to_dict() for f in sorted(b.faults, key=lambda f: f.start_ms)]
     truth["end"] = iso(b.end)
-    times = pd.to_datetime(df.pop("t_ms"), unit="ms", utc=True).dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-    df.insert(0, "time", times)
+    df.insert(0, "time", iso_array(df.pop("t_ms").to_numpy()))
     return Scenario(id=truth["id"], seed=truth["seed"], kind=truth["kind"], telemetry=df, truth=truth)
 
 
