@@ -11,7 +11,7 @@ from glofwatch.console.audit import AuditLog
 from glofwatch.console.auth import Accounts, LoginLimiter, has_role, login
 from glofwatch.errors import ConfigError
 from glofwatch.store import Store
-from tests.console.conftest import PASSWORD, T0
+from tests.console.conftest import FAST_HASH, PASSWORD, T0
 
 
 def test_roles_are_ordered() -> None:
@@ -21,7 +21,7 @@ def test_roles_are_ordered() -> None:
 
 def test_passwords_are_argon2_and_sessions_expire(store: Store) -> None:
     clock = FixedClock(T0)
-    acc = Accounts(store.engine, clock, session_ttl_s=60)
+    acc = Accounts(store.engine, clock, session_ttl_s=60, hasher=FAST_HASH)
     u = acc.add_user("ivanov", PASSWORD, "operator")
     with store.engine.connect() as conn:
         h = conn.execute(text("SELECT password_hash FROM users WHERE username='ivanov'")).scalar_one()
@@ -39,7 +39,7 @@ def test_passwords_are_argon2_and_sessions_expire(store: Store) -> None:
 
 
 def test_bad_accounts_are_refused_with_the_fix(store: Store) -> None:
-    acc = Accounts(store.engine, FixedClock(T0))
+    acc = Accounts(store.engine, FixedClock(T0), hasher=FAST_HASH)
     with pytest.raises(ConfigError, match="role 'boss'"):
         acc.add_user("a", PASSWORD, "boss")
     with pytest.raises(ConfigError, match="at least 10"):
@@ -50,7 +50,7 @@ def test_bad_accounts_are_refused_with_the_fix(store: Store) -> None:
 
 
 def test_password_change_logs_out(store: Store) -> None:
-    acc = Accounts(store.engine, FixedClock(T0))
+    acc = Accounts(store.engine, FixedClock(T0), hasher=FAST_HASH)
     u = acc.add_user("a", PASSWORD, "viewer")
     token, _, _ = acc.open_session(u)
     acc.set_password("a", "another long password")
@@ -59,7 +59,7 @@ def test_password_change_logs_out(store: Store) -> None:
 
 def test_login_is_rate_limited_per_user_and_client(sqlite_store: Store) -> None:
     clock = FixedClock(T0)
-    acc = Accounts(sqlite_store.engine, clock)
+    acc = Accounts(sqlite_store.engine, clock, hasher=FAST_HASH)
     acc.add_user("ivanov", PASSWORD, "operator")
     lim = LoginLimiter(clock, per_user=3, per_client=5, window_s=60)
     for _ in range(3):

@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from argon2 import PasswordHasher
 from fastapi import FastAPI, Request
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import FileResponse
@@ -106,6 +107,7 @@ def create_app(
     secure_cookies: bool = False,
     public_base_url: str = "",
     limiter: LoginLimiter | None = None,
+    hasher: PasswordHasher | None = None,
     ingest: bool = True,
 ) -> FastAPI:
     """The console app for one site on one store.
@@ -114,6 +116,7 @@ def create_app(
     channels: delivery channel URLs (docs/warnings.md); when given, a dispatcher thread sends the outbox.
     poll_s: how often changes written by other processes are looked for (live events).
     secure_cookies: set the session cookie's Secure flag (serve behind HTTPS).
+    hasher: the argon2 password hasher (default parameters of argon2-cffi; tests pass a cheap one).
     ingest: mount station HTTP ingest (POST /api/v1/ingest, station tokens) when available.
     """
     if site is None:
@@ -126,7 +129,7 @@ def create_app(
         store = open_store(None)
     clock = clock or SystemClock()
     hub = Hub()
-    c = ConsoleContext(site=site, store=store, clock=clock, accounts=Accounts(store.engine, clock),
+    c = ConsoleContext(site=site, store=store, clock=clock, accounts=Accounts(store.engine, clock, hasher=hasher),
                        limiter=limiter or LoginLimiter(clock), audit=AuditLog(store.engine, clock),
                        alerting=alerting or Alerting(store.engine, site, clock), hub=hub,
                        secure_cookies=secure_cookies, public_base_url=public_base_url)
