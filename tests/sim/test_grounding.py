@@ -6,7 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from glofwatch.sim.grounding import build_event_table, default_prior, formula_peaks, load_events, qp_lower_bound, qp_upper_bound
+from glofwatch.sim.grounding import (
+    build_event_table,
+    default_prior,
+    formula_peaks,
+    load_events,
+    peak_match,
+    qp_lower_bound,
+    qp_upper_bound,
+)
 from tests.conftest import shared_data
 
 
@@ -46,3 +54,13 @@ def test_recorded_table_has_what_the_prior_needs() -> None:
 @pytest.mark.parametrize("dam", ["bedrock", "landslide", "unknown"])
 def test_rare_dam_types_fall_back_to_the_pooled_fit(dam: str) -> None:
     assert default_prior().fits[dam].n > 100
+
+
+def test_peak_match_reports_ks_per_dam_type_and_formulas() -> None:
+    r = peak_match(seed=0, max_volume_m3=1e7)
+    sim = r["simulator"]
+    assert set(sim) == {"all", "moraine", "ice"} and r["events"] == sim["all"]["n"] > 100
+    assert 0 <= sim["moraine"]["ks"] <= 1 and len(sim["moraine"]["simulated_log10_q10_q50_q90"]) == 3
+    assert {"huggel_2002", "clague_mathews_1973", "popov_1991"} <= set(r["formulas"])
+    # the grounded simulator matches moraine-dam records better than the northern Tien Shan formula does
+    assert sim["all"]["ks"] < r["formulas"]["popov_1991"]["ks"]
