@@ -35,6 +35,8 @@ def evaluate(
     from glofwatch.sim.scenarios import EVALUATION_SEED_START
 
     console, err = Console(), Console(stderr=True)
+    if not console.is_terminal:  # files and pipes get 80 columns by default: too narrow for two detectors side by side
+        console = Console(width=120)
     s = _site(site)
     if scenarios is None and seed_start < EVALUATION_SEED_START:
         err.print(f"[yellow]warning[/yellow]: seeds below {EVALUATION_SEED_START} are training seeds; "
