@@ -44,7 +44,8 @@ class SmppChannel(Channel):
         logging.getLogger("smpp").setLevel(logging.ERROR)
         c = smpplib.client.Client(self.parts.hostname or "127.0.0.1", self.parts.port or 2775, timeout=5,
                                   allow_unknown_opt_params=True)
-        c.set_message_sent_handler(lambda pdu, **kw: self._done(pdu.sequence, 0, (pdu.message_id or b"").decode()))
+        # smpplib calls the error handler AND the sent handler for a submit_sm_resp with an error status
+        c.set_message_sent_handler(lambda pdu, **kw: self._done(pdu.sequence, int(pdu.status), (pdu.message_id or b"").decode()))
         c.set_error_pdu_handler(lambda pdu: self._done(pdu.sequence, int(pdu.status), ""))
         c.set_message_received_handler(self._received)
         c.connect()
