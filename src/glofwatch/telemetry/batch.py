@@ -170,12 +170,12 @@ def validate(inc: Incoming, index: SiteIndex, report: IngestReport,
     """Sort ``inc`` into valid readings, missing values and rejections (recorded in ``report``).
 
     ``allowed_station`` restricts the rows to one station (an HTTP token is bound to one).
-    Returns the valid readings and the station names of every row that proved its station alive
-    (valid or missing), for liveness.
+    Returns the valid readings and a mask of the rows that prove their station alive (a known
+    station with a readable time, valid or missing value), for liveness.
     """
     n = len(inc)
     if n == 0:
-        return Readings(np.array([], np.int64), np.array([], np.int64), np.array([], np.float64)), np.array([])
+        return Readings(np.array([], np.int64), np.array([], np.int64), np.array([], np.float64)), np.array([], bool)
     # resolve (station, sensor) pairs once per distinct pair, not per row
     sc, suniq = pd.factorize(inc.station)
     ec, euniq = pd.factorize(inc.sensor)
@@ -217,7 +217,7 @@ def validate(inc: Incoming, index: SiteIndex, report: IngestReport,
     report.missing += int(miss.sum())
     ok = ~bad & ~inc.missing
     readings = Readings(key[ok], inc.t_ms[ok], inc.value[ok])
-    return readings, inc.station[alive]
+    return readings, alive
 
 
 def _check_units(inc: Incoming, key: np.ndarray, index: SiteIndex) -> None:

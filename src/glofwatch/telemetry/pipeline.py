@@ -64,11 +64,10 @@ class Ingestor:
         now_ms = ms(self.clock.now())
         limits = time_limits(now_ms, live=live)
         for inc in blocks:
-            readings, alive_st = validate(inc, self.index, report, allowed_station=allowed_station)
+            readings, alive_mask = validate(inc, self.index, report, allowed_station=allowed_station)
             alive: dict[str, int] = {}
-            if len(alive_st):
-                ok = np.isin(inc.station, alive_st) & (inc.t_ms != np.iinfo(np.int64).min)
-                s = pd.Series(inc.t_ms[ok]).groupby(inc.station[ok]).max()
+            if alive_mask.any():
+                s = pd.Series(inc.t_ms[alive_mask]).groupby(inc.station[alive_mask]).max()
                 # future timestamps do not prove a station alive now
                 alive = {str(k): int(min(v, now_ms)) for k, v in s.items() if k in self.site.station_by_id}
                 report.stations |= set(alive)

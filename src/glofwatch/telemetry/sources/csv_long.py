@@ -41,14 +41,22 @@ def parse_times(values: pa.Array | np.ndarray | list[str]) -> np.ndarray:
     return out
 
 
-def parse_values(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Strings -> (float64 values, missing mask, non-numeric mask)."""
-    s = pd.Series(raw, dtype=object)
-    stripped = s.str.strip()
-    missing = stripped.isin(MISSING_TOKENS).to_numpy()
-    num = pd.to_numeric(stripped.where(~missing, None), errors="coerce").to_numpy(dtype=np.float64)
+def parse_values(raw: np.ndarray | pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Strings -> (float64 values, missing mask, non-numeric mask). Expects trimmed strings."""
+    arr = raw if isinstance(raw, pa.Array | pa.ChunkedArray) else pa.array(np.asarray(raw, dtype=object), type=pa.string())
+    missing = np.asarray(pc.is_in(arr, value_set=_MISSING).to_numpy(zero_copy_only=False), dtype=bool)
+    try:  # fast path: Arrow's C++ parser, when every non-missing value is a number
+        num = np.array(pc.cast(pc.if_else(pa.array(missing), "nan", arr), pa.float64()).to_numpy(zero_copy_only=False),
+                       dtype=np.float64)
+    except pa.ArrowInvalid:
+        s = pd.Series(arr.to_numpy(zero_copy_only=False), dtype=object)
+        num = np.array(pd.to_numeric(s.where(~missing, None), errors="coerce"), dtype=np.float64)
+    num[missing] = np.nan
     bad = ~missing & ~np.isfinite(num)
     return num, missing, bad
+
+
+_MISSING = pa.array(list(MISSING_TOKENS), type=pa.string())
 
 
 class _BadRows:
@@ -121,15 +129,18 @@ def read_long_csv(source: Path | bytes, report: IngestReport, *, name: str | Non
             continue
         offset = seen
         seen += n
-        t_raw = _trimmed(rb.column("time"))
-        v_raw = _trimmed(rb.column("value"))
+        t_col = pc.utf8_trim_whitespace(rb.column("time"))
+        v_col = pc.utf8_trim_whitespace(rb.column("value"))
         st_raw = _trimmed(rb.column("station"))
         se_raw = _trimmed(rb.column("sensor"))
+        t_raw = t_col.to_numpy(zero_copy_only=False)
         # blank lines come through as rows of empty fields: skip them, keeping line numbers right
-        keep = np.flatnonzero((t_raw != "") | (v_raw != "") | (st_raw != "") | (se_raw != ""))
+        blank = (t_raw == "") & (st_raw == "") & (se_raw == "")
+        keep = np.flatnonzero(~blank)
         if len(keep) < n:
-            t_raw, v_raw, st_raw, se_raw = t_raw[keep], v_raw[keep], st_raw[keep], se_raw[keep]
-        val, miss, badv = parse_values(v_raw)
+            t_raw, st_raw, se_raw = t_raw[keep], st_raw[keep], se_raw[keep]
+            v_col = v_col.take(pa.array(keep))
+        val, miss, badv = parse_values(v_col)
         yield Incoming(
             station=st_raw,
             sensor=se_raw,
@@ -139,7 +150,7 @@ def read_long_csv(source: Path | bytes, report: IngestReport, *, name: str | Non
             bad_value=badv,
             where=lambda i, o=offset, k=keep: f"{label} line {bad.line_of(o + int(k[i]))}",
             raw_time=lambda i, a=t_raw: str(a[i]),
-            raw_value=lambda i, a=v_raw: str(a[i]),
+            raw_value=lambda i, a=v_col: str(a[i].as_py()),
         )
 
 
