@@ -90,7 +90,7 @@ def test_summary_figures() -> None:
     assert s["recall_by_peak"] == {"0-20": {"n": 1, "evacuate": 0.0}, "100-500": {"n": 1, "evacuate": 1.0},
                                    ">=500": {"n": 1, "evacuate": 1.0}}
     fe = s["false_evacuations"]
-    assert fe["count"] == 1 and fe["scenarios"] == ["s2-quiet"]
+    assert fe["count"] == 1 and fe["scenarios"] == ["s2-quiet"] and fe["by_kind"]["quiet"] == 1 and fe["by_kind"]["rain"] == 0
     assert fe["station_years"] == pytest.approx(8 * 12 / 8766, abs=1e-4)
     assert fe["per_station_year"] == pytest.approx(1 / (8 * 12 / 8766), rel=1e-2)
     assert s["warning_time_min"]["median"] == pytest.approx(32.0) and s["warning_fraction"]["median"] == pytest.approx(0.8)

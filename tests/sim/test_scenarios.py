@@ -131,12 +131,14 @@ def test_faults_and_transport_noise_are_as_declared(batch: list[Scenario]) -> No
                 assert len(vals) <= 1, (sc.id, f)
             elif f["kind"] == "spike":
                 assert own[t == a].any(), (sc.id, f)
+            elif f["kind"] == "burst":
+                assert df.value[inside | (own & (t == a))].max() > 10 * df.value[own].median(), (sc.id, f)
         tr = sc.truth["transport"]
         assert int(df.duplicated().sum()) == tr["duplicates"], sc.id
         assert int(df.value.isna().sum()) >= tr["nan"]
         out_of_order = int((t < t.cummax().shift(1)).sum())
         assert (out_of_order > 0) == (tr["late"] > 0), sc.id
-    assert {"destroyed", "gap", "spike", "stuck", "dead", "drift", "battery_dropout"} <= seen, seen
+    assert {"destroyed", "gap", "spike", "stuck", "dead", "drift", "battery_dropout", "burst"} <= seen, seen
     assert any(s.truth["transport"]["late"] for s in batch) and any(s.truth["transport"]["nan"] for s in batch)
 
 

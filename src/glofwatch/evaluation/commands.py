@@ -98,6 +98,7 @@ def report_table(ev: Any) -> Any:
         row(f"  recall, peak at 1st zone {b} m3/s", lambda s, b=b: "-" if b not in s["recall_by_peak"]
             else f"{s['recall_by_peak'][b]['evacuate']:.0%} of {s['recall_by_peak'][b]['n']}")
     row("false evacuations", lambda s: str(s["false_evacuations"]["count"]))
+    row("  by scenario kind", lambda s: ", ".join(f"{k} {v}" for k, v in s["false_evacuations"]["by_kind"].items() if v) or "-")
     row("  per station-year", lambda s: "-" if s["false_evacuations"]["per_station_year"] is None
         else f"{s['false_evacuations']['per_station_year']:.2f} ({s['false_evacuations']['station_years']:.2f} st-yr)")
     row("wrong-zone evacuations", lambda s: str(s["wrong_zone"]["count"]))

@@ -203,6 +203,7 @@ def summarize(scores: Sequence[ScenarioScore], *, stations: int, negative_hours:
         "station_years": round(station_years, 4),
         "per_station_year": round(fe / station_years, 3) if station_years > 0 else None,
         "scenarios": [s.id for s in scores if s.false_evacuations],
+        "by_kind": {k: sum(s.false_evacuations for s in scores if s.kind == k) for k in sorted({s.kind for s in scores})},
     }
     out["wrong_zone"] = {"count": sum(s.wrong_zone for s in scores), "scenarios": [s.id for s in scores if s.wrong_zone]}
     det = [s for s in hz_scores if s.detected]

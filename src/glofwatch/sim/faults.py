@@ -8,7 +8,8 @@ rows (gaps, dead sensors, destroyed stations) is done by masking them out.
 Kinds: ``spike`` (1-3 single outliers), ``stuck`` (the same value repeated), ``gap`` (no rows for a
 while), ``drift`` (a linear creep), ``dead`` (the sensor stops, or reports NAN, until the end),
 ``battery_dropout`` (the battery sags, then the whole station is silent for a while),
-``destroyed`` (the whole station silent until the end: the flood took it).
+``destroyed`` (the whole station silent until the end: the flood took it), ``burst`` (minutes of strong
+ground motion at a geophone with no flow: rockfall, a quake, a vehicle).
 Transport noise (:func:`transport_noise`): NAN values, duplicated rows, late (out-of-order) rows.
 """
 
@@ -129,6 +130,19 @@ def dead(series: Store, station: str, sensor: str, t0: int, end: int, rng: np.ra
     else:
         s.v[after] = np.nan
     return Fault(station, sensor, "dead", t0, end)
+
+
+@fault("burst")
+def burst(series: Store, station: str, sensor: str, t0: int, end: int, rng: np.random.Generator) -> Fault:
+    """2-10 min of strong ground motion with no flow behind it (rockfall, a quake, a vehicle at the sensor):
+    RMS jumps 20-300x its background and decays. A geophone-only false trigger detection must not believe."""
+    s = series[(station, sensor)]
+    dur = int(rng.uniform(2, 10)) * MIN_MS
+    w = _window(s, t0, dur)
+    base = float(np.nanmedian(s.v)) if np.isfinite(s.v).any() else 0.02
+    decay = np.exp(-(s.t[w] - t0) / (dur / 3))
+    s.v[w] = np.clip(s.v[w] + base * rng.uniform(20, 300) * decay * rng.lognormal(0, 0.3, int(w.sum())), s.lo, s.hi)
+    return Fault(station, sensor, "burst", t0, min(t0 + dur, end))
 
 
 def _silence(series: Store, station: str, t0: int, t1: int) -> None:

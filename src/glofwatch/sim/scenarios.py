@@ -418,6 +418,14 @@ def scenario(site: Site, seed: int, *, kind: str | None = None, prior: OutburstP
         if kind == "fault":
             for _ in range(int(rng.integers(1, 4))):
                 _hazard_sensor_fault(b, rng, prefer_hazard=True, kinds=tuple(F.DRAWABLE))
+            # a geophone burst in 30 % of fault scenarios, from its own random stream so that adding it
+            # changed no other draw (training and evaluation scenarios made before stay the same)
+            extra = np.random.default_rng([seed, 1])
+            geos = [k for k in b.series if k[1] == "ground_velocity"]
+            if geos and extra.random() < 0.3:
+                st, se = geos[int(extra.integers(len(geos)))]
+                b.faults.append(F.FAULTS["burst"](b.series, st, se, b.start + int(extra.uniform(0.1, 0.8) * (b.end - b.start)),
+                                                  b.end, extra))
     if kind != "fault" and rng.random() < 0.3:
         _hazard_sensor_fault(b, rng, prefer_hazard=False, kinds=("spike", "gap", "stuck", "battery_dropout"))
     return _finish(b, truth, noise=rng.random() < 0.7)
