@@ -263,6 +263,11 @@ from glofwatch.evaluation.commands import evaluate  # noqa: E402 - light module,
 
 app.command("evaluate")(evaluate)
 
+from glofwatch.detection.commands import replay, train  # noqa: E402 - light module, heavy imports inside
+
+app.command("replay")(replay)
+app.command("train")(train)
+
 
 def main() -> None:
     app()

@@ -5,12 +5,13 @@ For each :class:`~glofwatch.detection.sources.Source` and each tick, the raw fea
 nothing but their silence. Names and meaning:
 
 ==============  ===================================================================================
-drop, drop2     CUSUM fall (m) at the source's lake stations (drop2: confirmed by two readings)
+drop, drop2     CUSUM fall (m) at the source's lake stations (drop2: confirmed by two readings;
+fall            fall: > 0 while the level is still falling)
 lake_missed     missed reporting intervals of the lake station (0 when it has none or never reported)
 lake_has        1 when the source has a lake station
 sib_drop        CUSUM fall at the sibling lakes of the valley (explains the wave away from this lake)
 sib_missed      missed intervals at sibling lake stations
-geo_ratio       largest geophone STA/LTA on the path
+geo_ratio       largest geophone STA/LTA on the path (geo_has: 1 when the path has a geophone)
 gauge           largest gauge rise (m) on the path
 down_missed     missed intervals of the path's stations (a wave destroys them too)
 rain_c, rain_g  rainfall intensity-duration over Caine (1980) / Guzzetti (2008) thresholds
@@ -34,8 +35,8 @@ from glofwatch.detection.series import NOT_SEEN, SensorState
 from glofwatch.detection.sources import Source
 from glofwatch.site.model import Site
 
-RAW = ("drop", "drop2", "lake_missed", "lake_has", "sib_drop", "sib_missed", "geo_ratio", "gauge", "down_missed",
-       "rain_c", "rain_g", "freeboard", "rise6h", "t_lake")
+RAW = ("drop", "drop2", "fall", "lake_missed", "lake_has", "sib_drop", "sib_missed", "geo_ratio", "gauge", "down_missed",
+       "rain_c", "rain_g", "freeboard", "rise6h", "t_lake", "geo_has")
 MAX_MISSED = 12.0
 
 
@@ -80,6 +81,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw: dict[str, np.ndarray] = {}
     raw["drop"] = _max_feature(bs, src.lake_stations, "level_drop", "drop", ticks)
     raw["drop2"] = _max_feature(bs, src.lake_stations, "level_drop", "drop2", ticks)
+    raw["fall"] = _max_feature(bs, src.lake_stations, "level_drop", "fall", ticks)
     missed = [station_missed(site, bs, st, ticks) for st in src.lake_stations]
     raw["lake_missed"] = np.max(missed, axis=0) if missed else z.copy()
     raw["lake_has"] = np.full(n, 1.0 if src.lake_stations else 0.0)
@@ -97,6 +99,8 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
         down_missed = np.maximum(down_missed, station_missed(site, bs, st, ticks))
         fired.append((st, km, (g >= FIRE_RATIO) | (r >= GAUGE_FIRE_M)))
     raw["geo_ratio"], raw["gauge"], raw["down_missed"] = geo, gauge, down_missed
+    has_geo = any(site.station_by_id[st].kind == "geophone" for st, _ in src.downstream)
+    raw["geo_has"] = np.full(n, 1.0 if has_geo else 0.0)
     raw["rain_c"] = _max_feature(bs, src.weather, "rainfall", "caine", ticks)
     raw["rain_g"] = _max_feature(bs, src.weather, "rainfall", "guzzetti", ticks)
     lake = site.lake_by_id.get(src.lake) if src.lake else None

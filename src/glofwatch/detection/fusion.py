@@ -51,14 +51,43 @@ def design(raw: dict[str, np.ndarray]) -> tuple[list[str], np.ndarray]:
     has = raw["lake_has"]
     terms = {
         "drop": drop, "drop2": drop2, "silent": sil, "geo": geo, "gauge": gauge, "down_silent": dmiss,
-        "rain_caine": rc, "rain_guzzetti": rg, "sib_drop": sib, "sib_silent": sibsil, "has_lake_station": has,
+        "sib_drop": sib, "sib_silent": sibsil, "has_lake_station": has,
         "silent*geo": sil * geo, "silent*gauge": sil * gauge, "geo*gauge": geo * gauge,
         "drop*downstream": drop * (geo + gauge), "rain*geo": rc * geo, "rain*gauge": rc * gauge,
         "nolake*geo": (1 - has) * geo, "nolake*gauge": (1 - has) * gauge, "sib*downstream": sib * (geo + gauge),
-        "silent*down_silent": sil * dmiss, "drop2*silent": drop2 * sil,
+        "silent*down_silent": sil * dmiss, "drop2*silent": drop2 * sil, "rain_g*geo": rg * geo, "rain_g*gauge": rg * gauge,
     }
     names = list(terms)
     return names, np.column_stack([terms[k] for k in names]) if len(drop) else np.zeros((0, len(names)))
+
+
+def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Physical evidence required for ``warning`` and for ``evacuate`` (safety rules, not learned).
+
+    Rain, silence or a warm spell alone never raise more than an advisory, and one sensor alone never
+    evacuates: a geophone burst (rockfall, a vehicle), a run of glitched lake or gauge readings that
+    QC cannot flag yet, all look like a wave front on one sensor. Outburst: warning on a lake fall, a
+    geophone trigger (or a gauge where the path has no geophone); evacuate on a fall confirmed by two
+    readings *and still falling*, or one sensor confirmed by another (lake fall or a silent lake station
+    with a downstream trigger, or geophone and gauge). Debris flow: warning on a geophone, or a gauge in
+    heavy rain; evacuate on geophone and gauge, or a gauge with rain over Caine's threshold.
+    """
+    from glofwatch.detection.detectors.gauge_rise import FIRE_M as GAUGE_FIRE
+    from glofwatch.detection.detectors.level_drop import FIRE_M as DROP_FIRE
+    from glofwatch.detection.detectors.sta_lta import FIRE_RATIO
+
+    geo = raw["geo_ratio"] >= FIRE_RATIO
+    gauge = raw["gauge"] >= GAUGE_FIRE
+    down = geo | gauge
+    if hazard == "glof":
+        drop = raw["drop"] >= DROP_FIRE
+        warn = drop | geo | (gauge & (raw["geo_has"] < 1))
+        evac = ((raw["drop2"] >= DROP_FIRE) & (raw["fall"] > 0)) | (drop & down) | \
+            ((raw["lake_missed"] >= 1.5) & down) | (geo & gauge)
+        return warn, evac & warn
+    warn = geo | (gauge & (raw["rain_g"] >= 1.0))
+    evac = (geo & gauge) | (gauge & (raw["rain_c"] >= 1.0))
+    return warn, evac & warn
 
 
 @dataclass(frozen=True)
@@ -129,4 +158,7 @@ class FusionScorer:
             z = np.zeros(len(raw["drop"]), dtype=np.int8)
             return z, z, None
         p = m.proba(raw)
-        return m.levels(p, m.entry), m.levels(p, m.exit), p
+        warn, evac = evidence_gates(hazard, raw)
+        entry, stay = m.levels(p, m.entry), m.levels(p, m.exit)
+        entry = np.where(warn, np.where(evac, entry, np.minimum(entry, 3)), np.minimum(entry, 1)).astype(np.int8)
+        return entry, np.where(warn, stay, np.minimum(stay, 1)).astype(np.int8), p

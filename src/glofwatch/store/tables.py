@@ -214,3 +214,19 @@ checkins = Table(
     Column("via", String(16), nullable=False),  # operator | qr
     Column("t_ms", BigInteger, nullable=False),
 )
+
+# Detection decisions (glofwatch.detection), stored before anything is sent: the Decision as JSON
+# plus indexed columns. ``id`` orders them for readers (decisions_since).
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("decision_id", String(64), nullable=False, unique=True),
+    Column("site", String(64), nullable=False),
+    Column("t_ms", BigInteger, nullable=False),
+    Column("level", String(16), nullable=False),
+    Column("hazard", String(32), nullable=False),
+    Column("lake", String(64), nullable=True),
+    Column("body", Text, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+)

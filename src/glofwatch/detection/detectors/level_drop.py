@@ -12,7 +12,9 @@ arg-min) is the change point, which dates the onset of the outburst. Being a dif
 only depends on readings inside the window: live (bounded buffer) and replay give the same numbers.
 
 Features: ``drop`` (S at the reading), ``drop2`` (min of S here and at the previous reading: a fall
-that two readings agree on, so a single glitch that QC cannot flag yet does not count), ``level``.
+that two readings agree on, so a single glitch that QC cannot flag yet does not count), ``fall`` (S
+here minus S at the previous reading: > 0 while the level is still falling; a run of glitched
+readings sits flat at its offset, a draining lake keeps falling), ``level``.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ class LevelDrop(Detector):
     sensors: ClassVar[tuple[str, ...]] = ("water_level",)
     kinds: ClassVar[tuple[str, ...]] = ("lake",)
     lookback_ms: ClassVar[int] = WINDOW_MS
-    features: ClassVar[tuple[str, ...]] = ("drop", "drop2", "level")
+    features: ClassVar[tuple[str, ...]] = ("drop", "drop2", "fall", "level")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         n = len(t_ms)
@@ -45,7 +47,7 @@ class LevelDrop(Detector):
         s = c - rolling(t_ms, c, WINDOW_MS).min().to_numpy()
         s = np.maximum(s, 0.0)
         prev = np.r_[0.0, s[:-1]]
-        return {"drop": s, "drop2": np.minimum(s, prev), "level": value.astype(float)}
+        return {"drop": s, "drop2": np.minimum(s, prev), "fall": s - prev, "level": value.astype(float)}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
                 series: tuple[np.ndarray, np.ndarray]) -> Evidence:

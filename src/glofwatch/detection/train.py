@@ -1,0 +1,166 @@
+"""Train the fusion model on simulator scenarios (seeds < 1,000,000), reproducibly, on a laptop CPU.
+
+For every scenario the engine computes each source's raw evidence at every tick (the same code as
+replay). Labels per (source, tick): 1 while the scenario's event from that source is under way
+(onset to 30 min after the wave's last zone arrival), 0 before it and in rain, quiet and fault
+scenarios. Ticks that are ambiguous by construction are left out: after the onset, the *other*
+sources of the same valley (a sibling lake, the valley's debris-flow source during an outburst).
+
+Per hazard: standardised terms (:func:`glofwatch.detection.fusion.design`), a logistic regression
+(scikit-learn, L2, fixed solver: deterministic) fitted on two thirds of the scenarios, an isotonic
+calibration fitted on the other third, and level thresholds chosen on all training scenarios:
+``evacuate`` just above the highest probability any non-event tick reached (no evacuation on rain,
+faults or quiet days), ``warning`` and ``advisory`` lower. Written as JSON with its training config.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+import pandas as pd
+
+from glofwatch.detection.features import RAW, source_features
+from glofwatch.detection.fusion import MODEL_PATH, design, evidence_gates
+from glofwatch.detection.replay import load_engine
+from glofwatch.site.model import Site
+
+EVALUATION_SEED_START = 1_000_000
+AFTER_MS = 30 * 60_000
+
+
+def _ms(s: str | None) -> int | None:
+    return None if s is None else int(pd.Timestamp(s).value // 1_000_000)
+
+
+@dataclass
+class Rows:
+    raw: dict[str, list[np.ndarray]]
+    y: list[np.ndarray]
+    group: list[np.ndarray]
+    negative_scenario: list[np.ndarray]
+
+
+def scenario_rows(site: Site, telemetry: pd.DataFrame, truth: dict[str, Any], group: int,
+                  into: dict[str, Rows]) -> None:
+    """Append (raw features, label) rows of every source of one scenario to ``into[hazard]``."""
+    eng, ticks = load_engine(site, telemetry, detector="thresholds")
+    if len(ticks) == 0:
+        return
+    kind = truth.get("kind")
+    onset = _ms(truth.get("onset"))
+    arr = [_ms(t) for t in (truth.get("arrivals") or {}).values()]
+    end = (max(a for a in arr if a is not None) if arr else onset or 0) + AFTER_MS
+    topo = eng.topology
+    src_path = (truth.get("source") or {}).get("flow_path")
+    event_valley = topo.valley_of_lake(truth["lake"]) if truth.get("lake") else \
+        (topo.valley_of_lake(src_path) if src_path else None)
+    for src in topo.sources:
+        sf = source_features(site, src, eng.states, ticks)
+        y = np.zeros(len(ticks), dtype=np.int8)
+        keep = np.ones(len(ticks), dtype=bool)
+        if kind in ("glof", "debris_flow") and onset is not None:
+            during = (ticks >= onset) & (ticks <= end)
+            mine = (src.hazard == kind and src.valley == event_valley and
+                    (kind == "debris_flow" or src.lake == truth.get("lake")))
+            if mine:
+                # a debris flow is observable once it passes a station: earlier ticks are left out
+                seen = [_ms(t) for t in (truth.get("stations") or {}).values()]
+                first = min([t for t in seen if t is not None], default=onset) if kind == "debris_flow" else onset
+                y[during & (ticks >= first)] = 1
+                keep &= (ticks <= end) & ~((ticks >= onset) & (ticks < first))
+            elif src.valley == event_valley:
+                keep &= ticks < onset
+        r = into.setdefault(src.hazard, Rows({k: [] for k in RAW}, [], [], []))
+        for k in RAW:
+            r.raw[k].append(sf.raw[k][keep])
+        r.y.append(y[keep])
+        r.group.append(np.full(int(keep.sum()), group))
+        r.negative_scenario.append(np.full(int(keep.sum()), kind in ("rain", "quiet", "fault")))
+
+
+def fit_hazard(hazard: str, rows: Rows, *, seed: int) -> dict[str, Any]:
+    from sklearn.isotonic import IsotonicRegression
+    from sklearn.linear_model import LogisticRegression
+
+    raw = {k: np.concatenate(v) for k, v in rows.raw.items()}
+    y = np.concatenate(rows.y)
+    g = np.concatenate(rows.group)
+    neg = np.concatenate(rows.negative_scenario)
+    names, x = design(raw)
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    xs = (x - mean) / scale
+    rng = np.random.default_rng(seed)
+    groups = np.unique(g)
+    calib_groups = rng.choice(groups, size=max(1, len(groups) // 3), replace=False)
+    calib = np.isin(g, calib_groups)
+    lr = LogisticRegression(C=1.0, max_iter=2000, solver="lbfgs")
+    lr.fit(xs[~calib], y[~calib])
+    m = xs @ lr.coef_[0] + lr.intercept_[0]
+    iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
+    iso.fit(m[calib], y[calib])
+    xs_knots = np.asarray(iso.X_thresholds_)
+    ys_knots = np.asarray(iso.y_thresholds_)
+    p = np.interp(m, xs_knots, ys_knots)
+    # level thresholds: evacuate above anything a non-event tick reached
+    _warn, gate = evidence_gates(hazard, raw)
+    sel = neg & gate
+    if sel.any():  # per negative scenario, its highest gated probability; evacuate above nearly all of them
+        per = np.asarray(pd.Series(p[sel]).groupby(g[sel]).max())
+        top_neg = float(np.quantile(np.r_[per, np.zeros(len(np.unique(g[neg])) - len(per))], 0.99))
+    else:
+        top_neg = 0.5
+    top_quiet = float(np.quantile(p[(y == 0)], 0.999)) if (y == 0).any() else 0.3
+    evac = float(min(max(top_neg + 0.02, 0.5), 0.98))
+    warn = float(min(max(top_quiet, 0.3), evac - 0.05))
+    adv = float(max(0.1, warn / 2))
+    entry = {"advisory": round(adv, 4), "warning": round(warn, 4), "evacuate": round(evac, 4)}
+    exit_ = {k: round(v / 2, 4) for k, v in entry.items()}
+    pos = y == 1
+    return {
+        "terms": names, "mean": mean.round(6).tolist(), "scale": scale.round(6).tolist(),
+        "coef": lr.coef_[0].round(6).tolist(), "intercept": round(float(lr.intercept_[0]), 6),
+        "iso_x": xs_knots.round(6).tolist(), "iso_y": ys_knots.round(6).tolist(),
+        "entry": entry, "exit": exit_,
+        "stats": {"rows": int(len(y)), "positive_rows": int(pos.sum()), "scenarios": int(len(groups)),
+                  "max_p_non_event_scenarios": round(top_neg, 4),
+                  "brier_calibration_set": round(float(np.mean((p[calib] - y[calib]) ** 2)), 5)},
+    }
+
+
+def train(site: Site, *, n: int = 400, seed: int = 0, out: Path | None = None, log: Any = None) -> Path:
+    """Build the fusion model from ``n`` scenarios with seeds ``seed .. seed+n-1`` (all < 1,000,000)."""
+    from glofwatch.sim.scenarios import scenario
+
+    if seed + n > EVALUATION_SEED_START:
+        raise ValueError(f"training seeds {seed}..{seed + n - 1} reach the evaluation range (>= {EVALUATION_SEED_START}); "
+                         "lower --seed or --n")
+    into: dict[str, Rows] = {}
+    for i, s in enumerate(range(seed, seed + n)):
+        sc = scenario(site, s)
+        scenario_rows(site, sc.telemetry, sc.truth, s, into)
+        if log and (i + 1) % 50 == 0:
+            log(f"  {i + 1}/{n} scenarios")
+    hazards = {h: fit_hazard(h, r, seed=seed) for h, r in sorted(into.items())}
+    model = {
+        "format": "glofwatch-fusion/1",
+        "meta": {"site": site.id, "seeds": [seed, seed + n - 1], "n": n,
+                 "trained": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                 "model": "logistic regression (scikit-learn lbfgs, C=1) + isotonic calibration, per hazard",
+                 "labels": "event under way: onset .. last zone arrival + 30 min"},
+        "hazards": hazards,
+    }
+    p = Path(out or MODEL_PATH)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    body = orjson.dumps(model, option=orjson.OPT_INDENT_2)
+    p.write_bytes(body)
+    if log:
+        log(f"wrote {p} ({len(body) / 1024:.0f} KB, sha1 {hashlib.sha1(body).hexdigest()[:12]})")
+    return p

@@ -1,0 +1,98 @@
+"""Replay: detections on simulated scenarios, impact in every decision, and bad input that must not alarm."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from glofwatch.detection.replay import replay_frame, write_alerts
+from glofwatch.sim.day import quiet_day
+from glofwatch.sim.scenarios import outburst, scenario
+
+
+@pytest.mark.parametrize("detector", ["thresholds", "fusion"])
+def test_outburst_is_evacuated_before_the_wave_with_zones_and_arrivals(site, detector: str) -> None:
+    from datetime import UTC, datetime
+
+    sc = outburst(site, "cha-1", seed=7, start=datetime(2026, 7, 1, 6, tzinfo=UTC), destroy_station=False)
+    ds = replay_frame(site, sc.telemetry, detector=detector)
+    evac = [d for d in ds if d.level == "evacuate"]
+    assert evac, f"no evacuation: {[(d.time, d.level, d.hazard) for d in ds]}"
+    d = evac[0]
+    assert d.hazard == "glof" and d.lake == "cha-1"
+    assert pd.Timestamp(d.time) < pd.Timestamp(sc.truth["first_arrival"])
+    assert d.zones == ["cha-upper", "cha-town", "cha-shore"]
+    assert [a.zone for a in d.arrivals] == d.zones
+    assert all(a.eta_min_early <= a.eta_min <= a.eta_min_late for a in d.arrivals)
+    assert any("water level fell" in line for line in d.explanation)
+    assert d.onset is not None and abs((pd.Timestamp(d.onset) - pd.Timestamp(sc.truth["onset"])).total_seconds()) <= 600
+
+
+def test_destroyed_lake_station_is_caught_by_fusion_not_thresholds(site) -> None:
+    from datetime import UTC, datetime
+
+    sc = outburst(site, "cha-1", seed=11, start=datetime(2026, 7, 1, 6, tzinfo=UTC), destroy_station=True)
+    fused = [d for d in replay_frame(site, sc.telemetry) if d.level == "evacuate"]
+    assert fused, "fusion missed an outburst that destroyed its lake station"
+    assert pd.Timestamp(fused[0].time) < pd.Timestamp(sc.truth["first_arrival"])
+
+
+def test_quiet_day_and_bad_input_raise_no_alarm(site) -> None:
+    df = quiet_day(site, pd.Timestamp("2026-07-01T00:00:00Z").to_pydatetime(), hours=12, seed=3)
+    rng = np.random.default_rng(0)
+    bad = df.copy()
+    bad.loc[rng.choice(len(bad), 50, replace=False), "value"] = "NAN"
+    bad.loc[rng.choice(len(bad), 20, replace=False), "value"] = ""
+    extra = pd.DataFrame({
+        "time": ["2026-07-01T03:00:00Z", "not-a-time", "2031-01-01T00:00:00Z", "2026-07-01T04:00:00Z", "1999-01-01T00:00:00Z"],
+        "station": ["nope", "lake-cha-1", "lake-cha-1", "lake-cha-1", "geo-cha"],
+        "sensor": ["water_level", "water_level", "water_level", "no_such", "ground_velocity"],
+        "value": ["1", "1", "-20", "3", "400"],
+    })
+    # a -8 m spike on the lake and a 300 mm/s one on the geophone, a dead gauge, duplicates, shuffled order
+    lake = bad.index[(bad.station == "lake-cha-1") & (bad.sensor == "water_level")]
+    bad.loc[lake[60], "value"] = -8.0
+    geo = bad.index[(bad.station == "geo-cha") & (bad.sensor == "ground_velocity")]
+    bad.loc[geo[300], "value"] = 300.0
+    gauge = bad.index[(bad.station == "gauge-cha")]
+    bad = bad.drop(gauge[len(gauge) // 2:])
+    bad = pd.concat([bad, bad.sample(200, random_state=1), extra]).sample(frac=1.0, random_state=2)
+    for detector in ("thresholds", "fusion"):
+        ds = replay_frame(site, bad, detector=detector)
+        assert not [d for d in ds if d.level in ("warning", "evacuate")], [(d.time, d.level, d.explanation) for d in ds]
+
+
+@pytest.mark.parametrize("seed", [2, 5, 9, 4])  # rain, quiet, fault, fault
+def test_no_evacuation_on_rain_quiet_or_faults(site, seed: int) -> None:
+    sc = scenario(site, seed)
+    assert sc.kind in ("rain", "quiet", "fault")
+    assert not [d for d in replay_frame(site, sc.telemetry) if d.level == "evacuate"]
+
+
+def test_replay_writes_one_json_alert_a_line(site, tmp_path) -> None:
+    sc = scenario(site, 0)
+    ds = replay_frame(site, sc.telemetry)
+    p = write_alerts(ds, tmp_path / "alerts.jsonl")
+    lines = [json.loads(x) for x in p.read_text().splitlines()]
+    assert len(lines) == len(ds) and lines
+    for a in lines:
+        assert {"time", "level", "hazard", "zones", "lake", "explanation", "arrivals", "probability"} <= set(a)
+
+
+def test_replay_cli(site, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from glofwatch.cli import app
+
+    sc = scenario(site, 0)
+    csv = tmp_path / "t.csv"
+    sc.telemetry.to_csv(csv, index=False, na_rep="NAN")
+    out = tmp_path / "a.jsonl"
+    r = CliRunner().invoke(app, ["replay", "--telemetry", str(csv), "--alerts", str(out)])
+    assert r.exit_code == 0, r.output
+    assert any(json.loads(x)["level"] == "evacuate" for x in out.read_text().splitlines())
+    r = CliRunner().invoke(app, ["replay", "--telemetry", str(tmp_path / "missing.csv"), "--alerts", str(out)])
+    assert r.exit_code == 2 and "not found" in r.output
