@@ -1,0 +1,234 @@
+"""MQTT SenML end to end: publisher -> Mosquitto -> MQTT worker -> committed in PostgreSQL.
+
+    python benchmarks/mqtt_ingest.py [--readings 300000] [--single 30000] [--restart 4000]
+                                     [--pg postgresql://postgres@127.0.0.1:5432/test]
+
+Targets (issue 2): >= 50k readings/s in messages of 100 readings, >= 5k messages/s of one reading
+each, and a Mosquitto restart in the middle of a stream loses nothing (published == stored).
+
+Each scenario runs on a private Mosquitto (persistence on, as in production) and a fresh
+PostgreSQL database. The publisher is a separate process (a station network does not share the
+worker's CPU, but here it shares the machine's cores, like the broker does); it publishes at QoS 1
+as fast as paho can. The worker runs :class:`~glofwatch.telemetry.sources.mqtt.MqttWorker` with its
+default settings. The time runs from the first publish to the commit of the last reading, so the
+figure is the end-to-end rate, acks after commit included. Readings are unique
+(station, sensor, time) over all the reference site's sensors, with the clock after the data.
+
+``--backlog`` also measures draining a backlog (everything published while the worker was away,
+then the worker started), which is the worker's own rate without the publisher competing for CPU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from glofwatch.clock import FixedClock
+from glofwatch.site import Site, load_site
+from glofwatch.store import open_store
+from glofwatch.telemetry.pipeline import Ingestor
+from glofwatch.telemetry.senml import dump_pack
+from glofwatch.telemetry.sources.mqtt import BatchOutcome, MqttSettings, MqttWorker
+from glofwatch.testing.services import MosquittoBroker, pg_database
+
+T0_S = int(datetime(2025, 6, 1, tzinfo=UTC).timestamp())
+CLOCK = datetime(2025, 6, 20, tzinfo=UTC)  # after the data: no future/past QC flags
+
+
+def messages(site: Site, n_msgs: int, per_msg: int) -> list[tuple[str, bytes]]:
+    """``n_msgs`` SenML packs of ``per_msg`` readings, round-robin over stations, every reading unique."""
+    stations = site.stations
+    step = {st.id: 0 for st in stations}
+    out = []
+    for i in range(n_msgs):
+        st = stations[i % len(stations)]
+        recs = []
+        for k in range(per_msg):
+            se = st.sensors[k % len(st.sensors)]
+            if k and k % len(st.sensors) == 0:
+                step[st.id] += 1
+            lo, hi = se.valid or (0.0, 1.0)
+            recs.append((se.id, float(T0_S + step[st.id]), round(lo + (hi - lo) * (0.4 + 0.001 * (step[st.id] % 50)), 3)))
+        step[st.id] += 1
+        out.append((f"glofwatch/{site.id}/{st.id}", dump_pack(recs)))
+    return out
+
+
+def publish_all(port: int, n_msgs: int, per_msg: int, go: Any, restart_at: int | None, restart_req: Any,
+                restart_done: Any, result: Any) -> None:
+    """Child process: publish everything at QoS 1, wait for every PUBACK (across a broker restart)."""
+    import paho.mqtt.client as mqtt
+    from paho.mqtt.packettypes import PacketTypes
+    from paho.mqtt.properties import Properties
+
+    msgs = messages(load_site(None), n_msgs, per_msg)
+    c = mqtt.Client(callback_api_version=mqtt.CallbackAPIVersion.VERSION2, client_id="bench-publisher",
+                    protocol=mqtt.MQTTv5)
+    c.max_inflight_messages_set(2000)
+    c.max_queued_messages_set(0)
+    c.reconnect_delay_set(1, 2)
+    acked = [0]
+    lock = threading.Lock()
+
+    def on_publish(*_a: Any) -> None:
+        with lock:
+            acked[0] += 1
+
+    connected = threading.Event()
+    c.on_publish = on_publish
+    c.on_connect = lambda *_a: connected.set()
+    props = Properties(PacketTypes.CONNECT)
+    props.SessionExpiryInterval = 3600
+    c.connect_async("127.0.0.1", port, clean_start=False, properties=props)
+    c.loop_start()
+    connected.wait(30)
+    go.wait()
+    for i, (topic, payload) in enumerate(msgs):
+        c.publish(topic, payload, qos=1)
+        if restart_at is not None and i == restart_at:
+            restart_req.set()
+            restart_done.wait(60)
+    while acked[0] < len(msgs):
+        time.sleep(0.01)
+    c.disconnect()
+    c.loop_stop()
+    result.value = len(msgs)
+
+
+@dataclass
+class Outcome:
+    name: str
+    messages: int
+    readings: int
+    stored: int
+    seconds: float
+    connects: int
+
+    @property
+    def readings_s(self) -> float:
+        return self.readings / self.seconds
+
+    @property
+    def messages_s(self) -> float:
+        return self.messages / self.seconds
+
+
+def scenario(name: str, admin_pg: str, n_msgs: int, per_msg: int, *, restart: bool = False,
+             backlog: bool = False, batch_messages: int = 1000) -> Outcome:
+    site = load_site(None)
+    os.environ["GLOFWATCH_TEST_PG_URL"] = admin_pg
+    ctx = mp.get_context("spawn")
+    with MosquittoBroker() as broker, pg_database() as url:
+        store = open_store(url)
+        ing = Ingestor(site, store, clock=FixedClock(CLOCK))
+        last_commit = [0.0]
+        done = threading.Event()
+        expected = n_msgs * per_msg
+
+        def on_batch(_o: BatchOutcome) -> None:
+            last_commit[0] = time.perf_counter()
+            if worker.stats.accepted >= expected:
+                done.set()
+
+        settings = MqttSettings(url=broker.url, client_id=f"bench-{name}", reconnect_min_s=1, reconnect_max_s=2,
+                                batch_messages=batch_messages, silence_every_s=3600)
+        worker = MqttWorker(ing, settings, on_batch=on_batch)
+        go, restart_req, restart_done = ctx.Event(), ctx.Event(), ctx.Event()
+        result = ctx.Value("q", 0)
+        pub = ctx.Process(target=publish_all, args=(broker.port, n_msgs, per_msg, go,
+                                                    n_msgs // 2 if restart else None, restart_req, restart_done, result))
+        pub.start()
+        th = threading.Thread(target=worker.run, daemon=True)
+        if backlog:
+            # create the session, leave, let everything queue in the broker, then start and time the drain
+            th.start()
+            worker.wait_subscribed(30)
+            worker.stop()
+            th.join(30)
+            worker = MqttWorker(ing, settings, on_batch=on_batch)
+            th = threading.Thread(target=worker.run, daemon=True)
+            go.set()
+            pub.join()
+            t0 = time.perf_counter()
+            th.start()
+        else:
+            th.start()
+            worker.wait_subscribed(30)
+            time.sleep(2.0)  # publisher has built its payloads and connected
+            t0 = time.perf_counter()
+            go.set()
+        if restart:
+            restart_req.wait(600)
+            broker.restart()
+            restart_done.set()
+        ok = done.wait(600)
+        seconds = last_commit[0] - t0
+        pub.join(120)
+        worker.stop()
+        th.join(60)
+        stored = store.count(site)
+        store.engine.dispose()
+        if not ok:
+            print(f"  {name}: only {stored} of {expected} readings stored within 600 s", file=sys.stderr)
+        return Outcome(name, n_msgs, expected, stored, seconds, worker.stats.connects)
+
+
+def machine() -> str:
+    model = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip() or str(os.cpu_count())
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return f"{platform.system()} {platform.machine()}, {model}, nproc={nproc}, load average {load}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--readings", type=int, default=300_000, help="readings in 100-reading messages")
+    ap.add_argument("--single", type=int, default=30_000, help="messages of one reading")
+    ap.add_argument("--restart", type=int, default=4_000, help="messages of 10 readings, broker restarted halfway")
+    ap.add_argument("--backlog", action="store_true", help="also time draining a backlog (publisher not competing)")
+    ap.add_argument("--pg", default=os.environ.get("GLOFWATCH_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test"))
+    a = ap.parse_args()
+    print(f"machine: {machine()}")
+    runs = []
+    if a.readings:
+        runs.append(scenario("100-per-message", a.pg, a.readings // 100, 100))
+    if a.single:
+        runs.append(scenario("1-per-message", a.pg, a.single, 1))
+    if a.backlog:
+        if a.readings:
+            runs.append(scenario("100-per-message-backlog", a.pg, a.readings // 100, 100, backlog=True))
+        if a.single:
+            runs.append(scenario("1-per-message-backlog", a.pg, a.single, 1, backlog=True))
+    if a.restart:
+        runs.append(scenario("broker-restart", a.pg, a.restart, 10, restart=True))
+    print(f"{'scenario':<26}{'messages':>10}{'readings':>10}{'stored':>10}{'seconds':>9}{'readings/s':>12}"
+          f"{'messages/s':>12}{'connects':>9}")
+    for r in runs:
+        print(f"{r.name:<26}{r.messages:>10}{r.readings:>10}{r.stored:>10}{r.seconds:>9.2f}{r.readings_s:>12,.0f}"
+              f"{r.messages_s:>12,.0f}{r.connects:>9}")
+    for r in runs:
+        if r.stored != r.readings:
+            print(f"LOST: {r.name}: published {r.readings} readings, stored {r.stored}")
+            sys.exit(1)
+    print("published == stored in every scenario")
+
+
+if __name__ == "__main__":
+    main()
