@@ -166,3 +166,14 @@ def test_console_ships_its_own_files(client: TestClient, path: str) -> None:
     assert r.status_code == 200
     assert "script-src 'self'" in r.headers["content-security-policy"]
     assert "http://" not in r.text.split("sourceMappingURL")[0][:200_000].replace("http://www.w3.org", "")
+
+
+def test_station_tokens_and_user_sessions_do_not_mix(site: Site, sqlite_store: Store, client: TestClient) -> None:
+    station_token = sqlite_store.create_token(site, "lake-cha-1", now_ms=0)
+    assert client.get("/api/v1/site", headers={"Authorization": f"Bearer {station_token}"}).status_code == 401
+    body = "time,station,sensor,value\n2025-07-27T07:50:00Z,lake-cha-1,water_level,0.12\n"
+    r = client.post("/api/v1/ingest", content=body, headers={"Authorization": f"Bearer {station_token}", "Content-Type": "text/csv"})
+    assert r.status_code == 200 and r.json()["accepted"] == 1
+    user_token = client.post("/api/v1/auth/login", json={"username": "admin1", "password": PASSWORD, "bearer": True}).json()["token"]
+    r = client.post("/api/v1/ingest", content=body, headers={"Authorization": f"Bearer {user_token}", "Content-Type": "text/csv"})
+    assert r.status_code == 401
