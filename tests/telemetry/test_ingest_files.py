@@ -211,3 +211,23 @@ def test_unreadable_file_is_reported_not_raised(sqlite_store, site, tmp_path, cl
     shutil.copy(DATA / "telemetry" / "hintereis" / "site.yaml", tmp_path / "x.csv")
     r = Ingestor(site, sqlite_store, clock=clock).ingest_file(tmp_path / "x.csv")
     assert r.status == "failed" and "time,station,sensor,value" in r.rejections[0].reason
+
+
+@pytest.mark.postgres
+def test_pg_copy_falls_back_when_a_concurrent_writer_stored_the_same_reading(pg_store):
+    """COPY straight into observations conflicts if another worker stored a reading meanwhile:
+    the batch is then stored through ON CONFLICT DO NOTHING, keeping the new rows."""
+    import numpy as np
+
+    sid = np.array([1, 1], dtype=np.int64)
+    t = np.array([1_000, 2_000], dtype=np.int64)
+    v = np.array([0.5, 0.6])
+    f = np.zeros(2, dtype=np.int32)
+    with pg_store.engine.begin() as conn:
+        cur = conn.connection.dbapi_connection.cursor()
+        assert pg_store._bulk_insert(conn, cur, sid[:1], t[:1], v[:1], f[:1], 5) == 1
+    with pg_store.engine.begin() as conn:
+        cur = conn.connection.dbapi_connection.cursor()
+        assert pg_store._bulk_insert(conn, cur, sid, t, v, f, 6) == 1  # only the 2 s reading is new
+    with pg_store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM observations").scalar_one() == 2

@@ -187,16 +187,32 @@ class Store:
 
     def _bulk_insert(self, conn: Connection, cur: Any, sid: np.ndarray, t: np.ndarray, v: np.ndarray,
                      f: np.ndarray, received_ms: int) -> int:
-        rows = list(zip(sid.tolist(), t.tolist(), v.tolist(), f.tolist(), [received_ms] * len(sid), strict=True))
         if not self.is_pg:
+            rows = list(zip(sid.tolist(), t.tolist(), v.tolist(), f.tolist(), [received_ms] * len(sid), strict=True))
             cur.executemany("INSERT OR IGNORE INTO observations (sensor_id, t_ms, value, flags, received_ms) "
                             "VALUES (?, ?, ?, ?, ?)", rows)
             return int(cur.rowcount)
+        # PostgreSQL: COPY the batch as text built by pandas' C writer (psycopg's write_row costs
+        # ~6 us a row in Python). Duplicates were already filtered against the table, so COPY goes
+        # straight into observations; if a concurrent writer stored the same reading meanwhile,
+        # the savepoint is rolled back and the batch goes through a temp table with ON CONFLICT.
+        import psycopg
+
+        buf = pd.DataFrame({"s": sid, "t": t, "v": v, "f": f, "r": received_ms}).to_csv(
+            sep="\t", header=False, index=False, float_format="%.17g")
+        cols = "(sensor_id, t_ms, value, flags, received_ms)"
+        cur.execute("SAVEPOINT obs_copy")
+        try:
+            with cur.copy(f"COPY observations {cols} FROM STDIN") as cp:
+                cp.write(buf)
+            cur.execute("RELEASE SAVEPOINT obs_copy")
+            return len(sid)
+        except psycopg.errors.UniqueViolation:
+            cur.execute("ROLLBACK TO SAVEPOINT obs_copy")
         cur.execute("CREATE TEMP TABLE IF NOT EXISTS obs_in (sensor_id int, t_ms bigint, value float8, "
                     "flags int, received_ms bigint) ON COMMIT DELETE ROWS")
-        with cur.copy("COPY obs_in (sensor_id, t_ms, value, flags, received_ms) FROM STDIN") as cp:
-            for row in rows:
-                cp.write_row(row)
+        with cur.copy(f"COPY obs_in {cols} FROM STDIN") as cp:
+            cp.write(buf)
         cur.execute("INSERT INTO observations SELECT * FROM obs_in ON CONFLICT DO NOTHING")
         inserted = int(cur.rowcount)
         cur.execute("DELETE FROM obs_in")
