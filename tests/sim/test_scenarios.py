@@ -182,6 +182,27 @@ def test_any_site_even_a_bare_one() -> None:
     assert g.truth["zones"] == ["z"] and g.truth["params"]["lake_station"] is None
 
 
+def test_shifted_variant_moves_the_physics_and_skews_clocks(site: Site) -> None:
+    scs = generate(site, seed=1_000_000, n=10, variant="shifted")
+    base = generate(site, seed=1_000_000, n=10)
+    assert {s.truth["variant"] for s in scs} == {"shifted"} and {s.truth["variant"] for s in base} == {"default"}
+    for sh, de in zip(scs, base, strict=True):
+        assert sh.kind == de.kind and set(sh.truth["clock_skew_s"]) == {st.id for st in site.stations}
+        assert all(abs(v) <= 180 for v in sh.truth["clock_skew_s"].values())
+        if sh.truth["hazard"]:
+            c0 = sh.truth["params"]["celerity_ms"]
+            assert 2.0 <= c0 <= 6.0
+            for where, iso in sh.truth["arrivals"].items():  # slower waves: never faster than 6 m/s
+                fp = site.flow_path(sh.truth["source"]["flow_path"])
+                dx_m = (fp.zones[where] - sh.truth["source"]["chainage_km"]) * 1000
+                assert (ts(iso) - ts(sh.truth["onset"])).total_seconds() >= dx_m / 6.0 - 1
+    # a skewed logger stamps its rows off the nominal grid
+    q = next(s for s in scs if s.kind == "quiet")
+    skew = q.truth["clock_skew_s"]["geo-cha"]
+    first = ts(q.telemetry[q.telemetry.station == "geo-cha"].time.min())
+    assert first == ts(q.truth["start"]) + timedelta(seconds=skew)
+
+
 def test_simulate_command(tmp_path: Path) -> None:
     r = CliRunner().invoke(app, ["simulate", "--out", str(tmp_path), "--n", "3", "--seed", "10", "--kind", "glof"])
     assert r.exit_code == 0, r.output

@@ -21,6 +21,8 @@ def evaluate(
     scenarios: Annotated[Path | None, typer.Option("--scenarios", help=SCEN_HELP)] = None,
     alerts: Annotated[Path | None, typer.Option("--alerts", help=ALERTS_HELP)] = None,
     detector: Annotated[list[str] | None, typer.Option("--detector", help=DET_HELP)] = None,
+    variant: Annotated[str, typer.Option("--variant", help="Physics of generated scenarios: default or shifted "
+                                         "(every assumption moved: a test of generalisation).")] = "default",
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write summary.json and <detector>.scores.jsonl here.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object.")] = False,
 ) -> None:
@@ -32,18 +34,23 @@ def evaluate(
     from glofwatch.cli import _fail, _site
     from glofwatch.errors import GlofwatchError
     from glofwatch.evaluation.run import DETECTORS, alerts_replay, evaluate, folder_cases, simulated_cases
-    from glofwatch.sim.scenarios import EVALUATION_SEED_START
+    from glofwatch.sim.scenarios import EVALUATION_SEED_START, physics
 
     console, err = Console(), Console(stderr=True)
     if not console.is_terminal:  # files and pipes get 80 columns by default: too narrow for two detectors side by side
         console = Console(width=120)
     s = _site(site)
+    try:
+        physics(variant)
+    except GlofwatchError as e:
+        _fail(e)
     if scenarios is None and seed_start < EVALUATION_SEED_START:
         err.print(f"[yellow]warning[/yellow]: seeds below {EVALUATION_SEED_START} are training seeds; "
                   "figures on them overstate what detection does on unseen scenarios", highlight=False)
-    cases = folder_cases(scenarios) if scenarios else simulated_cases(s, seed_start=seed_start, n=n)
+    cases = folder_cases(scenarios) if scenarios else simulated_cases(s, seed_start=seed_start, n=n, variant=variant)
     config: dict[str, Any] = {"site": s.id, "scenarios": str(scenarios) if scenarios else None,
                               "seed_start": None if scenarios else seed_start, "n": None if scenarios else n,
+                              "variant": None if scenarios else variant,
                               "alerts": str(alerts) if alerts else None}
     try:
         ev = evaluate(s, cases, detectors=detector or DETECTORS, saved=alerts_replay(alerts) if alerts else None, config=config)

@@ -35,10 +35,11 @@ class Case:
     telemetry: pd.DataFrame
 
 
-def simulated_cases(site: Site, *, seed_start: int = EVALUATION_SEED_START, n: int = 100) -> Iterator[Case]:
-    """Scenarios of seeds ``seed_start .. seed_start+n-1``, made one at a time (memory stays flat)."""
+def simulated_cases(site: Site, *, seed_start: int = EVALUATION_SEED_START, n: int = 100,
+                    variant: str = "default") -> Iterator[Case]:
+    """Scenarios of seeds ``seed_start .. seed_start+n-1`` under the physics ``variant``, made one at a time."""
     for s in range(seed_start, seed_start + n):
-        sc = scenario(site, s)
+        sc = scenario(site, s, variant=variant)
         yield Case(sc.truth, sc.telemetry)
 
 

@@ -57,6 +57,48 @@ MIN_MS = 60_000
 HOUR_MS = 3_600_000
 
 
+@dataclass(frozen=True)
+class Physics:
+    """The ranges a scenario's physics is drawn from (uniform over each range).
+
+    ``default`` is what training uses. ``shifted`` moves every assumption (slower, more attenuated waves,
+    flatter rating curves, quieter geophones, slower breaches, floods arriving as roll-wave surges,
+    skewed logger clocks, more stations destroyed): scenarios "generated independently of our
+    simulator" as far as one code base can, to measure how much detection leans on the default's
+    particular choices.
+    """
+
+    name: str = "default"
+    celerity_ms: tuple[float, float] = (3.0, 10.0)
+    celerity_decay: tuple[float, float] = (0.0, 0.5)  # share of the source celerity lost by the farthest zone
+    attenuation_km: tuple[float, float] = (15.0, 60.0)
+    rating_c: tuple[float, float] = (20.0, 60.0)  # Q = C h^1.6 at gauges
+    geophone_gain: tuple[float, float] = (0.3, 3.0)  # mm/s per (Q/100 m3/s)^0.8
+    rise_share: tuple[float, float] = (0.15, 0.5)  # breach hydrograph rise, share of V0/Qp
+    debris_rise_share: tuple[float, float] = (0.1, 0.3)
+    lake_station_destroyed: float = 0.35  # probability the lake station is lost at the breach
+    surges: int = 1  # > 1: the flood passes stations as this many surges (roll waves)
+    clock_skew_s: float = 0.0  # each station's logger clock off by up to this many seconds
+
+
+VARIANTS: dict[str, Physics] = {
+    "default": Physics(),
+    "shifted": Physics(name="shifted", celerity_ms=(2.0, 6.0), celerity_decay=(0.3, 0.8), attenuation_km=(8.0, 30.0),
+                       rating_c=(40.0, 150.0), geophone_gain=(0.1, 1.0), rise_share=(0.3, 0.8),
+                       debris_rise_share=(0.2, 0.5), lake_station_destroyed=0.6, surges=3, clock_skew_s=180.0),
+}
+
+
+def physics(variant: str | Physics | None) -> Physics:
+    """A :class:`Physics` by name ('default', 'shifted'), or as given."""
+    if isinstance(variant, Physics):
+        return variant
+    try:
+        return VARIANTS[variant or "default"]
+    except KeyError:
+        raise GlofwatchError(f"unknown scenario variant {variant!r}; use one of {', '.join(VARIANTS)}") from None
+
+
 def iso(t_ms: int | float) -> str:
     """Epoch ms -> ``2025-07-27T07:35:00Z``."""
     return datetime.fromtimestamp(int(t_ms) / 1000, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -153,8 +195,8 @@ def lake_area(lake: Lake) -> tuple[float, float]:
 class _Build:
     """Background series of every sensor, changed in place by the event and faults, then assembled."""
 
-    def __init__(self, site: Site, start_ms: int, hours: float, rng: np.random.Generator):
-        self.site, self.start, self.rng = site, start_ms, rng
+    def __init__(self, site: Site, start_ms: int, hours: float, rng: np.random.Generator, phys: Physics):
+        self.site, self.start, self.rng, self.phys = site, start_ms, rng, phys
         self.end = start_ms + int(hours * HOUR_MS)
         self.series: F.Store = {}
         for st in site.stations:
@@ -212,8 +254,13 @@ class _Build:
     def flood(self, path_lake: str, source_km: float, onset: int, hydro: Hydrograph, ch: Channel,
               *, destroy_share: float = 0.15) -> dict[str, int]:
         """Route ``hydro`` from ``source_km`` down ``path_lake``'s path past every station below it; arrivals in ms."""
-        rng = self.rng
+        rng, phys = self.rng, self.phys
         arrivals: dict[str, int] = {}
+        surges = None
+        if phys.surges > 1:  # volume shares and lags (s) of roll waves; the first one is the front
+            own = np.random.default_rng([onset, 2])
+            lags = np.concatenate([[0.0], np.cumsum(own.uniform(120, 900, phys.surges - 1))])
+            surges = list(zip(own.dirichlet(np.full(phys.surges, 2.0)), lags, strict=True))
         for sid, x in path_stations(self.site, path_lake).items():
             if x < source_km:
                 continue
@@ -227,14 +274,15 @@ class _Build:
                 if s is None:
                     continue
                 dt = (s.t - arrive) / 1000.0
-                q = hydro.discharge(dt, stretch=stretch)
+                q = hydro.discharge(dt, stretch=stretch) if surges is None else \
+                    sum(share * hydro.discharge(dt - lag, stretch=stretch) for share, lag in surges)
                 if sensor == "stage":
-                    s.v = np.clip(s.v + stage_from_discharge(q, rating_c=rng.uniform(20, 60)), s.lo, s.hi)
+                    s.v = np.clip(s.v + stage_from_discharge(q, rating_c=rng.uniform(*phys.rating_c)), s.lo, s.hi)
                 else:
                     ts = (s.t - onset) / 1000.0
                     front = ch.front_km(ts, x_max_km=dx + 5.0)
                     approach = np.where((ts >= 0) & (s.t < arrive), dx - front, np.nan)
-                    extra = geophone_rms(q, approach, hydro.peak_m3s / stretch, gain=rng.uniform(0.3, 3.0))
+                    extra = geophone_rms(q, approach, hydro.peak_m3s / stretch, gain=rng.uniform(*phys.geophone_gain))
                     s.v = np.clip(s.v + extra * rng.lognormal(0, 0.25, len(s.t)), s.lo, s.hi)
             if rng.random() < destroy_share and hydro.peak_m3s / stretch > 150:
                 self.add_fault("destroyed", sid, F.STATION, arrive + int(rng.uniform(1, 10) * MIN_MS))
@@ -260,9 +308,9 @@ def _start(rng: np.random.Generator) -> int:
     return _ms(day + timedelta(hours=int(rng.integers(0, 24))))
 
 
-def _channel(rng: np.random.Generator, length_km: float) -> Channel:
-    return Channel(c0_ms=float(rng.uniform(3.0, 10.0)), decay=float(rng.uniform(0.0, 0.5)), length_km=length_km,
-                   attenuation_km=float(rng.uniform(15.0, 60.0)))
+def _channel(rng: np.random.Generator, length_km: float, phys: Physics) -> Channel:
+    return Channel(c0_ms=float(rng.uniform(*phys.celerity_ms)), decay=float(rng.uniform(*phys.celerity_decay)),
+                   length_km=length_km, attenuation_km=float(rng.uniform(*phys.attenuation_km)))
 
 
 def _base_truth(sid: str, seed: int, kind: str, start: int) -> dict[str, Any]:
@@ -274,6 +322,13 @@ def _base_truth(sid: str, seed: int, kind: str, start: int) -> dict[str, Any]:
 
 def _finish(b: _Build, truth: dict[str, Any], *, noise: bool) -> Scenario:
     rng = b.rng
+    if b.phys.clock_skew_s > 0:  # loggers with wrong clocks: their rows are stamped off (truth keeps true times)
+        own = np.random.default_rng([truth["seed"], 3])
+        skew = {st.id: int(own.uniform(-b.phys.clock_skew_s, b.phys.clock_skew_s)) for st in b.site.stations}
+        for (st, _), ser in b.series.items():
+            ser.t = ser.t + skew[st] * 1000
+        truth["clock_skew_s"] = skew
+    truth["variant"] = b.phys.name
     df = b.telemetry()
     if noise:
         df, counts = F.transport_noise(df, rng, nan_share=float(rng.uniform(0, 0.004)),
@@ -299,7 +354,7 @@ def _record_arrivals(truth: dict[str, Any], onset: int, zone_ms: dict[str, int],
     truth["stations"] = {s: iso(t) for s, t in sorted(station_ms.items(), key=lambda kv: kv[1])}
 
 
-def _glof(site: Site, seed: int, rng: np.random.Generator, start: int, lake: Lake, prior: OutburstPrior,
+def _glof(site: Site, seed: int, rng: np.random.Generator, start: int, lake: Lake, prior: OutburstPrior, phys: Physics,
           *, onset_after_min: float | None = None, destroy: bool | None = None) -> tuple[_Build, dict[str, Any]]:
     fp = site.flow_path(lake.id)
     if fp is None or not fp.zones:
@@ -309,21 +364,21 @@ def _glof(site: Site, seed: int, rng: np.random.Generator, start: int, lake: Lak
     frac = prior.drained_fraction(lake.dam, rng)
     v0 = vol * frac
     qp = prior.peak_discharge(v0, lake.dam, rng)
-    hydro = Hydrograph.from_volume(v0, qp, rise_share=float(rng.uniform(0.15, 0.5)))
+    hydro = Hydrograph.from_volume(v0, qp, rise_share=float(rng.uniform(*phys.rise_share)))
     zones = _zones_below(site, lake.id, 0.0)
-    ch = _channel(rng, max(zones.values()))
+    ch = _channel(rng, max(zones.values()), phys)
     onset = start + int((onset_after_min if onset_after_min is not None else rng.uniform(45, 120)) * MIN_MS)
     zone_ms = {z: onset + int(float(ch.travel_s(x)[0]) * 1000) for z, x in zones.items()}
     drain_95 = onset + int((hydro.rise_s + 3 * hydro.recession_s) * 1000)
     hours = max(HOURS, (max(max(zone_ms.values()) + 45 * MIN_MS, min(drain_95, onset + 8 * HOUR_MS)) - start) / HOUR_MS)
-    b = _Build(site, start, float(np.ceil(hours * 6) / 6), rng)
+    b = _Build(site, start, float(np.ceil(hours * 6) / 6), rng, phys)
     lake_st = lake_station(site, lake.id)
     drop = 0.0
     if lake_st and (s := b.get(lake_st, "water_level")) is not None:
         released = hydro.released((s.t - onset) / 1000.0)
         s.v = np.clip(s.v - released / area, s.lo, s.hi)
         drop = float(released[-1] / area)
-        if destroy if destroy is not None else rng.random() < 0.35:
+        if destroy if destroy is not None else rng.random() < phys.lake_station_destroyed:
             b.add_fault("destroyed", lake_st, F.STATION, onset + int(rng.uniform(0, 10) * MIN_MS))
     station_ms = b.flood(lake.id, 0.0, onset, hydro, ch)
     truth = _base_truth(f"s{seed:07d}-glof", seed, "glof", start)
@@ -347,7 +402,7 @@ def _storm_params(rng: np.random.Generator, *, above: bool) -> tuple[float, floa
     return d, float(caine_intensity(d) * factor)
 
 
-def _debris_flow(site: Site, seed: int, rng: np.random.Generator, start: int) -> tuple[_Build, dict[str, Any]]:
+def _debris_flow(site: Site, seed: int, rng: np.random.Generator, start: int, phys: Physics) -> tuple[_Build, dict[str, Any]]:
     paths = [fp for fp in site.flow_paths if fp.zones]
     if not paths:
         raise GlofwatchError(f"site {site.id!r} has no flow path with zones: a debris flow needs one")
@@ -368,12 +423,12 @@ def _debris_flow(site: Site, seed: int, rng: np.random.Generator, start: int) ->
     volume = float(np.exp(rng.uniform(np.log(1e4), np.log(3e5))))
     # peak between muddy (Mizuyama 1992) and granular (Rickenmann 1999) flows of that volume
     qp = float(np.exp(rng.uniform(np.log(mizuyama_peak(volume)), np.log(rickenmann_peak(volume)))))
-    hydro = Hydrograph.from_volume(volume, qp, rise_share=float(rng.uniform(0.1, 0.3)))
+    hydro = Hydrograph.from_volume(volume, qp, rise_share=float(rng.uniform(*phys.debris_rise_share)))
     zones = _zones_below(site, fp.lake, src)
-    ch = _channel(rng, max(zones.values()))
+    ch = _channel(rng, max(zones.values()), phys)
     zone_ms = {z: onset + int(float(ch.travel_s(x - src)[0]) * 1000) for z, x in zones.items()}
     hours = max(HOURS, (max(zone_ms.values()) + 60 * MIN_MS - start) / HOUR_MS)
-    b = _Build(site, start, float(np.ceil(hours * 6) / 6), rng)
+    b = _Build(site, start, float(np.ceil(hours * 6) / 6), rng, phys)
     storm = b.storm(rain0, d_h, i_mmh)
     station_ms = b.flood(fp.lake, src, onset, hydro, ch)
     truth = _base_truth(f"s{seed:07d}-debris_flow", seed, "debris_flow", start)
@@ -394,8 +449,11 @@ def _hazard_sensor_fault(b: _Build, rng: np.random.Generator, *, prefer_hazard: 
         b.add_fault(kind, pick[0], pick[1], b.start + int(rng.uniform(0.1, 0.8) * (b.end - b.start)))
 
 
-def scenario(site: Site, seed: int, *, kind: str | None = None, prior: OutburstPrior | None = None) -> Scenario:
-    """The scenario of ``seed`` (its kind is ``KIND_CYCLE[seed % 10]`` unless ``kind`` is given)."""
+def scenario(site: Site, seed: int, *, kind: str | None = None, prior: OutburstPrior | None = None,
+             variant: str | Physics | None = None) -> Scenario:
+    """The scenario of ``seed`` (its kind is ``KIND_CYCLE[seed % 10]`` unless ``kind`` is given) under the
+    physics ``variant`` (default: 'default'; see :class:`Physics`)."""
+    phys = physics(variant)
     kind = kind or KIND_CYCLE[seed % len(KIND_CYCLE)]
     if kind not in KINDS:
         raise GlofwatchError(f"unknown scenario kind {kind!r}; use one of {', '.join(KINDS)}")
@@ -406,11 +464,11 @@ def scenario(site: Site, seed: int, *, kind: str | None = None, prior: OutburstP
         lakes = [lk for lk in site.lakes if (fp := site.flow_path(lk.id)) is not None and fp.zones]
         if not lakes:
             raise GlofwatchError(f"site {site.id!r} has no lake with a flow path and zones: nothing can burst")
-        b, truth = _glof(site, seed, rng, start, lakes[int(rng.integers(len(lakes)))], prior)
+        b, truth = _glof(site, seed, rng, start, lakes[int(rng.integers(len(lakes)))], prior, phys)
     elif kind == "debris_flow":
-        b, truth = _debris_flow(site, seed, rng, start)
+        b, truth = _debris_flow(site, seed, rng, start, phys)
     else:
-        b = _Build(site, start, HOURS, rng)
+        b = _Build(site, start, HOURS, rng, phys)
         truth = _base_truth(f"s{seed:07d}-{kind}", seed, kind, start)
         if kind == "rain" or (kind == "fault" and rng.random() < 0.3):
             d_h, i_mmh = _storm_params(rng, above=rng.random() < 0.5)
@@ -431,17 +489,19 @@ def scenario(site: Site, seed: int, *, kind: str | None = None, prior: OutburstP
     return _finish(b, truth, noise=rng.random() < 0.7)
 
 
-def generate(site: Site, *, seed: int, n: int, kinds: tuple[str, ...] | None = None) -> list[Scenario]:
+def generate(site: Site, *, seed: int, n: int, kinds: tuple[str, ...] | None = None,
+             variant: str | Physics | None = None) -> list[Scenario]:
     """``n`` scenarios with seeds ``seed .. seed+n-1`` (each reproducible alone from its seed).
 
     ``kinds`` restricts the mix: seeds whose cycle kind is not in it are skipped until ``n`` are made.
+    ``variant``: the physics assumptions (:data:`VARIANTS`).
     """
     prior = default_prior()
     out: list[Scenario] = []
     s = seed
     while len(out) < n:
         if kinds is None or KIND_CYCLE[s % len(KIND_CYCLE)] in kinds:
-            out.append(scenario(site, s, prior=prior))
+            out.append(scenario(site, s, prior=prior, variant=variant))
         s += 1
     return out
 
@@ -457,7 +517,7 @@ def outburst(site: Site, lake: str, *, seed: int, start: datetime, onset_after: 
     if lk is None:
         raise GlofwatchError(f"lake {lake!r} not in site {site.id!r}; lakes: {', '.join(site.lake_by_id) or 'none'}")
     rng = np.random.default_rng(seed)
-    b, truth = _glof(site, seed, rng, _ms(start), lk, default_prior(),
+    b, truth = _glof(site, seed, rng, _ms(start), lk, default_prior(), physics(None),
                      onset_after_min=onset_after.total_seconds() / 60, destroy=destroy_station)
     truth["id"] = f"outburst-{lake}-{seed}"
     truth["file"] = f"{truth['id']}.csv"
