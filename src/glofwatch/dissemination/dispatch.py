@@ -209,32 +209,61 @@ class Dispatcher:
                                                  attempt=row.attempts, detail=f"cannot build the message: {e}"), rep)
                 continue
             futs[self._pools[row.channel].submit(self._send, ch, msg)] = row
+        # Results are written in small groups as they come back (<= 64 rows or 50 ms): a crash loses
+        # at most those records, and their rows - still 'sending' - are sent again on restart.
+        self._buf: list[tuple[outbox.Row, DeliveryResult]] = []
+        last = time.monotonic()
         for f in as_completed(futs):
-            self._finish(futs[f], f.result(), rep)
+            self._buf.append((futs[f], f.result()))
+            if len(self._buf) >= 64 or time.monotonic() - last > 0.05:
+                self._flush(rep)
+                last = time.monotonic()
+        self._flush(rep)
         return rep
 
-    def _finish(self, row: outbox.Row, res: DeliveryResult, rep: DispatchReport) -> None:
+    def _flush(self, rep: DispatchReport) -> None:
+        buf, self._buf = self._buf, []
+        if not buf:
+            return
         now = ms(self.clock.now())
+        writes, fallbacks = [], []
+        for row, res in buf:
+            w, fb = self._outcome(row, res, rep, now)
+            writes.append(w)
+            if fb:
+                fallbacks.append(row)
+        outbox.record_many(self.engine, writes)
+        for row in fallbacks:
+            rep.fallbacks += self._fallback(row, now)
+
+    def _finish(self, row: outbox.Row, res: DeliveryResult, rep: DispatchReport) -> None:
+        """Record one outcome now (rows that never reached a channel: skipped, unbuildable)."""
+        now = ms(self.clock.now())
+        w, fb = self._outcome(row, res, rep, now)
+        outbox.record_many(self.engine, [w])
+        if fb:
+            rep.fallbacks += self._fallback(row, now)
+
+    def _outcome(self, row: outbox.Row, res: DeliveryResult, rep: DispatchReport, now: int) -> tuple[dict[str, Any], bool]:
+        """What to write for one result, and whether the household's fallback channel takes over."""
         status = res.status
         retry_at = None
         failed_for_good = status in ("permanent_error", "skipped")
+        detail_res = res.detail
         if status == "transient_error":
             if row.attempts < self.config.retry_max:
                 retry_at = now + int(1000 * self.config.retry_base_s * 2 ** (row.attempts - 1))
             else:
                 failed_for_good = True
                 status = "permanent_error"
-                res = DeliveryResult(status="permanent_error", channel=res.channel, recipient=res.recipient, attempt=res.attempt,
-                                     detail=f"gave up after {row.attempts} attempts: {res.detail}")
-        detail = res.detail if not row.detail or row.detail in res.detail else f"{row.detail}; {res.detail}".strip("; ")
-        outbox.record(self.engine, row.id, status=status, now_ms=now, detail=detail, remote_id=res.remote_id,
-                      retry_at_ms=retry_at)
+                detail_res = f"gave up after {row.attempts} attempts: {res.detail}"
+        detail = detail_res if not row.detail or row.detail in detail_res else f"{row.detail}; {detail_res}".strip("; ")
         rep.counts[status] += 1
         rep.by_channel[f"{row.channel}:{status}"] += 1
-        if status != "sent" and res.detail:
-            rep.problems.append(f"{row.recipient}/{row.channel}: {res.detail}")
-        if failed_for_good and row.kind == "household":
-            rep.fallbacks += self._fallback(row, now)
+        if status != "sent" and detail_res:
+            rep.problems.append(f"{row.recipient}/{row.channel}: {detail_res}")
+        w = {"id": row.id, "status": status, "now_ms": now, "detail": detail, "remote_id": res.remote_id, "retry_at_ms": retry_at}
+        return w, failed_for_good and row.kind == "household"
 
     def _fallback(self, row: outbox.Row, now: int) -> int:
         h = self.households.get(row.recipient)
