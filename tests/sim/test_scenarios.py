@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from glofwatch.cli import app
+from glofwatch.errors import GlofwatchError
 from glofwatch.sim.physics import MAX_CELERITY_MS, MIN_CELERITY_MS
 from glofwatch.sim.scenarios import KIND_CYCLE, Scenario, generate, outburst, path_stations, read_truth, scenario, write_all
 from glofwatch.site.model import Site
@@ -201,6 +202,17 @@ def test_shifted_variant_moves_the_physics_and_skews_clocks(site: Site) -> None:
     skew = q.truth["clock_skew_s"]["geo-cha"]
     first = ts(q.telemetry[q.telemetry.station == "geo-cha"].time.min())
     assert first == ts(q.truth["start"]) + timedelta(seconds=skew)
+
+
+def test_a_site_without_flow_paths_gets_the_kinds_it_can_host() -> None:
+    site = Site.model_validate({
+        "site": {"id": "flat", "name": "flat"},
+        "stations": [{"id": "w", "kind": "weather", "location": [70.0, 40.0],
+                      "sensors": [{"id": "precipitation", "unit": "mm", "interval_s": 600, "valid": [0, 60]}]}],
+    })
+    assert {s.kind for s in generate(site, seed=0, n=10)} == {"rain", "quiet", "fault"}
+    with pytest.raises(GlofwatchError, match="flow path"):
+        generate(site, seed=0, n=1, kinds=("glof",))
 
 
 def test_simulate_command(tmp_path: Path) -> None:

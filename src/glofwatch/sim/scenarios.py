@@ -489,13 +489,29 @@ def scenario(site: Site, seed: int, *, kind: str | None = None, prior: OutburstP
     return _finish(b, truth, noise=rng.random() < 0.7)
 
 
+def supported_kinds(site: Site) -> tuple[str, ...]:
+    """The kinds ``site`` can host: outbursts need a lake with a flow path with zones, debris flows a flow path."""
+    paths = [fp for fp in site.flow_paths if fp.zones]
+    out = [k for k in KINDS if k not in ("glof", "debris_flow")]
+    if any(site.lake_by_id.get(fp.lake) for fp in paths):
+        out.append("glof")
+    if paths:
+        out.append("debris_flow")
+    return tuple(k for k in KINDS if k in out)
+
+
 def generate(site: Site, *, seed: int, n: int, kinds: tuple[str, ...] | None = None,
              variant: str | Physics | None = None) -> list[Scenario]:
     """``n`` scenarios with seeds ``seed .. seed+n-1`` (each reproducible alone from its seed).
 
-    ``kinds`` restricts the mix: seeds whose cycle kind is not in it are skipped until ``n`` are made.
-    ``variant``: the physics assumptions (:data:`VARIANTS`).
+    ``kinds`` restricts the mix: seeds whose cycle kind is not in it (or that the site cannot host, see
+    :func:`supported_kinds`) are skipped until ``n`` are made. ``variant``: the physics (:data:`VARIANTS`).
     """
+    allowed = set(kinds or KINDS) & set(supported_kinds(site))
+    if not allowed:
+        raise GlofwatchError(f"site {site.id!r} cannot host scenarios of kind {', '.join(kinds or KINDS)}: outbursts need a "
+                             "lake with a flow path with zones, debris flows a flow path (see docs/site-format.md)")
+    kinds = tuple(allowed)
     prior = default_prior()
     out: list[Scenario] = []
     s = seed
