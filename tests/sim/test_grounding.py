@@ -64,3 +64,27 @@ def test_peak_match_reports_ks_per_dam_type_and_formulas() -> None:
     assert {"huggel_2002", "clague_mathews_1973", "popov_1991"} <= set(r["formulas"])
     # the grounded simulator matches moraine-dam records better than the northern Tien Shan formula does
     assert sim["all"]["ks"] < r["formulas"]["popov_1991"]["ks"]
+
+
+def test_debris_flow_peaks_follow_the_measured_illgraben_flows() -> None:
+    from glofwatch.sim.grounding import debris_flow_peak, load_debris_flows
+    from glofwatch.sim.physics import mizuyama_peak, rickenmann_peak
+
+    d = load_debris_flows().dropna()
+    assert len(d) == 13
+    q = np.array([debris_flow_peak(5e4, u) for u in np.linspace(0, 1, 101)])
+    assert np.all(np.diff(q) >= 0)
+    assert 0.3 < np.median(q) / mizuyama_peak(5e4) < 0.7  # measured: about half of Mizuyama (1992)
+    assert q.max() < rickenmann_peak(5e4) / 5
+    # the measured flows themselves sit inside the drawn range for their volumes
+    for v, qp in zip(d.volume_m3, d.peak_discharge_m3s, strict=True):
+        assert debris_flow_peak(v, 0.0) <= qp <= debris_flow_peak(v, 1.0)
+
+
+def test_shipped_illgraben_table_is_the_shared_one() -> None:
+    from glofwatch.sim.grounding import load_debris_flows
+
+    src = pd.read_csv(shared_data("seismic", "illgraben_debrisflow_characteristics_2019_2020.csv"), encoding="utf-8-sig")
+    ours = load_debris_flows()
+    np.testing.assert_allclose(ours.volume_m3, src["Volume laser CD 27-29 (m^3)"], rtol=1e-5)
+    np.testing.assert_allclose(ours.peak_discharge_m3s, src["Peak discharge (quantile 0.99) laser CD 27-29 (m/s)"], rtol=1e-5)

@@ -123,6 +123,6 @@ def rickenmann_peak(volume_m3: float) -> float:
     return 0.1 * volume_m3**0.833
 
 
-def mizuyama_peak(volume_m3: float) -> float:
+def mizuyama_peak(volume_m3: float | np.ndarray) -> float | np.ndarray:
     """Debris-flow peak discharge (m3/s) of muddy flows: Mizuyama et al. (1992), Qp = 0.0188 M^0.79."""
     return 0.0188 * volume_m3**0.79

@@ -11,8 +11,8 @@ of every sensor of the site, plus a ``truth`` dict saying what happened (the con
   slowing downstream, attenuating). The lake station's level falls by released volume / area; the
   station may be destroyed at the breach. Geophones surge as the front nears and passes; gauges rise.
 - **debris_flow**: a storm at the weather stations crosses the Caine (1980) intensity-duration
-  threshold; a debris flow (Rickenmann 1999 peak) starts at a chainage on a flow path and runs down
-  it. No lake drop.
+  threshold; a debris flow (peak like the measured Illgraben flows, about half of Mizuyama 1992)
+  starts at a chainage on a flow path and runs down it. No lake drop.
 - **rain**: a storm, sometimes above the threshold, with no flow: gauges rise slowly with runoff.
 - **quiet**: the background of :mod:`glofwatch.sim.day`.
 - **fault**: a quiet or rainy day with 1-3 sensor faults on the hazard sensors.
@@ -35,14 +35,12 @@ import pandas as pd
 from glofwatch.errors import GlofwatchError
 from glofwatch.sim import faults as F
 from glofwatch.sim.day import _signal
-from glofwatch.sim.grounding import OutburstPrior, default_prior, formula_peaks, huggel_volume
+from glofwatch.sim.grounding import OutburstPrior, debris_flow_peak, default_prior, formula_peaks, huggel_volume
 from glofwatch.sim.physics import (
     Channel,
     Hydrograph,
     caine_intensity,
     geophone_rms,
-    mizuyama_peak,
-    rickenmann_peak,
     stage_from_discharge,
 )
 from glofwatch.site.model import Lake, Site
@@ -421,8 +419,8 @@ def _debris_flow(site: Site, seed: int, rng: np.random.Generator, start: int, ph
     top = min(0.8 * min(fp.zones.values()), max(on_path) - 0.5 if on_path else np.inf)
     src = float(rng.uniform(1.0, max(top, 1.0)))
     volume = float(np.exp(rng.uniform(np.log(1e4), np.log(3e5))))
-    # peak between muddy (Mizuyama 1992) and granular (Rickenmann 1999) flows of that volume
-    qp = float(np.exp(rng.uniform(np.log(mizuyama_peak(volume)), np.log(rickenmann_peak(volume)))))
+    # peak like the measured Illgraben flows: about half of Mizuyama (1992), with their spread
+    qp = debris_flow_peak(volume, float(rng.uniform()))
     hydro = Hydrograph.from_volume(volume, qp, rise_share=float(rng.uniform(*phys.debris_rise_share)))
     zones = _zones_below(site, fp.lake, src)
     ch = _channel(rng, max(zones.values()), phys)
