@@ -230,3 +230,23 @@ decisions = Table(
     Column("body", Text, nullable=False),
     Column("created_ms", BigInteger, nullable=False),
 )
+
+# Lake area history (glofwatch.lakes): one row per lake per scene, with its uncertainty, how much of
+# the lake was hidden, and the outline (WKT, lon/lat) so the next scene maps in its window.
+lake_areas = Table(
+    "lake_areas",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("site", String(64), nullable=False),
+    Column("lake", String(64), nullable=False),
+    Column("t_ms", BigInteger, nullable=False),  # acquisition time of the scene
+    Column("scene", String(256), nullable=False),
+    Column("status", String(16), nullable=False),  # mapped | obscured | not_found
+    Column("area_m2", Float, nullable=False),
+    Column("area_err_m2", Float, nullable=False),
+    Column("obscured_fraction", Float, nullable=False),
+    Column("threshold", Float, nullable=True),
+    Column("outline_wkt", Text, nullable=True),
+    Column("created_ms", BigInteger, nullable=False),
+    UniqueConstraint("site", "lake", "t_ms", "scene", name="uq_lake_areas_key"),
+)

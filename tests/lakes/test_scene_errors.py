@@ -1,0 +1,58 @@
+"""Bad input: a clear message per scene, and the other scenes still processed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from glofwatch.lakes.scene import SceneError, open_scene
+from glofwatch.lakes.workflow import map_scenes
+from glofwatch.site import load_site
+from tests.lakes.conftest import synthetic_lake, write_tif
+
+
+def _good(tmp_path: Path, name: str = "S2_20250801_good.tif") -> Path:
+    bands, _, _ = synthetic_lake(n=120, radius_px=12)
+    return write_tif(tmp_path / name, {k: v for k, v in bands.items() if k in ("green", "nir", "swir1", "blue")})
+
+
+def test_errors_name_the_file_and_the_fix(tmp_path: Path) -> None:
+    bands, _, _ = synthetic_lake(n=50)
+    with pytest.raises(SceneError, match="missing band green"):
+        open_scene(write_tif(tmp_path / "nogreen.tif", {"red": bands["red"], "nir": bands["nir"]}))
+    with pytest.raises(SceneError, match="no coordinate reference system"):
+        open_scene(write_tif(tmp_path / "nocrs.tif", {"green": bands["green"], "nir": bands["nir"]}, crs=None))
+    bad = tmp_path / "corrupt.tif"
+    bad.write_bytes(b"II*\x00" + b"\x00" * 100)
+    with pytest.raises(SceneError, match="cannot read"):
+        open_scene(bad)
+    with pytest.raises(SceneError, match="no such file"):
+        open_scene(tmp_path / "absent.tif")
+
+
+def test_a_run_reports_each_bad_scene_and_maps_the_good_ones(tmp_path: Path) -> None:
+    site = load_site(None)
+    good = _good(tmp_path)
+    bands, _, _ = synthetic_lake(n=50)
+    nogreen = write_tif(tmp_path / "nogreen.tif", {"red": bands["red"], "nir": bands["nir"]})
+    far = write_tif(tmp_path / "far.tif", {"green": bands["green"], "nir": bands["nir"]}, origin=(300_000.0, 5_500_000.0))
+    cloudy = write_tif(tmp_path / "cloudy.tif", {k: np.full((120, 120), 0.6, "float32") for k in ("blue", "green", "nir", "swir1")})
+    run = map_scenes([nogreen, good, far, cloudy], site=site, lakes=[("cha-x", _lake_at_centre(), "synthetic")])
+    by = {r.scene: r for r in run.scenes}
+    assert by["nogreen"].status == "failed" and "missing band green" in by["nogreen"].error
+    assert by["S2_20250801_good"].status == "ok", by["S2_20250801_good"].summary()
+    assert by["S2_20250801_good"].lakes[0].area_m2 > 100_000
+    assert by["far"].status == "failed" and "does not overlap" in by["far"].error
+    assert by["cloudy"].lakes[0].status == "obscured"
+    assert run.failed == 2 and run.ok == 1
+
+
+def _lake_at_centre():  # the synthetic lake's centre in lon/lat (UTM 43N grid of conftest)
+    from pyproj import Transformer
+    from shapely.geometry import Point
+
+    x, y = 664_000 + 60 * 20, 4_751_000 - 60 * 20
+    lon, lat = Transformer.from_crs("EPSG:32643", "EPSG:4326", always_xy=True).transform(x, y)
+    return Point(lon, lat).buffer(0.002)
