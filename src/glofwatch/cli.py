@@ -268,6 +268,12 @@ from glofwatch.detection.commands import replay, train  # noqa: E402 - light mod
 app.command("replay")(replay)
 app.command("train")(train)
 
+from glofwatch.warnings.commands import alert_app, dispatch, evac_app  # noqa: E402 - warnings (issue 4), light module
+
+app.add_typer(alert_app, name="alert")
+app.add_typer(evac_app, name="evacuation")
+app.command("dispatch")(dispatch)
+
 
 def main() -> None:
     app()

@@ -177,3 +177,22 @@ def test_kill_9_mid_dispatch_loses_nothing_and_duplicates_only_in_flight(tmp_pat
             assert h.id in in_flight, f"{h.id} got {got} messages but was not in flight at the crash"
     rows = outbox.deliveries(st.engine, alert_id=r.alert.id)
     assert all(x["status"] in ("sent", "skipped") for x in rows)
+
+
+def test_a_channel_down_at_start_is_retried_then_recovers(store: Store, site: Site) -> None:
+    from glofwatch.testing.services import free_port
+
+    port = free_port()
+    clock = FixedClock(T0)
+    r = ws.issue(store.engine, site, level="evacuate", hazard="glof", zones=["cak-grig"], clock=clock)
+    sms_rows = [x for x in outbox.deliveries(store.engine, alert_id=r.alert.id) if x["channel"] == "sms"]
+    ch = channel_from_url(f"smpp://glofwatch:secret@127.0.0.1:{port}?source=MChS")
+    with Dispatcher(store.engine, site, [ch], clock=clock, config=WarningsConfig(retry_base_s=5)) as d:
+        d.run_until_idle()
+        rows = {x["id"]: x for x in outbox.deliveries(store.engine, alert_id=r.alert.id)}
+        assert all(rows[x["id"]]["status"] == "transient_error" and "down" in rows[x["id"]]["detail"] for x in sms_rows)
+        with SmppServer(port=port) as smsc:  # the SMSC comes back
+            clock.advance(seconds=6)
+            d.run_until_idle()
+            # every household of the zone: SMS ones, and Telegram ones by fallback (no Telegram channel here)
+            assert {m.dest for m in smsc.messages} == {h.phone[1:] for h in site.households if h.zone == "cak-grig"}

@@ -194,12 +194,20 @@ class Dispatcher:
             self.open()
         rep = DispatchReport(rounds=1)
         rows = outbox.claim(self.engine, ms(self.clock.now()), limit=self.batch)
+        for kind in {r.channel for r in rows} & set(self._down):  # a channel down at start: try again each round
+            try:
+                self.channels[kind].open()
+                del self._down[kind]
+            except Exception as e:  # noqa: BLE001 - still down
+                self._down[kind] = f"{self.channels[kind].to_url()} down: {type(e).__name__}: {e}"
         futs: dict[Future[DeliveryResult], outbox.Row] = {}
         for row in rows:
             ch = self.channels.get(row.channel)
             if ch is None or row.channel in self._down:
+                # not configured: skipped (the fallback takes over); down: transient (retried, then the fallback)
+                status = "transient_error" if ch is not None else "skipped"
                 why = self._down.get(row.channel) or f"no {row.channel!r} channel configured"
-                self._finish(row, DeliveryResult(status="skipped", channel=row.channel, recipient=row.recipient,
+                self._finish(row, DeliveryResult(status=status, channel=row.channel, recipient=row.recipient,  # type: ignore[arg-type]
                                                  attempt=row.attempts, detail=why), rep)
                 continue
             try:

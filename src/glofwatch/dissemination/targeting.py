@@ -57,7 +57,8 @@ def plan(site: Site, zones: list[str], *, languages: tuple[str, ...] = ("ky", "r
                                note=note))
     if sirens:
         zs = set(zones)
-        out += [Planned(recipient=s.id, kind="siren", channel="siren", address=s.id, rank=0) for s in site.sirens if s.zone in zs]
+        out += [Planned(recipient=s.id, kind="siren", channel="siren", address=s.id, rank=-1)  # sirens first: they warn everyone
+                for s in site.sirens if s.zone in zs]
     if partners:
         out += [Planned(recipient="cap-feed", kind="partner", channel="feed", address="", rank=2),
                 Planned(recipient="webhook", kind="partner", channel="webhook", address="", rank=2)]
