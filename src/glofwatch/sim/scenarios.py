@@ -222,11 +222,9 @@ class _Build:
                 x = (s.t - t0) / (duration_h * HOUR_MS)
                 inside = (x >= 0) & (x < 1)
                 shape = np.where(inside, np.sin(np.pi * np.clip(x, 0, 1)) ** 1.5, 0.0)
-                step_h = (s.t[1] - s.t[0]) / HOUR_MS if len(s.t) > 1 else 1 / 6
                 w = shape * rng.lognormal(0, 0.35, len(s.t))
                 amount = np.where(inside, w / max(w.sum(), 1e-9) * total_mm * factor, 0.0)
                 s.v = np.clip(s.v * (~inside) + np.round(amount, 1), s.lo, s.hi)
-                _ = step_h
             if (s := self.get(st.id, "relative_humidity")) is not None:
                 wet = (s.t >= t0) & (s.t < t0 + duration_h * HOUR_MS + HOUR_MS)
                 s.v[wet] = np.clip(rng.uniform(92, 100, wet.sum()), 0, 100)
