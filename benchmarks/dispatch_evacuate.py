@@ -17,6 +17,7 @@ the reference site's zones, channel mix (44 % Telegram, 15 % e-mail) and languag
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import statistics
 import sys
@@ -108,14 +109,19 @@ def run(site: Site, database: str | None, broker_port: int | None) -> dict[str, 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--households", type=int, default=215, help="215 = the reference site; other numbers: synthetic site")
-    ap.add_argument("--database", help="SQLite path or postgresql://...; default a new SQLite file")
+    ap.add_argument("--database", help="'pg': a throw-away PostgreSQL database on GLOFWATCH_TEST_PG_URL's server; "
+                    "or a SQLite path / postgresql://... URL (tables are created there); default: a new SQLite file")
     ap.add_argument("--repeat", type=int, default=3)
     a = ap.parse_args()
     base = load_site(None)
     site = base if a.households == len(base.households) else synthetic_site(base, a.households)
     print(f"# {platform.node()} {platform.processor() or platform.machine()}, python {platform.python_version()}, "
-          f"{len(site.households)} households, database {a.database or 'SQLite (new file)'}")
+          f"{len(site.households)} households, database {a.database or 'SQLite (new file)'}, load {os.getloadavg()[0]:.1f}")
     with ExitStack() as stack:
+        if a.database == "pg":
+            from glofwatch.testing.services import pg_database
+
+            a.database = stack.enter_context(pg_database())
         port = None
         if mosquitto_binary():
             from glofwatch.testing.services import MosquittoBroker
