@@ -39,7 +39,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 import orjson
@@ -140,8 +140,7 @@ class MqttSettings:
 
 
 # ---------------------------------------------------------------------------------------- pure core
-@dataclass(frozen=True, slots=True)
-class Message:
+class Message(NamedTuple):
     """One received MQTT message, with the connection generation its ``mid`` belongs to."""
 
     topic: str
