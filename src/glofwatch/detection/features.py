@@ -6,7 +6,9 @@ nothing but their silence. Names and meaning:
 
 ==============  ===================================================================================
 drop, drop2     CUSUM fall (m) at the source's lake stations (drop2: confirmed by two readings;
-fall            fall: > 0 while the level is still falling)
+fall            fall: > 0 while the level is still falling; below: under the 3-h median level (m));
+                drop_cap: largest physical fall in
+                one interval (Huggel 2002 upper-bound drawdown)
 lake_missed     missed reporting intervals of the lake station (0 when it has none or never reported)
 lake_has        1 when the source has a lake station
 sib_drop        CUSUM fall at the sibling lakes of the valley (explains the wave away from this lake)
@@ -35,8 +37,8 @@ from glofwatch.detection.series import NOT_SEEN, SensorState
 from glofwatch.detection.sources import Source
 from glofwatch.site.model import Site
 
-RAW = ("drop", "drop2", "fall", "lake_missed", "lake_has", "sib_drop", "sib_missed", "geo_ratio", "gauge", "down_missed",
-       "rain_c", "rain_g", "freeboard", "rise6h", "t_lake", "geo_has")
+RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", "sib_drop", "sib_missed", "geo_ratio", "gauge",
+       "down_missed", "rain_c", "rain_g", "freeboard", "rise6h", "t_lake", "geo_has")
 MAX_MISSED = 12.0
 
 
@@ -46,6 +48,21 @@ class SourceFeatures:
 
     raw: dict[str, np.ndarray]
     fired: list[tuple[str, float, np.ndarray]]  # (station, chainage km, fired at tick)
+
+
+def drop_cap(site: Site, src: Source) -> float:
+    """The largest level fall (m) the source lake can make in one reporting interval of its station.
+
+    Huggel et al. (2002) upper bound of an outburst's peak discharge, Qp = 2V / 1000 s, over the lake
+    area (volume from area by Huggel's V = 0.104 A^1.42 when the site gives none), over one interval.
+    0 when the lake's area is unknown (no single-reading evacuation then).
+    """
+    lake = site.lake_by_id.get(src.lake) if src.lake else None
+    if lake is None or not lake.area_m2 or not src.lake_stations:
+        return 0.0
+    vol = lake.volume_m3 or 0.104 * lake.area_m2 ** 1.42
+    interval = min(site.station_by_id[s].report_interval_s for s in src.lake_stations)
+    return float(2.0 * vol / 1000.0 / lake.area_m2 * interval)
 
 
 def _by_station(states: dict[int, SensorState]) -> dict[str, list[SensorState]]:
@@ -82,6 +99,8 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["drop"] = _max_feature(bs, src.lake_stations, "level_drop", "drop", ticks)
     raw["drop2"] = _max_feature(bs, src.lake_stations, "level_drop", "drop2", ticks)
     raw["fall"] = _max_feature(bs, src.lake_stations, "level_drop", "fall", ticks)
+    raw["below"] = _max_feature(bs, src.lake_stations, "level_drop", "below", ticks)
+    raw["drop_cap"] = np.full(n, drop_cap(site, src))
     missed = [station_missed(site, bs, st, ticks) for st in src.lake_stations]
     raw["lake_missed"] = np.max(missed, axis=0) if missed else z.copy()
     raw["lake_has"] = np.full(n, 1.0 if src.lake_stations else 0.0)

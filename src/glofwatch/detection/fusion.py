@@ -68,9 +68,12 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     evacuates: a geophone burst (rockfall, a vehicle), a run of glitched lake or gauge readings that
     QC cannot flag yet, all look like a wave front on one sensor. Outburst: warning on a lake fall, a
     geophone trigger (or a gauge where the path has no geophone); evacuate on a fall confirmed by two
-    readings *and still falling*, or one sensor confirmed by another (lake fall or a silent lake station
-    with a downstream trigger, or geophone and gauge). Debris flow: warning on a geophone, or a gauge in
-    heavy rain; evacuate on geophone and gauge, or a gauge with rain over Caine's threshold.
+    readings *and still falling*, a single large fall the lake can physically make in one interval, or
+    one sensor confirmed by another (lake fall or a silent lake station with a downstream trigger, or
+    geophone and gauge). Debris flow: warning on a geophone, or a gauge in heavy rain; evacuate on
+    geophone and gauge, or a gauge with rain over Caine's (1980) threshold (a geophone burst in heavy
+    rain is not enough: rockfall and thunder come with storms). A fall must also leave the lake below
+    its 3-hour median: a run of glitched-high readings ends with a "fall" back to normal.
     """
     from glofwatch.detection.detectors.gauge_rise import FIRE_M as GAUGE_FIRE
     from glofwatch.detection.detectors.level_drop import FIRE_M as DROP_FIRE
@@ -82,12 +85,24 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     if hazard == "glof":
         drop = raw["drop"] >= DROP_FIRE
         warn = drop | geo | (gauge & (raw["geo_has"] < 1))
-        evac = ((raw["drop2"] >= DROP_FIRE) & (raw["fall"] > 0)) | (drop & down) | \
+        # one reading suffices when its fall is large yet physically possible for this lake (below the
+        # fastest drawdown of Huggel et al. 2002's upper-bound peak discharge, 2V/1000 s, over an interval)
+        below = raw["below"] >= DROP_FIRE
+        plausible = (raw["drop"] >= 2 * DROP_FIRE) & (raw["drop"] <= raw["drop_cap"]) & below
+        evac = ((raw["drop2"] >= DROP_FIRE) & (raw["fall"] > 0) & below) | plausible | (drop & down) | \
             ((raw["lake_missed"] >= 1.5) & down) | (geo & gauge)
         return warn, evac & warn
     warn = geo | (gauge & (raw["rain_g"] >= 1.0))
     evac = (geo & gauge) | (gauge & (raw["rain_c"] >= 1.0))
     return warn, evac & warn
+
+
+def rule_floor(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
+    """Evidence strong enough to evacuate whatever the model says: a confirmed lake fall of the
+    thresholds baseline (two readings, >= 0.3 m, still falling, below the 3-hour level)."""
+    if hazard != "glof":
+        return np.zeros(len(raw["drop"]), dtype=bool)
+    return (raw["drop2"] >= 0.3) & (raw["fall"] > 0) & (raw["below"] >= 0.3)
 
 
 @dataclass(frozen=True)
@@ -161,4 +176,6 @@ class FusionScorer:
         warn, evac = evidence_gates(hazard, raw)
         entry, stay = m.levels(p, m.entry), m.levels(p, m.exit)
         entry = np.where(warn, np.where(evac, entry, np.minimum(entry, 3)), np.minimum(entry, 1)).astype(np.int8)
+        # a floor: what the fixed thresholds would evacuate on, the fusion evacuates on too (never less sensitive)
+        entry = np.where(evac & rule_floor(hazard, raw), 4, entry).astype(np.int8)
         return entry, np.where(warn, stay, np.minimum(stay, 1)).astype(np.int8), p

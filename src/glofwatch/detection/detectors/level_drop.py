@@ -14,7 +14,9 @@ only depends on readings inside the window: live (bounded buffer) and replay giv
 Features: ``drop`` (S at the reading), ``drop2`` (min of S here and at the previous reading: a fall
 that two readings agree on, so a single glitch that QC cannot flag yet does not count), ``fall`` (S
 here minus S at the previous reading: > 0 while the level is still falling; a run of glitched
-readings sits flat at its offset, a draining lake keeps falling), ``level``.
+readings sits flat at its offset, a draining lake keeps falling), ``below`` (the 3-hour median level
+minus this reading: a lake that drains ends up below where it was, a run of glitched readings that
+ends only *returns* to it), ``level``.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ class LevelDrop(Detector):
     sensors: ClassVar[tuple[str, ...]] = ("water_level",)
     kinds: ClassVar[tuple[str, ...]] = ("lake",)
     lookback_ms: ClassVar[int] = WINDOW_MS
-    features: ClassVar[tuple[str, ...]] = ("drop", "drop2", "fall", "level")
+    features: ClassVar[tuple[str, ...]] = ("drop", "drop2", "fall", "below", "level")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         n = len(t_ms)
@@ -47,7 +49,8 @@ class LevelDrop(Detector):
         s = c - rolling(t_ms, c, WINDOW_MS).min().to_numpy()
         s = np.maximum(s, 0.0)
         prev = np.r_[0.0, s[:-1]]
-        return {"drop": s, "drop2": np.minimum(s, prev), "fall": s - prev, "level": value.astype(float)}
+        below = rolling(t_ms, value.astype(float), WINDOW_MS).median().to_numpy() - value
+        return {"drop": s, "drop2": np.minimum(s, prev), "fall": s - prev, "below": below, "level": value.astype(float)}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
                 series: tuple[np.ndarray, np.ndarray]) -> Evidence:
