@@ -183,6 +183,12 @@ class Outcome:
     seconds: float
     connects: int
     batches: int
+    cpu_worker_s: float = 0.0  # CPU time of the worker's process (paho thread + ingest thread)
+    cpu_pg_s: float = 0.0  # CPU time of the PostgreSQL backends serving the worker
+    cpu_broker_s: float = 0.0  # CPU time of Mosquitto
+
+    def us_per_message(self, cpu_s: float) -> float:
+        return cpu_s / self.messages * 1e6
 
     @property
     def readings_s(self) -> float:
@@ -193,8 +199,30 @@ class Outcome:
         return self.messages / self.seconds
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def proc_cpu_s(pid: int) -> float:
+    """user + system CPU seconds of a process (Linux /proc), 0 when it is gone."""
+    try:
+        f = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(f[11]) + int(f[12])) / _TICK
+
+
+def pg_backend_cpu(url: str) -> dict[int, float]:
+    """CPU seconds of each PostgreSQL backend connected to the database at ``url`` (server on this machine)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as c:
+        pids = [r[0] for r in c.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                                        "AND pid <> pg_backend_pid()")]
+    return {p: proc_cpu_s(p) for p in pids}
+
+
 def scenario(name: str, admin_pg: str, n_msgs: int, per_msg: int, *, restart: bool = False,
-             backlog: bool = False, batch_messages: int = 1000) -> Outcome:
+             backlog: bool = False, batch_messages: int | None = None) -> Outcome:
     site = load_site(None)
     os.environ["GLOFWATCH_TEST_PG_URL"] = admin_pg
     ctx = mp.get_context("spawn")
@@ -211,7 +239,7 @@ def scenario(name: str, admin_pg: str, n_msgs: int, per_msg: int, *, restart: bo
                 done.set()
 
         settings = MqttSettings(url=broker.url, client_id=f"bench-{name}", reconnect_min_s=1, reconnect_max_s=2,
-                                batch_messages=batch_messages, silence_every_s=3600)
+                                batch_messages=batch_messages or MqttSettings().batch_messages, silence_every_s=3600)
         worker = MqttWorker(ing, settings, on_batch=on_batch)
         go, restart_req, restart_done = ctx.Event(), ctx.Event(), ctx.Event()
         result = ctx.Value("q", 0)
@@ -240,12 +268,21 @@ def scenario(name: str, admin_pg: str, n_msgs: int, per_msg: int, *, restart: bo
             time.sleep(2.0)  # publisher has built its payloads and connected
             t0 = time.perf_counter()
             go.set()
+        cpu0 = time.process_time()
+        broker_pid = broker.proc.pid if broker.proc else 0
+        broker0 = proc_cpu_s(broker_pid)
+        pg0 = pg_backend_cpu(url)
         if restart:
             restart_req.wait(600)
             broker.restart()
             restart_done.set()
         ok = done.wait(600)
         seconds = last_commit[0] - t0
+        cpu_worker = time.process_time() - cpu0
+        pg1 = pg_backend_cpu(url)
+        cpu_pg = sum(v - pg0.get(p, 0.0) for p, v in pg1.items())
+        cpu_broker = proc_cpu_s(broker.proc.pid) - (broker0 if broker.proc and broker.proc.pid == broker_pid else 0.0) \
+            if broker.proc else 0.0
         pub.join(120)
         worker.stop()
         th.join(60)
@@ -253,7 +290,8 @@ def scenario(name: str, admin_pg: str, n_msgs: int, per_msg: int, *, restart: bo
         store.engine.dispose()
         if not ok:
             print(f"  {name}: only {stored} of {expected} readings stored within 600 s", file=sys.stderr)
-        return Outcome(name, n_msgs, expected, stored, seconds, worker.stats.connects, worker.stats.batches)
+        return Outcome(name, n_msgs, expected, stored, seconds, worker.stats.connects, worker.stats.batches,
+                       cpu_worker, cpu_pg, cpu_broker)
 
 
 def machine() -> str:
@@ -275,15 +313,16 @@ def main() -> None:
     ap.add_argument("--readings", type=int, default=300_000, help="readings in 100-reading messages")
     ap.add_argument("--single", type=int, default=30_000, help="messages of one reading")
     ap.add_argument("--restart", type=int, default=4_000, help="messages of 10 readings, broker restarted halfway")
+    ap.add_argument("--batch", type=int, default=None, help="worker batch size (default: MqttSettings.batch_messages)")
     ap.add_argument("--backlog", action="store_true", help="also time draining a backlog (publisher not competing)")
     ap.add_argument("--pg", default=os.environ.get("GLOFWATCH_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test"))
     a = ap.parse_args()
     print(f"machine: {machine()}")
     runs = []
     if a.readings:
-        runs.append(scenario("100-per-message", a.pg, a.readings // 100, 100))
+        runs.append(scenario("100-per-message", a.pg, a.readings // 100, 100, batch_messages=a.batch))
     if a.single:
-        runs.append(scenario("1-per-message", a.pg, a.single, 1))
+        runs.append(scenario("1-per-message", a.pg, a.single, 1, batch_messages=a.batch))
     if a.backlog:
         if a.readings:
             runs.append(scenario("100-per-message-backlog", a.pg, a.readings // 100, 100, backlog=True))
@@ -296,6 +335,13 @@ def main() -> None:
     for r in runs:
         print(f"{r.name:<26}{r.messages:>10}{r.readings:>10}{r.stored:>10}{r.seconds:>9.2f}{r.readings_s:>12,.0f}"
               f"{r.messages_s:>12,.0f}{r.connects:>9}{r.batches:>9}")
+    print("\nCPU time per message (what the figures cost, whatever else ran on the machine) and the rate that")
+    print("one free core for the worker process (GIL-bound) plus one for PostgreSQL + Mosquitto would allow:")
+    print(f"{'scenario':<26}{'worker µs':>10}{'postgres µs':>12}{'mosquitto µs':>13}{'msgs/s est.':>12}{'readings/s est.':>16}")
+    for r in runs:
+        w, pg, mq = (r.us_per_message(x) for x in (r.cpu_worker_s, r.cpu_pg_s, r.cpu_broker_s))
+        est = 1e6 / max(w, pg + mq)
+        print(f"{r.name:<26}{w:>10.0f}{pg:>12.0f}{mq:>13.0f}{est:>12,.0f}{est * r.readings / r.messages:>16,.0f}")
     for r in runs:
         if r.stored != r.readings:
             print(f"LOST: {r.name}: published {r.readings} readings, stored {r.stored}")

@@ -296,3 +296,56 @@ def test_cli_worker_stores_and_stops_gracefully_on_sigterm(site: Site, tmp_path:
     text = out.decode(errors="replace")
     assert proc.returncode == 0, text
     assert "stopped" in text and store.count(site) == expected
+
+
+class FaultyStore:
+    """The real store, with faults injected into ``append`` (everything else, and every success, is the store's)."""
+
+    def __init__(self, store: Store, *, outages: int = 0, poison_value: float | None = None):
+        self._store = store
+        self.outages = outages
+        self.poison_value = poison_value
+
+    def append(self, index: Any, readings: Any, **kw: Any) -> Any:
+        from sqlalchemy.exc import OperationalError
+
+        if self.outages > 0:
+            self.outages -= 1
+            raise OperationalError("INSERT", {}, ConnectionRefusedError("database restarting (injected)"))
+        if self.poison_value is not None and (readings.value == self.poison_value).any():
+            raise ValueError("injected bug on an odd value")
+        return self._store.append(index, readings, **kw)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+
+def test_database_outage_keeps_messages_unacked_until_stored(site: Site, sqlite_store: Store,
+                                                             broker: MosquittoBroker) -> None:
+    faulty = FaultyStore(sqlite_store, outages=2)
+    worker = MqttWorker(Ingestor(site, faulty, clock=FixedClock(NOW)),  # type: ignore[arg-type]
+                        MqttSettings(url=broker.url, client_id="w-outage", batch_ms=200))
+    with running(worker), publisher(broker) as pub:
+        for k, st in enumerate(STATIONS):
+            pub.publish(topic(site, st), pack(st, 0, 2 + k))
+        pub.wait_all()
+        wait_for(lambda: sqlite_store.count(site) == 2 + 3 + 4 + 5, "every reading stored after the outage")
+        wait_for(lambda: worker.stats.acked == len(STATIONS), "every message acked")
+    assert worker.stats.db_retries == 2 and worker.stats.poison == 0 and worker.stats.rejected == 0
+
+
+def test_a_message_that_breaks_ingest_is_isolated_and_the_rest_stored(site: Site, sqlite_store: Store,
+                                                                      broker: MosquittoBroker) -> None:
+    faulty = FaultyStore(sqlite_store, poison_value=666.0)
+    worker = MqttWorker(Ingestor(site, faulty, clock=FixedClock(NOW)),  # type: ignore[arg-type]
+                        MqttSettings(url=broker.url, client_id="w-poison", batch_ms=200, publish_rejections=False))
+    with running(worker), publisher(broker) as pub:
+        pub.publish(topic(site, "geo-cha"), pack("geo-cha", 0, 3))
+        pub.publish(topic(site, "gauge-cha"), dump_pack([("stage", float(T0_S), 666.0)]))
+        pub.publish(topic(site, "lake-cha-1"), pack("lake-cha-1", 0, 4))
+        pub.wait_all()
+        wait_for(lambda: worker.stats.acked == 3, "all three messages acked")
+    assert sqlite_store.count(site) == 3 + 4
+    assert worker.stats.poison == 1
+    assert worker.recent_rejections[-1]["topic"] == topic(site, "gauge-cha")
+    assert "could not be processed" in worker.recent_rejections[-1]["rejections"][0]["reason"]
