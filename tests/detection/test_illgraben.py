@@ -29,6 +29,7 @@ def test_sta_lta_fires_at_the_illgraben_front_and_not_before(site) -> None:
     st = obspy.read(str(shared_data("seismic", "illgraben_ILL11_2019-06-10T18-35-51_debrisflow.mseed")))
     inv = obspy.read_inventory(str(shared_data("seismic", "ILL11_inventory.xml")))
     tr = st.select(channel="BHZ")[0]
+    tr.trim(tr.stats.starttime, tr.stats.starttime + 90 * 60)  # the hour before the front and 30 min of flow
     tr.remove_response(inventory=inv, output="VEL", pre_filt=(2, 4, 22, 24))
     tr.filter("bandpass", freqmin=5, freqmax=20)
     sr = tr.stats.sampling_rate

@@ -84,7 +84,9 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     down = geo | gauge
     if hazard == "glof":
         drop = raw["drop"] >= DROP_FIRE
-        warn = drop | geo | (gauge & (raw["geo_has"] < 1))
+        # a single reading falling faster than the lake physically can is a glitch until a second one agrees
+        warn = (drop & ((raw["drop"] <= raw["drop_cap"]) | (raw["drop2"] >= DROP_FIRE))) | geo | \
+            (gauge & (raw["geo_has"] < 1))
         # one reading suffices when its fall is large yet physically possible for this lake (below the
         # fastest drawdown of Huggel et al. 2002's upper-bound peak discharge, 2V/1000 s, over an interval)
         below = raw["below"] >= DROP_FIRE
