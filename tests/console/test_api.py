@@ -177,3 +177,24 @@ def test_station_tokens_and_user_sessions_do_not_mix(site: Site, sqlite_store: S
     user_token = client.post("/api/v1/auth/login", json={"username": "admin1", "password": PASSWORD, "bearer": True}).json()["token"]
     r = client.post("/api/v1/ingest", content=body, headers={"Authorization": f"Bearer {user_token}", "Content-Type": "text/csv"})
     assert r.status_code == 401
+
+
+def test_latest_state_fast_path_gives_the_routed_answer(client: TestClient) -> None:
+    tok = client.post("/api/v1/auth/login", json={"username": "ivanov", "password": PASSWORD, "bearer": True}).json()["token"]
+    h = {"Authorization": f"Bearer {tok}"}
+    snaps = client.app.state.console.snapshots  # type: ignore[attr-defined]
+    first = client.get("/api/v1/geo/zones", headers=h)  # routed: builds the snapshot
+    assert snaps.peek("geo:zones", ("alerts",)) == first.content
+    again = client.get("/api/v1/geo/zones", headers=h)  # fast path
+    assert again.content == first.content and again.headers["content-type"] == first.headers["content-type"]
+    assert again.headers["content-security-policy"] == first.headers["content-security-policy"]
+    # an alert changes the zones at once, not after the snapshot's age
+    r = client.post("/api/v1/alerts", headers=h, json={"level": "warning", "zones": ["cha-shore"], "reason": "rain", "drill": True})
+    assert r.status_code == 201
+    z = {f["properties"]["id"]: f["properties"]["level"] for f in client.get("/api/v1/geo/zones", headers=h).json()["features"]}
+    assert z["cha-shore"] == "warning"
+    assert client.get("/api/v1/alerts?active=true", headers=h).json()[0]["id"] == r.json()["alert"]["id"]
+    # a closed session is not served from the fast path either
+    client.post("/api/v1/auth/logout", headers=h)
+    assert client.get("/api/v1/geo/zones", headers=h).status_code == 401
+    assert client.get("/api/v1/stations", headers={"Authorization": "Bearer forged"}).status_code == 401

@@ -18,19 +18,21 @@ from pathlib import Path
 from typing import Any
 
 from argon2 import PasswordHasher
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Integer, func, select
-from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.datastructures import MutableHeaders
 
 from glofwatch.clock import Clock, SystemClock
 from glofwatch.console.alerting import Alerting, Unavailable
 from glofwatch.console.audit import AuditLog
 from glofwatch.console.auth import Accounts, LoginLimiter
-from glofwatch.console.deps import ConsoleContext
+from glofwatch.console.deps import COOKIE, ConsoleContext
+from glofwatch.console.fastpath import SnapshotFastPath
 from glofwatch.console.live import Hub, poll
+from glofwatch.console.snapshot import Snapshots
 from glofwatch.site.model import Site
 from glofwatch.store import tables as T
 from glofwatch.store.observations import Store
@@ -45,16 +47,33 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 
 
-class SecurityHeaders(BaseHTTPMiddleware):
-    async def dispatch(self, request: Request, call_next: Any) -> Any:
-        resp = await call_next(request)
-        resp.headers.setdefault("Content-Security-Policy", CSP)
-        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
-        resp.headers.setdefault("X-Frame-Options", "DENY")
-        resp.headers.setdefault("Referrer-Policy", "no-referrer")
-        if request.url.path.startswith("/api/"):
-            resp.headers.setdefault("Cache-Control", "no-store")
-        return resp
+SECURITY_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
+                    "Referrer-Policy": "no-referrer"}
+FAST_HEADERS = [(k.lower().encode(), v.encode()) for k, v in {**SECURITY_HEADERS, "Cache-Control": "no-store"}.items()]
+
+
+class SecurityHeaders:
+    """Adds CSP and friends to every response (plain ASGI: BaseHTTPMiddleware costs a task per request)."""
+
+    def __init__(self, app: Any):
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        api = scope["path"].startswith("/api/")
+
+        async def send_with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                h = MutableHeaders(scope=message)
+                for k, v in SECURITY_HEADERS.items():
+                    h.setdefault(k, v)
+                if api:
+                    h.setdefault("Cache-Control", "no-store")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def _stations_fingerprint(store: Store, site_id: str) -> tuple[Any, ...]:
@@ -108,6 +127,7 @@ def create_app(
     public_base_url: str = "",
     limiter: LoginLimiter | None = None,
     hasher: PasswordHasher | None = None,
+    snapshot_age_s: float = 2.0,
     ingest: bool = True,
 ) -> FastAPI:
     """The console app for one site on one store.
@@ -117,6 +137,7 @@ def create_app(
     poll_s: how often changes written by other processes are looked for (live events).
     secure_cookies: set the session cookie's Secure flag (serve behind HTTPS).
     hasher: the argon2 password hasher (default parameters of argon2-cffi; tests pass a cheap one).
+    snapshot_age_s: the longest a latest-state answer is reused when nothing announced a change.
     ingest: mount station HTTP ingest (POST /api/v1/ingest, station tokens) when available.
     """
     if site is None:
@@ -132,6 +153,7 @@ def create_app(
     c = ConsoleContext(site=site, store=store, clock=clock, accounts=Accounts(store.engine, clock, hasher=hasher),
                        limiter=limiter or LoginLimiter(clock), audit=AuditLog(store.engine, clock),
                        alerting=alerting or Alerting(store.engine, site, clock), hub=hub,
+                       snapshots=Snapshots(hub, max_age_s=snapshot_age_s),
                        secure_cookies=secure_cookies, public_base_url=public_base_url)
 
     def alerts_fp() -> Any:
@@ -174,6 +196,8 @@ def create_app(
     app.state.heartbeat_s = heartbeat_s
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(SecurityHeaders)
+    # outermost: answers fresh latest-state snapshots to known sessions before routing (see fastpath.py)
+    app.add_middleware(SnapshotFastPath, get_ctx=lambda: c, cookie=COOKIE, extra_headers=FAST_HEADERS)
 
     from glofwatch.console.routers import alerts, auth, live
     from glofwatch.console.routers import site as site_routes

@@ -20,6 +20,7 @@ import contextlib
 import hashlib
 import secrets
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Literal
@@ -84,11 +85,17 @@ class Accounts:
     """Users and sessions in the database (any engine migrated to the console schema)."""
 
     def __init__(self, engine: Engine, clock: Clock, *, session_ttl_s: int = SESSION_TTL_S,
-                 hasher: PasswordHasher | None = None):
+                 hasher: PasswordHasher | None = None, cache_s: float = 5.0):
         self.engine = engine
         self.clock = clock
         self.session_ttl_s = session_ttl_s
         self.hasher = hasher or PasswordHasher()
+        # sessions looked up in the last ``cache_s`` seconds (monotonic) skip the database: every API read
+        # needs one. Logout and password changes here drop the cache at once; a session revoked by another
+        # process (the CLI) stops working within ``cache_s``. Expiry is checked on every use.
+        self.cache_s = cache_s
+        self._cache: dict[str, tuple[float, Session | None]] = {}
+        self._cache_lock = threading.Lock()
         # verified against for unknown user names, so "no such user" takes as long as "wrong password"
         self._dummy = self.hasher.hash(secrets.token_hex(16))
 
@@ -120,6 +127,8 @@ class Accounts:
                 raise ConfigError(f"no user {username!r}; create it with `glofwatch user add {username}`")
             conn.execute(update(T.user_sessions).where(T.user_sessions.c.user_id.in_(
                 select(T.users.c.id).where(T.users.c.username == username))).values(revoked=True))
+        with self._cache_lock:
+            self._cache.clear()
 
     def users(self) -> list[dict[str, object]]:
         with self.engine.connect() as conn:
@@ -160,6 +169,27 @@ class Accounts:
         """The live session of ``token`` (not expired, not revoked, user enabled), else None."""
         if not token:
             return None
+        found, s = self.peek(token)
+        if found:
+            return s
+        now = time.monotonic()
+        s = self._lookup(token)
+        with self._cache_lock:
+            if len(self._cache) > 10_000:  # bound memory against floods of random tokens
+                self._cache.clear()
+            self._cache[token] = (now, s)
+        return s
+
+    def peek(self, token: str) -> tuple[bool, Session | None]:
+        """(True, session or None) when the cache knows ``token``; (False, None) when the database must be asked."""
+        with self._cache_lock:
+            hit = self._cache.get(token)
+        if hit is None or time.monotonic() - hit[0] >= self.cache_s:
+            return False, None
+        s = hit[1]
+        return True, (s if s is not None and s.expires_ms > ms(self.clock.now()) else None)
+
+    def _lookup(self, token: str) -> Session | None:
         j = T.user_sessions.join(T.users, T.users.c.id == T.user_sessions.c.user_id)
         with self.engine.connect() as conn:
             r = conn.execute(select(T.users.c.id, T.users.c.username, T.users.c.role, T.users.c.disabled,
@@ -170,6 +200,8 @@ class Accounts:
         return Session(User(int(r["id"]), r["username"], r["role"]), r["csrf"], int(r["expires_ms"]))
 
     def close_session(self, token: str) -> None:
+        with self._cache_lock:
+            self._cache.pop(token, None)
         with self.engine.begin() as conn:
             conn.execute(update(T.user_sessions).where(T.user_sessions.c.token_sha256 == _sha(token)).values(revoked=True))
 

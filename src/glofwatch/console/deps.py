@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from fastapi import Depends, HTTPException, Request
+from starlette.concurrency import run_in_threadpool
 
 from glofwatch.clock import Clock
 from glofwatch.console.alerting import Alerting
 from glofwatch.console.audit import AuditLog
 from glofwatch.console.auth import Accounts, LoginLimiter, Role, User, has_role
 from glofwatch.console.live import Hub
+from glofwatch.console.snapshot import Snapshots
 from glofwatch.site.model import Site
 from glofwatch.store.observations import Store
 
@@ -39,6 +41,7 @@ class ConsoleContext:
     audit: AuditLog
     alerting: Alerting
     hub: Hub
+    snapshots: Snapshots
     secure_cookies: bool = False
     public_base_url: str = ""  # base of links in the CAP feed; "" = from the request
 
@@ -51,7 +54,8 @@ class Principal:
     token: str
 
 
-def ctx(request: Request) -> ConsoleContext:
+async def ctx(request: Request) -> ConsoleContext:
+    # async: a plain ``def`` dependency would be run in a worker thread on every request
     return request.app.state.console  # type: ignore[no-any-return]
 
 
@@ -59,14 +63,18 @@ def client_of(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-def principal(request: Request, c: ConsoleContext = Depends(ctx)) -> Principal:
+async def principal(request: Request, c: ConsoleContext = Depends(ctx)) -> Principal:
     """The logged-in caller, or 401; 403 when a cookie request that changes state lacks the CSRF token."""
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
         token, via = auth[7:].strip(), "bearer"
     else:
         token, via = request.cookies.get(COOKIE, ""), "cookie"
-    s = c.accounts.session(token) if token else None
+    s = None
+    if token:
+        found, s = c.accounts.peek(token)  # recent sessions: no database round trip, no thread hop
+        if not found:
+            s = await run_in_threadpool(c.accounts.session, token)
     if s is None:
         raise HTTPException(401, "log in first: POST /api/v1/auth/login (session missing, expired or logged out)",
                             headers={"WWW-Authenticate": "Bearer"})
@@ -80,7 +88,7 @@ def principal(request: Request, c: ConsoleContext = Depends(ctx)) -> Principal:
 def require(role: Role) -> Callable[..., Any]:
     """A dependency that lets through callers with at least ``role``."""
 
-    def check(p: Principal = Depends(principal)) -> Principal:
+    async def check(p: Principal = Depends(principal)) -> Principal:
         if not has_role(p.user.role, role):
             raise HTTPException(403, f"this needs the {role} role; {p.user.username} is {p.user.role} "
                                      f"(an admin can change it with `glofwatch user add/role`)")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,27 +33,33 @@ class Hub:
     versions: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     _subs: set[asyncio.Queue[tuple[str, int]]] = field(default_factory=set)
     _loop: asyncio.AbstractEventLoop | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
 
     def publish(self, kind: str) -> None:
-        """Announce that ``kind`` changed. Safe from any thread once :meth:`bind` was called."""
+        """Announce that ``kind`` changed. Safe from any thread.
+
+        The version moves at once (so snapshots built after this call see the change); the
+        subscribers hear of it on the event loop once :meth:`bind` was called.
+        """
+        with self._lock:
+            self.versions[kind] = self.versions.get(kind, 0) + 1
+            v = self.versions[kind]
         loop = self._loop
-        if loop is None:
+        if loop is None or loop.is_closed():
             return
         try:
             running = asyncio.get_running_loop()
         except RuntimeError:
             running = None
         if running is loop:
-            self._fan_out(kind)
+            self._fan_out(kind, v)
         else:
-            loop.call_soon_threadsafe(self._fan_out, kind)
+            loop.call_soon_threadsafe(self._fan_out, kind, v)
 
-    def _fan_out(self, kind: str) -> None:
-        self.versions[kind] = self.versions.get(kind, 0) + 1
-        v = self.versions[kind]
+    def _fan_out(self, kind: str, v: int) -> None:
         for q in list(self._subs):
             if q.full():  # a stalled client: drop its oldest, it re-reads everything anyway
                 with contextlib.suppress(asyncio.QueueEmpty):

@@ -100,10 +100,11 @@ def _audited(c: ConsoleContext, p: Principal, request: Request, action: str, tar
 
 
 # ------------------------------------------------------------------------------------- reads
-@router.get("/alerts")
-def alerts(active: bool = False, _: Principal = Depends(viewer), c: ConsoleContext = Depends(ctx)) -> list[dict[str, Any]]:
+@router.get("/alerts", response_class=Response, responses={200: {"content": {"application/json": {}}}})
+async def alerts(active: bool = False, _: Principal = Depends(viewer), c: ConsoleContext = Depends(ctx)) -> Response:
     """Every alert of the site, newest first (alerts are never deleted); ``active=true`` for the current ones."""
-    return _call(lambda: c.alerting.alerts(active_only=active))  # type: ignore[no-any-return]
+    body = await c.snapshots.get(f"alerts:{active}", ("alerts",), lambda: _call(lambda: c.alerting.alerts(active_only=active)))
+    return Response(body, media_type="application/json")
 
 
 @router.get("/alerts/{alert_id}")

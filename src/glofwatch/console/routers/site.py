@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi.responses import Response
 
 from glofwatch.clock import iso, ms
 from glofwatch.console import geo
@@ -54,18 +55,21 @@ def _zone_levels(c: ConsoleContext) -> dict[str, dict[str, Any]]:
         return {}
 
 
-@router.get("/geo/{layer}", responses={200: {"content": {"application/geo+json": {}}}})
-def geojson(layer: Layer, _: Principal = Depends(viewer), c: ConsoleContext = Depends(ctx)) -> dict[str, Any]:
+@router.get("/geo/{layer}", response_class=Response, responses={200: {"content": {"application/geo+json": {}}}})
+async def geojson(layer: Layer, _: Principal = Depends(viewer), c: ConsoleContext = Depends(ctx)) -> Response:
     """A map layer as GeoJSON: lakes, zones (with their alert level), households (no contact data),
     sirens, shelters, stations (with health) or flow_paths (schematic)."""
-    zl = _zone_levels(c) if layer == "zones" else None
-    health = {h["station"]: h["state"] for h in _health(c)} if layer == "stations" else None
-    return geo.layer(c.site, layer, zone_levels=zl, health=health)
+
+    def build() -> dict[str, Any]:
+        zl = _zone_levels(c) if layer == "zones" else None
+        health = {h["station"]: h["state"] for h in _health(c)} if layer == "stations" else None
+        return geo.layer(c.site, layer, zone_levels=zl, health=health)
+
+    deps = {"zones": ("alerts",), "stations": ("stations",)}.get(layer, ())
+    return Response(await c.snapshots.get(f"geo:{layer}", deps, build), media_type="application/geo+json")
 
 
-@router.get("/stations")
-def stations(_: Principal = Depends(viewer), c: ConsoleContext = Depends(ctx)) -> list[dict[str, Any]]:
-    """Every station: health (ok, late, silent, never), last reading, battery, latest value of each sensor."""
+def _stations(c: ConsoleContext) -> list[dict[str, Any]]:
     out = []
     for r in _health(c):
         st = c.site.station(r["station"])
@@ -76,6 +80,12 @@ def stations(_: Principal = Depends(viewer), c: ConsoleContext = Depends(ctx)) -
                 x["value"] = None
         out.append(r)
     return out
+
+
+@router.get("/stations", response_class=Response, responses={200: {"content": {"application/json": {}}}})
+async def stations(_: Principal = Depends(viewer), c: ConsoleContext = Depends(ctx)) -> Response:
+    """Every station: health (ok, late, silent, never), last reading, battery, latest value of each sensor."""
+    return Response(await c.snapshots.get("stations", ("stations",), lambda: _stations(c)), media_type="application/json")
 
 
 def _when(s: str | None, default: datetime, what: str) -> datetime:
