@@ -21,7 +21,8 @@ def mqtt_worker(
         "--database", "-d", help="SQLite file or postgresql://... URL; "
         "default: $GLOFWATCH_DATABASE_URL, then a file in the user data folder.")] = None,
     broker: Annotated[str | None, typer.Option(
-        "--broker", "-b", help="mqtt://[user:password@]host:port (mqtts:// for TLS); default: $GLOFWATCH_MQTT_URL, "
+        "--broker", "-b", help="mqtt://host:port, or mqtts://user:password@host:port for TLS and a login; "
+        "default: $GLOFWATCH_MQTT_URL, "
         "then mqtt://127.0.0.1:1883.")] = None,
     group: Annotated[str | None, typer.Option(
         help="Share the load with other workers: subscribe as $share/GROUP/glofwatch/<site>/+ (MQTT 5).")] = None,
@@ -33,7 +34,7 @@ def mqtt_worker(
     silence_every: Annotated[float, typer.Option(help="Seconds between station-silence checks.")] = 30.0,
     publish_rejections: Annotated[bool, typer.Option(
         help="Publish refused records with reasons to glofwatch/<site>/<station>/rejected.")] = True,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every batch.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every batch (debug level).")] = False,
 ) -> None:
     """Store station SenML from MQTT (glofwatch/<site>/<station>, QoS 1) until SIGTERM or Ctrl-C.
 

@@ -472,6 +472,8 @@ class MqttWorker:
         s.rejected += report.rejected
         s.acked += acked
         s.ack_skipped += skipped
+        log.debug("batch of %d messages %s: %d new readings, %d duplicates, %d missing, %d rejected; %d acked",
+                  len(batch), status, report.accepted, report.duplicates, report.missing, report.rejected, acked)
         if report.rejected:
             self._report_rejections(batch, report)
         if self.on_batch is not None:
