@@ -275,6 +275,13 @@ app.add_typer(evac_app, name="evacuation")
 app.command("dispatch")(dispatch)
 
 
+from glofwatch.lakes.commands import lakes_app  # noqa: E402 - lakes (issue 6), light module, heavy imports inside
+from glofwatch.terrain.commands import terrain_app  # noqa: E402 - terrain (issue 6), light module
+
+app.add_typer(lakes_app, name="lakes")
+app.add_typer(terrain_app, name="terrain")
+
+
 def main() -> None:
     app()
 

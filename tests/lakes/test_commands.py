@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from glofwatch.cli import app
+from tests.lakes.conftest import synthetic_lake, write_tif
+from tests.lakes.test_scene_errors import _lake_at_centre
+
+
+def _outlines(tmp_path: Path) -> Path:
+    from shapely.geometry import mapping
+
+    p = tmp_path / "known.geojson"
+    p.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id": "cha-1"}, "geometry": mapping(_lake_at_centre())}]}))
+    return p
+
+
+def test_map_save_history_and_plot(tmp_path: Path) -> None:
+    db = str(tmp_path / "g.sqlite")
+    known = _outlines(tmp_path)
+    scenes = []
+    for year, r in ((2019, 10), (2021, 12), (2023, 14), (2025, 16)):
+        bands, _, _ = synthetic_lake(n=120, radius_px=r, seed=year)
+        scenes.append(write_tif(tmp_path / f"S2_{year}0801_t.tif", {k: bands[k] for k in ("blue", "green", "nir", "swir1")}))
+    bad = tmp_path / "S2_20240801_broken.tif"
+    bad.write_bytes(b"not a tiff")
+    out = tmp_path / "lakes.geojson"
+    r = CliRunner().invoke(app, ["lakes", "map", *map(str, scenes), str(bad), "--lakes", str(known), "--out", str(out),
+                                 "--database", db, "--save", "--json"])
+    assert r.exit_code == 1, r.output  # one scene failed; the four others are mapped and saved
+    rep = json.loads(r.output.strip().splitlines()[-1])
+    assert rep["ok"] == 4 and rep["failed"] == 1
+    fc = json.loads(out.read_text())
+    assert sum(f["properties"]["kind"] == "lake" for f in fc["features"]) == 4
+    from shapely.geometry import shape
+
+    lon, lat = shape(fc["features"][0]["geometry"]).centroid.coords[0]
+    assert 76 < lon < 78 and 42 < lat < 43  # RFC 7946 lon/lat
+    r = CliRunner().invoke(app, ["lakes", "history", "--database", db, "--plot", str(tmp_path / "png"), "--json"])
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.output)
+    assert rows[0]["decision"]["level"] == "watch" and rows[0]["decision"]["hazard"] == "glof"
+    assert rows[0]["decision"]["zones"] == ["cha-upper", "cha-town", "cha-shore"]
+    assert (tmp_path / "png" / "cha-1.png").stat().st_size > 1000
+
+
+def test_hazard_command() -> None:
+    r = CliRunner().invoke(app, ["lakes", "hazard", "--json"])
+    assert r.exit_code == 0, r.output
+    rows = {x["lake"]: x for x in json.loads(r.output)}
+    assert rows["cha-2"]["dam"] == "ice" and "clague_mathews1973" in rows["cha-2"]["formulas_m3s"]
