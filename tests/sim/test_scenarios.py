@@ -166,6 +166,8 @@ def test_files_roundtrip_and_ingest_cleanly(site: Site, sqlite_store: Store, tmp
         assert rep.rejected == 0, rep.as_dict()["rejections"][:3]
         assert rep.accepted + rep.duplicates + rep.missing == len(sc.telemetry)
         assert rep.missing == int(sc.telemetry.value.isna().sum())
+    raw = b"".join((tmp_path / s.truth["file"]).read_bytes() for s in scs)
+    assert b",NAN\n" in raw and b",\n" in raw  # missing values written both ways, as loggers do
 
 
 def test_any_site_even_a_bare_one() -> None:

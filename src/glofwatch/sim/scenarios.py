@@ -123,10 +123,18 @@ class Scenario:
     truth: dict[str, Any]
 
     def write(self, out: Path) -> Path:
-        """Write ``out/<id>.csv`` (missing values as ``NAN``); the truth line is written by :func:`write_all`."""
+        """Write ``out/<id>.csv``; the truth line is written by :func:`write_all`.
+
+        Missing values are written as loggers do, both ways: ``NAN`` and empty, alternately.
+        """
         out.mkdir(parents=True, exist_ok=True)
         p = out / f"{self.id}.csv"
-        self.telemetry.to_csv(p, index=False, na_rep="NAN", float_format="%.4f")
+        v = self.telemetry["value"].to_numpy(dtype=float)
+        text = np.char.mod("%.4f", np.nan_to_num(v)).astype(object)
+        missing = np.flatnonzero(~np.isfinite(v))
+        text[missing[0::2]] = "NAN"
+        text[missing[1::2]] = ""
+        self.telemetry.assign(value=text).to_csv(p, index=False)
         return p
 
 
