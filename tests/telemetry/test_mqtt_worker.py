@@ -349,3 +349,34 @@ def test_a_message_that_breaks_ingest_is_isolated_and_the_rest_stored(site: Site
     assert worker.stats.poison == 1
     assert worker.recent_rejections[-1]["topic"] == topic(site, "gauge-cha")
     assert "could not be processed" in worker.recent_rejections[-1]["rejections"][0]["reason"]
+
+
+def test_a_stopped_group_member_keeps_its_share_until_it_returns_or_leaves(
+        site: Site, store: Store, broker: MosquittoBroker) -> None:
+    """Mosquitto deals a stopped member of a shared subscription its share (queued in its session):
+    delayed, not lost. ``leave_group`` stores that share, unsubscribes and ends the session."""
+    a = make_worker(site, store, broker, client_id="w-stay", group="ingest")
+    b = make_worker(site, store, broker, client_id="w-leave", group="ingest")
+    with running(a):
+        with running(b):
+            pass
+        with publisher(broker) as pub:
+            for i in range(40):
+                pub.publish(topic(site, "geo-cha"), pack("geo-cha", i, 1))
+            pub.wait_all()
+            wait_for(lambda: a.stats.messages > 0, "the remaining member to take its share")
+            leaving = make_worker(site, store, broker, client_id="w-leave", group="ingest", leave_group=True,
+                                  leave_idle_s=0.5)
+            th = threading.Thread(target=leaving.run, daemon=True)
+            th.start()
+            th.join(30)
+            assert not th.is_alive(), "leave_group did not finish"
+            wait_for(lambda: store.count(site) == 40, "both shares stored")
+            assert leaving.stats.messages > 0 and a.stats.messages + leaving.stats.messages == 40
+            # the group is now a alone: everything new goes to it
+            before = a.stats.messages
+            for i in range(40, 60):
+                pub.publish(topic(site, "geo-cha"), pack("geo-cha", i, 1))
+            pub.wait_all()
+            wait_for(lambda: a.stats.messages == before + 20, "the remaining member to take every new message")
+    assert store.count(site) == 60

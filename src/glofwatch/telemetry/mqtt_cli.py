@@ -34,6 +34,9 @@ def mqtt_worker(
     silence_every: Annotated[float, typer.Option(help="Seconds between station-silence checks.")] = 30.0,
     publish_rejections: Annotated[bool, typer.Option(
         help="Publish refused records with reasons to glofwatch/<site>/<station>/rejected.")] = True,
+    leave_group: Annotated[bool, typer.Option(
+        help="Retire this worker from its --group: store what its session holds (its share of the messages, "
+        "queued while it was away), unsubscribe, end the session and exit.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every batch (debug level).")] = False,
 ) -> None:
     """Store station SenML from MQTT (glofwatch/<site>/<station>, QoS 1) until SIGTERM or Ctrl-C.
@@ -53,7 +56,7 @@ def mqtt_worker(
     s = _site(site)
     settings = MqttSettings(url=broker or os.environ.get(URL_ENV_VAR) or DEFAULT_URL, group=group, client_id=client_id,
                             batch_messages=batch_messages, batch_ms=batch_ms, silence_every_s=silence_every,
-                            publish_rejections=publish_rejections)
+                            publish_rejections=publish_rejections, leave_group=leave_group)
     try:
         worker = MqttWorker(Ingestor(s, _store(database)), settings)
     except GlofwatchError as e:

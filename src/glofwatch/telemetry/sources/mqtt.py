@@ -23,7 +23,11 @@ stored, and it is acknowledged (it will never get better). With ``publish_reject
 also go to ``glofwatch/<site>/<station>/rejected`` for the station's maintainers.
 
 Several workers can share the load behind an MQTT 5 shared subscription
-(``$share/<group>/glofwatch/<site>/+``): each needs its own client id.
+(``$share/<group>/glofwatch/<site>/+``): each needs its own client id. Mosquitto keeps dealing a
+stopped member its share of the messages (queued in its persistent session, delayed, not lost)
+until it returns; so supervise group members (restart on failure), and retire one with
+``leave_group`` (``glofwatch mqtt-worker --group G --client-id ID --leave-group``), which stores what
+its session holds, unsubscribes and ends the session.
 
 The pure parts (topic parsing, URL parsing, batching a list of messages into one ingest) are plain
 functions; :class:`MqttWorker` is the adapter around paho-mqtt 2.x.
@@ -126,6 +130,10 @@ class MqttSettings:
     """Publish what was refused, with reasons, to ``glofwatch/<site>/<station>/rejected``."""
     db_retry_max_s: float = 30.0
     """Longest pause between retries of a batch while the database is unreachable."""
+    leave_group: bool = False
+    """Retire this worker: store what its session holds, unsubscribe, end the session and return."""
+    leave_idle_s: float = 2.0
+    """With ``leave_group``: the session counts as drained after this long without a message."""
 
     def topic_filter(self, site_id: str) -> str:
         base = f"{TOPIC_ROOT}/{site_id}/+"
@@ -276,6 +284,7 @@ class MqttWorker:
         self._lock = threading.Lock()  # guards _generation against acks racing a reconnect
         self._generation = 0
         self._client: Any = None
+        self._left = False
 
     # -- paho callbacks (network thread) ----------------------------------------------------
     def _on_connect(self, client: Any, _userdata: Any, flags: Any, reason: Any, _props: Any) -> None:
@@ -292,6 +301,9 @@ class MqttWorker:
         log.info("connected to %s as %s (session %s); subscribing to %s", self.address.display(), self.client_id,
                  "resumed" if flags.session_present else "new", self.topic_filter)
         # subscribing again on a resumed session is harmless and covers an expired one
+        if self._left:
+            self._subscribed.set()
+            return
         client.subscribe(self.topic_filter, options=SubscribeOptions(qos=1))
 
     def _on_subscribe(self, _client: Any, _userdata: Any, _mid: int, reasons: list[Any], _props: Any) -> None:
@@ -368,12 +380,19 @@ class MqttWorker:
         next_silence = 0.0
         next_summary = time.monotonic() + 60.0
         last = WorkerStats()
+        last_activity = time.monotonic()
         try:
             while not self._stop.is_set():
                 batch = self._collect()
                 if batch:
                     self._process(batch)
                 now = time.monotonic()
+                if batch or not self._subscribed.is_set():
+                    last_activity = now
+                elif self.settings.leave_group and now - last_activity >= self.settings.leave_idle_s:
+                    last_activity = now
+                    if self._leave_step():
+                        break
                 if now >= next_silence:
                     self._check_silence()
                     next_silence = now + self.settings.silence_every_s
@@ -388,12 +407,30 @@ class MqttWorker:
             self._shutdown()
         return self.stats
 
+    def _leave_step(self) -> bool:
+        """Leaving a group: first unsubscribe (once drained), then, drained again, say we are done."""
+        if not self._left:
+            log.info("session of %s drained; unsubscribing from %s", self.client_id, self.topic_filter)
+            self._client.unsubscribe(self.topic_filter)
+            self._left = True
+            return False
+        log.info("%s left group %s after storing %d messages; ending its session", self.client_id,
+                 self.settings.group, self.stats.messages)
+        return True
+
     def _shutdown(self) -> None:
         c = self._client
         if c is None:
             return
+        props = None
+        if self.settings.leave_group and self._left:
+            from paho.mqtt.packettypes import PacketTypes
+            from paho.mqtt.properties import Properties
+
+            props = Properties(PacketTypes.DISCONNECT)
+            props.SessionExpiryInterval = 0  # drained and unsubscribed: the broker may forget us
         # the acks of the last batch are queued before DISCONNECT, so they go out first
-        c.disconnect()
+        c.disconnect(properties=props)
         c.loop_stop()
         self._client = None
         log.info("MQTT worker %s stopped: %s", self.client_id, self.stats.as_dict())
