@@ -79,6 +79,12 @@ def test_simulated_cases_use_evaluation_seeds(site: Site) -> None:
     assert [c.truth["seed"] for c in cases] == [1_000_000, 1_000_001, 1_000_002]
 
 
+@pytest.mark.skipif(not HAS_REPLAY, reason="glofwatch.detection.replay not built yet")
+def test_unknown_detector_is_a_clear_error() -> None:
+    r = CliRunner().invoke(app, ["evaluate", "--n", "1", "--detector", "nonesuch"])
+    assert r.exit_code == 2 and "nonesuch" in r.output
+
+
 @pytest.mark.skipif(HAS_REPLAY, reason="detection replay is installed")
 def test_without_replay_the_error_says_what_to_do() -> None:
     with pytest.raises(GlofwatchError, match="--alerts"):

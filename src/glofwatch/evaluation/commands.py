@@ -54,7 +54,7 @@ def evaluate(
                               "alerts": str(alerts) if alerts else None}
     try:
         ev = evaluate(s, cases, detectors=detector or DETECTORS, saved=alerts_replay(alerts) if alerts else None, config=config)
-    except GlofwatchError as e:
+    except (GlofwatchError, ValueError) as e:  # ValueError: detection's answer to an unknown --detector name
         _fail(e)
     if out:
         out.mkdir(parents=True, exist_ok=True)
