@@ -7,6 +7,8 @@ import datetime as dt
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from glofwatch.clock import FixedClock
 from glofwatch.dissemination.channels import channel_from_url
@@ -88,3 +90,10 @@ def test_drills_do_not_count_in_the_season(store: Store, site: Site) -> None:
     ev.check_in(store.engine, site, household=h.id, shelter="sh-cak-school", clock=clock)
     assert ev.alert_counts(store.engine, site, d.alert.id).evacuated == 1
     assert ev.season_counts(store.engine, site, 2025).evacuated == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_parse_reply_never_fails_on_anything_people_type(text: str) -> None:
+    a = ev.parse_reply(text)
+    assert a is None or a.kind in ("safe", "need_help")

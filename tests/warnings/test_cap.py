@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from capvalidator import Validator
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from glofwatch.site import Site
@@ -149,3 +151,15 @@ def test_atom_feed_lists_current_alerts(site: Site) -> None:
     link = entries[0].find("a:link", ns)
     assert link.get("type") == "application/cap+xml" and link.get("href").endswith(f"{a.id}.xml")
     assert entries[0].findtext("a:title", namespaces=ns).startswith("EVACUATE")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.floats(-179.9, 179.9), st.floats(-89.9, 89.9)), min_size=3, max_size=12))
+def test_polygon_round_trip(ring: list[tuple[float, float]]) -> None:
+    """parse(build(polygon)) gives the ring back as (lat, lon), closed, to 6 decimals."""
+    assume(len(set(ring)) == len(ring))  # corners, not a repeated point
+    text = polygon_text(ring)
+    pts = [tuple(map(float, p.split(","))) for p in text.split()]
+    assert pts[0] == pts[-1] and len(pts) >= 4
+    for (lon, lat), (plat, plon) in zip(ring, pts, strict=False):
+        assert abs(plat - lat) < 1e-6 and abs(plon - lon) < 1e-6

@@ -36,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--database", "-d")
     ap.add_argument("--site", "-s")
-    ap.add_argument("--channel", action="append", default=[], help="channel URL (repeat)")
+    ap.add_argument("--channel", "-c", action="append", default=[], help="channel URL (repeat)")
     ap.add_argument("--rate", action="append", default=[], help="KIND=PER_SECOND, e.g. sms=50")
     ap.add_argument("--follow", action="store_true")
     a = ap.parse_args(argv)

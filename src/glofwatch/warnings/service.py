@@ -12,6 +12,7 @@ them later; a crash between the two loses nothing.
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -129,7 +130,8 @@ def atom_feed(engine: Engine, site: Site, *, base_url: str, clock: Clock, config
 def _new_id(engine: Engine, site: Site, t: datetime) -> str:
     with engine.connect() as conn:
         n = int(conn.execute(select(func.count()).select_from(A).where(A.c.site == site.id)).scalar() or 0)
-    return f"{site.id}-{t.strftime('%Y%m%dT%H%M%S')}-{n + 1:04d}"
+    # the random tail keeps identifiers unique when two processes (console, detection) issue in the same second
+    return f"{site.id}-{t.strftime('%Y%m%dT%H%M%S')}-{n + 1:04d}-{secrets.token_hex(2)}"
 
 
 def _check_zones(site: Site, zones: list[str]) -> None:
