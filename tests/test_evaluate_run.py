@@ -85,8 +85,10 @@ def test_unknown_detector_is_a_clear_error() -> None:
     assert r.exit_code == 2 and "nonesuch" in r.output
 
 
-@pytest.mark.skipif(HAS_REPLAY, reason="detection replay is installed")
-def test_without_replay_the_error_says_what_to_do() -> None:
+def test_without_replay_the_error_says_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "glofwatch.detection.replay", None)  # an installation without detection
     with pytest.raises(GlofwatchError, match="--alerts"):
         detection_replay("fusion")
 
