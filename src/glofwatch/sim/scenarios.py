@@ -238,22 +238,27 @@ class _Build:
                 s.v[wet] = np.clip(rng.uniform(92, 100, wet.sum()), 0, 100)
             if (s := self.get(st.id, "air_temperature")) is not None:
                 s.v -= rng.uniform(2, 4) * np.clip((s.t - t0) / HOUR_MS, 0, 1)
-        # runoff: a delayed, smoothed response at every gauge; rain noise on geophones; a few cm on lakes
-        runoff_peak = 0.02 * total_mm * rng.uniform(0.5, 1.5)  # m3/s per mm, a small catchment
+        # runoff: a delayed, smoothed response at every gauge (rational method Q = C i A / 3.6 with a runoff
+        # coefficient 0.1-0.35 over 20-80 km2: a storm flood of tens of m3/s, the classic false alarm for
+        # a gauge); rain noise on geophones; a few cm on lakes. Catchment draws come from their own stream.
+        own = np.random.default_rng([t0, 4])
+        runoff_peak = own.uniform(0.1, 0.35) * intensity_mmh * own.uniform(20, 80) / 3.6 * rng.uniform(0.5, 1.5)
+        rating = own.uniform(*self.phys.rating_c)
         lag = rng.uniform(0.5, 1.5) * HOUR_MS
         for st in self.site.stations:
             for sensor, s in ((k[1], v) for k, v in self.series.items() if k[0] == st.id):
                 x = (s.t - t0 - lag) / (duration_h * HOUR_MS + HOUR_MS)
                 pulse = np.where(x > 0, np.clip(x, 0, None) * np.exp(1 - np.clip(x, 0, None)), 0.0)
                 if sensor == "stage":
-                    s.v = np.clip(s.v + stage_from_discharge(runoff_peak * 5 * pulse, rating_c=25.0), s.lo, s.hi)
+                    s.v = np.clip(s.v + stage_from_discharge(runoff_peak * pulse, rating_c=rating), s.lo, s.hi)
                 elif sensor == "ground_velocity":
                     rain = (s.t >= t0) & (s.t < t0 + duration_h * HOUR_MS)
                     s.v[rain] *= 1.0 + 0.03 * intensity_mmh * rng.uniform(0.5, 1.5)
                 elif sensor == "water_level" and st.kind == "lake":
                     s.v += total_mm * rng.uniform(2, 5) / 1000 * np.clip((s.t - t0) / (duration_h * HOUR_MS), 0, 1)
         return {"start": iso(t0), "duration_h": round(duration_h, 2), "intensity_mm_h": round(intensity_mmh, 2),
-                "total_mm": round(total_mm, 1), "caine_mm_h": round(float(caine_intensity(duration_h)), 2)}
+                "total_mm": round(total_mm, 1), "caine_mm_h": round(float(caine_intensity(duration_h)), 2),
+                "runoff_peak_m3s": round(float(runoff_peak), 1)}
 
     def flood(self, path_lake: str, source_km: float, onset: int, hydro: Hydrograph, ch: Channel,
               *, destroy_share: float = 0.15) -> dict[str, int]:
