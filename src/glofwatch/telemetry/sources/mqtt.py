@@ -300,6 +300,10 @@ class MqttWorker:
             self.stats.session_present = bool(flags.session_present)
         log.info("connected to %s as %s (session %s); subscribing to %s", self.address.display(), self.client_id,
                  "resumed" if flags.session_present else "new", self.topic_filter)
+        if not flags.session_present and self.stats.connects > 1:
+            log.warning("broker %s had no session for %s on reconnect: messages published while the worker was "
+                        "disconnected may be lost. Check the broker's persistence (mosquitto: persistence true) and "
+                        "persistent_client_expiration", self.address.display(), self.client_id)
         # subscribing again on a resumed session is harmless and covers an expired one
         if self._left:
             self._subscribed.set()
