@@ -102,6 +102,9 @@ class Dispatcher:
         self._rates = {k: _Rate(self.config.rate_per_s.get(k)) for k in self.channels}
         self._down: dict[str, str] = {}
         self._opened = False
+        self._queue: list[tuple[outbox.Row, DeliveryResult, DispatchReport, threading.Event]] = []
+        self._qlock = threading.Lock()
+        self._commit_lock = threading.Lock()
 
     # -------------------------------------------------------------- life cycle
     def open(self) -> None:
@@ -180,13 +183,52 @@ class Dispatcher:
         return Message(text=text, subject=subject, buttons=buttons, **base)
 
     # -------------------------------------------------------------- sending
-    def _send(self, ch: Channel, msg: Message) -> DeliveryResult:
+    def _send(self, ch: Channel, msg: Message, row: outbox.Row, rep: DispatchReport) -> DeliveryResult:
+        """Hand one message to its channel, then wait until its result is committed before taking the
+        next one: a crash can leave at most one sent-but-unrecorded message per channel worker."""
         self._rates[ch.kind].wait()
         try:
-            return ch.send(msg)
+            res = ch.send(msg)
         except Exception as e:  # noqa: BLE001 - a channel bug must not stop the others; the row says what happened
-            return DeliveryResult(status="transient_error", channel=ch.kind, recipient=msg.recipient, attempt=msg.attempt,
-                                  detail=f"{type(e).__name__} in {type(ch).__name__}.send: {e}")
+            res = DeliveryResult(status="transient_error", channel=ch.kind, recipient=msg.recipient, attempt=msg.attempt,
+                                 detail=f"{type(e).__name__} in {type(ch).__name__}.send: {e}")
+        self._record(row, res, rep)
+        return res
+
+    def _record(self, row: outbox.Row, res: DeliveryResult, rep: DispatchReport) -> None:
+        """Group commit: the results waiting when a commit starts are written in one transaction by
+        whichever worker gets the commit lock; the others wait for it (no commit per message, and no
+        result waits longer than one commit)."""
+        done = threading.Event()
+        with self._qlock:
+            self._queue.append((row, res, rep, done))
+        while not done.is_set():
+            if self._commit_lock.acquire(blocking=False):
+                try:
+                    with self._qlock:
+                        batch, self._queue = self._queue, []
+                    if batch:
+                        self._write(batch)
+                finally:
+                    self._commit_lock.release()
+            else:
+                done.wait(0.002)
+
+    def _write(self, batch: list[tuple[outbox.Row, DeliveryResult, DispatchReport, threading.Event]]) -> None:
+        now = ms(self.clock.now())
+        writes, fallbacks = [], []
+        try:
+            for row, res, rep, _ in batch:
+                w, fb = self._outcome(row, res, rep, now)
+                writes.append(w)
+                if fb:
+                    fallbacks.append((row, rep))
+            outbox.record_many(self.engine, writes)
+            for row, rep in fallbacks:
+                rep.fallbacks += self._fallback(row, now)
+        finally:
+            for *_, ev in batch:
+                ev.set()
 
     def run_once(self) -> DispatchReport:
         """Claim and send one batch of the most urgent due lane."""
@@ -216,41 +258,19 @@ class Dispatcher:
                 self._finish(row, DeliveryResult(status="permanent_error", channel=row.channel, recipient=row.recipient,
                                                  attempt=row.attempts, detail=f"cannot build the message: {e}"), rep)
                 continue
-            futs[self._pools[row.channel].submit(self._send, ch, msg)] = row
-        # Results are written in small groups as they come back (<= 64 rows or 50 ms): a crash loses
-        # at most those records, and their rows - still 'sending' - are sent again on restart.
-        self._buf: list[tuple[outbox.Row, DeliveryResult]] = []
-        last = time.monotonic()
+            futs[self._pools[row.channel].submit(self._send, ch, msg, row, rep)] = row
         for f in as_completed(futs):
-            self._buf.append((futs[f], f.result()))
-            if len(self._buf) >= 64 or time.monotonic() - last > 0.05:
-                self._flush(rep)
-                last = time.monotonic()
-        self._flush(rep)
+            f.result()  # re-raise a bug in recording (the row stays 'sending' and is retried after a restart)
         return rep
-
-    def _flush(self, rep: DispatchReport) -> None:
-        buf, self._buf = self._buf, []
-        if not buf:
-            return
-        now = ms(self.clock.now())
-        writes, fallbacks = [], []
-        for row, res in buf:
-            w, fb = self._outcome(row, res, rep, now)
-            writes.append(w)
-            if fb:
-                fallbacks.append(row)
-        outbox.record_many(self.engine, writes)
-        for row in fallbacks:
-            rep.fallbacks += self._fallback(row, now)
 
     def _finish(self, row: outbox.Row, res: DeliveryResult, rep: DispatchReport) -> None:
         """Record one outcome now (rows that never reached a channel: skipped, unbuildable)."""
         now = ms(self.clock.now())
-        w, fb = self._outcome(row, res, rep, now)
-        outbox.record_many(self.engine, [w])
-        if fb:
-            rep.fallbacks += self._fallback(row, now)
+        with self._commit_lock:  # _outcome updates the report: one writer at a time
+            w, fb = self._outcome(row, res, rep, now)
+            outbox.record_many(self.engine, [w])
+            if fb:
+                rep.fallbacks += self._fallback(row, now)
 
     def _outcome(self, row: outbox.Row, res: DeliveryResult, rep: DispatchReport, now: int) -> tuple[dict[str, Any], bool]:
         """What to write for one result, and whether the household's fallback channel takes over."""

@@ -1,6 +1,6 @@
 """SMS over SMPP 3.4 (smpplib), the way an operator's SMSC is reached.
 
-URL: ``smpp://SYSTEM_ID:PASSWORD@host:port?source=MChS&workers=4``. One bound transceiver session;
+URL: ``smpp://SYSTEM_ID:PASSWORD@host:port?source=MChS&workers=16``. One bound transceiver session;
 a reader thread takes submit_sm_resp (matched to the sender by sequence number) and deliver_sm (a
 handset's reply, passed to ``on_reply("sms", phone, text)``). Cyrillic goes as UCS-2 in segments of
 67 characters with a user data header (smpplib's split). An invalid number is a permanent error
@@ -28,7 +28,7 @@ class SmppChannel(Channel):
 
     def __init__(self, url: str):
         super().__init__(url)
-        self.workers = int(self.params.get("workers", 4))
+        self.workers = int(self.params.get("workers", 16))  # SMPP windowing: many submit_sm in flight on one session
         self.source = self.params.get("source", "MChS")
         self.timeout = float(self.params.get("timeout", 10))
         self._client: Any = None

@@ -33,7 +33,7 @@ class TelegramChannel(Channel):
         tls = self.params.get("tls", "yes") not in ("no", "0", "false")
         port = f":{self.parts.port}" if self.parts.port else ""
         self.base = f"{'https' if tls else 'http'}://{host}{port}/bot{self.token}"
-        self.workers = int(self.params.get("workers", 8))
+        self.workers = int(self.params.get("workers", 16))
         self._http: httpx.Client | None = None
         self._offset = 0
 
