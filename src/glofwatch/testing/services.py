@@ -105,8 +105,8 @@ class MosquittoBroker:
         return f"mqtt://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 10.0) -> MosquittoBroker:
-        log = (self.dir / "mosquitto.log").open("ab")
-        self.proc = subprocess.Popen([self.binary, "-c", str(self.conf)], stdout=log, stderr=subprocess.STDOUT)
+        with (self.dir / "mosquitto.log").open("ab") as log:  # the child keeps its own descriptor
+            self.proc = subprocess.Popen([self.binary, "-c", str(self.conf)], stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
