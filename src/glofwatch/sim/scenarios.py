@@ -43,7 +43,7 @@ from glofwatch.sim.physics import (
     geophone_rms,
     stage_from_discharge,
 )
-from glofwatch.site.model import Lake, Site
+from glofwatch.site.model import Lake, Site, Station
 
 #: Seeds below this are for training (``glofwatch train``); evaluation uses seeds from here on.
 EVALUATION_SEED_START = 1_000_000
@@ -181,6 +181,18 @@ def path_stations(site: Site, lake_id: str) -> dict[str, float]:
     return out
 
 
+def rain_share(site: Site, station: Station, *, scale_km: float = 25.0) -> float:
+    """Share of the storm measured at the weather stations that falls around ``station``: exp(-d / 25 km),
+    d the distance to the nearest weather station (1 when the site has none): storms are local."""
+    weather = [w for w in site.stations if w.kind == "weather"]
+    if not weather:
+        return 1.0
+    lon, lat = station.location
+    d = min(np.hypot((w.location[0] - lon) * 111.32 * np.cos(np.radians(lat)), (w.location[1] - lat) * 110.57)
+            for w in weather)
+    return float(np.exp(-d / scale_km))
+
+
 def lake_station(site: Site, lake_id: str) -> str | None:
     for st in site.stations:
         if st.kind == "lake" and st.lake == lake_id:
@@ -242,20 +254,21 @@ class _Build:
         # coefficient 0.1-0.35 over 20-80 km2: a storm flood of tens of m3/s, the classic false alarm for
         # a gauge); rain noise on geophones; a few cm on lakes. Catchment draws come from their own stream.
         own = np.random.default_rng([t0, 4])
-        runoff_peak = own.uniform(0.1, 0.35) * intensity_mmh * own.uniform(20, 80) / 3.6 * rng.uniform(0.5, 1.5)
+        runoff_peak = own.uniform(0.1, 0.3) * intensity_mmh * own.uniform(20, 60) / 3.6 * rng.uniform(0.5, 1.5)
         rating = own.uniform(*self.phys.rating_c)
         lag = rng.uniform(0.5, 1.5) * HOUR_MS
         for st in self.site.stations:
+            near = rain_share(self.site, st)  # a storm is local: a valley 30 km away gets a quarter of it
             for sensor, s in ((k[1], v) for k, v in self.series.items() if k[0] == st.id):
                 x = (s.t - t0 - lag) / (duration_h * HOUR_MS + HOUR_MS)
                 pulse = np.where(x > 0, np.clip(x, 0, None) * np.exp(1 - np.clip(x, 0, None)), 0.0)
                 if sensor == "stage":
-                    s.v = np.clip(s.v + stage_from_discharge(runoff_peak * pulse, rating_c=rating), s.lo, s.hi)
+                    s.v = np.clip(s.v + stage_from_discharge(near * runoff_peak * pulse, rating_c=rating), s.lo, s.hi)
                 elif sensor == "ground_velocity":
                     rain = (s.t >= t0) & (s.t < t0 + duration_h * HOUR_MS)
-                    s.v[rain] *= 1.0 + 0.03 * intensity_mmh * rng.uniform(0.5, 1.5)
+                    s.v[rain] *= 1.0 + near * 0.03 * intensity_mmh * rng.uniform(0.5, 1.5)
                 elif sensor == "water_level" and st.kind == "lake":
-                    s.v += total_mm * rng.uniform(2, 5) / 1000 * np.clip((s.t - t0) / (duration_h * HOUR_MS), 0, 1)
+                    s.v += near * total_mm * rng.uniform(2, 5) / 1000 * np.clip((s.t - t0) / (duration_h * HOUR_MS), 0, 1)
         return {"start": iso(t0), "duration_h": round(duration_h, 2), "intensity_mm_h": round(intensity_mmh, 2),
                 "total_mm": round(total_mm, 1), "caine_mm_h": round(float(caine_intensity(duration_h)), 2),
                 "runoff_peak_m3s": round(float(runoff_peak), 1)}
