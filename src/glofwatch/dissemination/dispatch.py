@@ -89,7 +89,7 @@ class Dispatcher:
     """Sends what the outbox holds. ``with Dispatcher(...) as d: d.run_until_idle()``."""
 
     def __init__(self, engine: Engine, site: Site, channels: list[Channel], *, clock: Clock,
-                 config: WarningsConfig | None = None, batch: int = 500):
+                 config: WarningsConfig | None = None, batch: int = 2000):
         self.engine, self.site, self.clock = engine, site, clock
         self.config = config or WarningsConfig()
         self.channels: dict[str, Channel] = {}
