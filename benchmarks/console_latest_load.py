@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import platform
 import random
@@ -24,6 +25,8 @@ import time
 import httpx
 import numpy as np
 from console_server import Server, console_server, login_token
+
+from glofwatch.testing.services import pg_database
 
 ENDPOINTS = ["/api/v1/stations", "/api/v1/geo/zones", "/api/v1/geo/stations", "/api/v1/alerts?active=true"]
 
@@ -114,10 +117,14 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--period", type=float, default=1.0, help="seconds between one client's requests")
     ap.add_argument("--closed", action="store_true", help="no pause between requests (saturation)")
-    ap.add_argument("--database", help="postgresql://... to serve from PostgreSQL (default: SQLite file)")
+    ap.add_argument("--pg", action="store_true", help="serve from a throw-away PostgreSQL database "
+                    "(GLOFWATCH_TEST_PG_URL, default postgresql://postgres@127.0.0.1:5432/test) instead of SQLite")
     a = ap.parse_args()
-    with console_server(a.database) as srv:
+    with contextlib.ExitStack() as stack:
+        db = stack.enter_context(pg_database()) if a.pg else None
+        srv = stack.enter_context(console_server(db))
         res = asyncio.run(run(srv, a.clients, a.seconds, a.period, a.closed))
+    print("database: " + ("PostgreSQL" if a.pg else "SQLite"))
     mode = "closed loop" if a.closed else f"one request per {a.period:g} s per client"
     print(f"{a.clients} clients, {mode}, {a.seconds:g} s, {platform.node()} ({platform.processor() or platform.machine()})")
     print(f"requests {res['requests']}  ({res['rps']:.0f}/s)  errors {res['errors']} {res['first_error']}")

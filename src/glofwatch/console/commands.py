@@ -89,6 +89,7 @@ def serve(
     secure_cookies: Annotated[bool, typer.Option(help="Mark the session cookie Secure (when served over HTTPS).")] = False,
     public_url: Annotated[str, typer.Option(help="Public base URL for links in the CAP feed.")] = "",
     demo: Annotated[bool, typer.Option(help="First store a simulated quiet day of every station (ending now).")] = False,
+    access_log: Annotated[bool, typer.Option(help="Log every HTTP request (actions are in the audit log either way).")] = False,
 ) -> None:
     """Serve the API (/api/v1, OpenAPI at /openapi.json), the CAP feed (/cap/feed.atom) and the web console (/)."""
     import uvicorn
@@ -115,4 +116,4 @@ def serve(
         err.print("[yellow]no console users yet:[/yellow] create one with `glofwatch user add NAME --role operator`")
     console.print(f"glofwatch console for [bold]{s.id}[/bold] on http://{host}:{port}/ "
                   f"(database {st.engine.url.render_as_string(hide_password=True)})")
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False, access_log=access_log)

@@ -50,12 +50,12 @@ async function start(me) {
   document.querySelectorAll(".operator-only").forEach((el) => { el.hidden = !(me.role === "operator" || me.role === "admin"); });
   S.site = await api("/site");
   $("#site-name").textContent = S.site.name;
-  if (!S.map) initMap();
   fillIssueForm();
-  await Promise.all([refreshStations(), refreshAlerts()]);
+  await Promise.all([S.map ? drawZones() : initMap(), refreshStations(), refreshAlerts()]);
   connectLive();
   S.ready = true;
   document.body.dataset.ready = "1";
+  performance.mark("glofwatch:interactive");  // map, station table and alert timeline drawn (benchmarks read it)
 }
 
 // -------------------------------------------------------------------------------------------- map
@@ -80,7 +80,7 @@ function initMap() {
     return d;
   };
   legend.addTo(S.map);
-  drawStatic();
+  return drawStatic();
 }
 
 async function drawStatic() {
