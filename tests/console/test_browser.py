@@ -95,6 +95,18 @@ def test_login_map_drill_deliveries_cancel(browser: Any, server: LiveServer, tmp
 
     page.click("#tabs button[data-tab=evacuation]")
     page.wait_for_selector("#evac-counts div b")
+    # the board: vulnerable households first; the operator records a phone answer and a shelter arrival
+    page.wait_for_selector("#needs-help tr.need")
+    rows = page.locator("#needs-help tr.need")
+    n0 = rows.count()
+    first, second = rows.nth(0).get_attribute("data-household"), rows.nth(1).get_attribute("data-household")
+    rows.nth(0).locator("button.mark-safe").click()
+    page.click("#confirm-yes")
+    page.wait_for_selector(f"#needs-help tr.need[data-household='{first}']", state="detached")
+    page.locator(f"#needs-help tr.need[data-household='{second}'] button.mark-shelter").click()
+    page.click("#confirm-yes")
+    page.wait_for_selector(f"#needs-help tr.need[data-household='{second}']", state="detached")
+    assert page.locator("#needs-help tr.need").count() == n0 - 2
     page.select_option("#lang", "ky")
     assert page.locator("#tabs button[data-tab=alerts]").inner_text() == "Эскертүүлөр"
     page.select_option("#lang", "en")
@@ -109,7 +121,8 @@ def test_login_map_drill_deliveries_cancel(browser: Any, server: LiveServer, tmp
     page.wait_for_selector("#level-banner", state="hidden")
 
     audit = server.app.state.console.audit.entries()
-    assert [(e.action, e.reason) for e in audit[:2]] == [("alert.cancel", "drill finished"), ("drill.issue", "monthly evacuation drill")]
+    assert [(e.action, e.reason) for e in audit[:2]] == [("alert.cancel", "drill finished"), ("checkin.record", "")]
+    assert [e.action for e in audit[2:4]] == ["ack.record", "drill.issue"] and audit[3].reason == "monthly evacuation drill"
     assert not errors, errors
     assert all(u.startswith(server.url) or u.startswith("data:") for u in requests), "the console must not reach the internet"
     page.close()

@@ -169,6 +169,6 @@ class Alerting:
         return plain(self._m()["ev"].record_ack(self.engine, self.site, household=household, answer=answer, via="operator",
                                                 clock=self.clock, alert_id=alert_id))
 
-    def check_in(self, *, household: str, shelter: str, people: int) -> dict[str, Any]:
+    def check_in(self, *, household: str, shelter: str, people: int | None, alert_id: str | None = None) -> dict[str, Any]:
         return plain(self._m()["ev"].check_in(self.engine, self.site, household=household, shelter=shelter, people=people,
-                                              via="operator", clock=self.clock))
+                                              via="operator", clock=self.clock, alert_id=alert_id))

@@ -56,7 +56,8 @@ class AckIn(BaseModel):
 class CheckInIn(BaseModel):
     household: Annotated[str, Field(max_length=64)]
     shelter: Annotated[str, Field(max_length=64)]
-    people: Annotated[int, Field(ge=0, le=1000)]
+    people: Annotated[int | None, Field(ge=0, le=1000, description="default: all members of the household")] = None
+    alert: Annotated[str | None, Field(max_length=200)] = None
 
 
 def _call(fn: Callable[[], Any]) -> Any:
@@ -184,7 +185,8 @@ def check_in(body: CheckInIn, request: Request, p: Principal = Depends(operator)
     """Record a household's arrival at a shelter. Audited."""
     if body.shelter not in {s.id for s in c.site.shelters}:
         raise HTTPException(422, f"unknown shelter {body.shelter!r}")
-    out = _call(lambda: c.alerting.check_in(household=body.household, shelter=body.shelter, people=body.people))
+    out = _call(lambda: c.alerting.check_in(household=body.household, shelter=body.shelter, people=body.people,
+                                            alert_id=body.alert))
     c.audit.append(username=p.user.username, role=p.user.role, action="checkin.record", target=body.household,
                    detail=body.model_dump(), client=client_of(request))
     c.hub.publish("deliveries")

@@ -86,6 +86,7 @@ function initMap() {
 async function drawStatic() {
   const [paths, lakes, sirens, shelters, households] = await Promise.all(
     ["flow_paths", "lakes", "sirens", "shelters", "households"].map((l) => api("/geo/" + l)));
+  S.shelters = shelters.features;
   L.geoJSON(paths, { style: { color: "#3a7bd5", weight: 2.5, dashArray: "6 4", opacity: 0.8 } })
     .bindTooltip((l) => `${esc(l.feature.properties.river)} (${esc(l.feature.properties.lake)})`).addTo(S.layers.flow_paths);
   for (const f of lakes.features) {
@@ -328,9 +329,30 @@ async function refreshEvacuation() {
   const c = ev.counts || {};
   const keys = COUNT_KEYS.filter((k) => typeof c[k] === "number").concat(Object.keys(c).filter((k) => !COUNT_KEYS.includes(k) && typeof c[k] === "number"));
   box.innerHTML = keys.map((k) => `<div class="${/need_help/.test(k) && c[k] ? "bad" : ""}"><b>${esc(c[k])}</b>${esc(t("c_" + k))}</div>`).join("");
+  const operate = S.user && (S.user.role === "operator" || S.user.role === "admin");
   tb.innerHTML = (ev.needs_help || []).map((h) =>
-    `<tr class="need"><td>${esc(h.household || h.id)}</td><td>${esc(h.zone)}</td><td>${esc(h.members)}</td><td>${esc(h.vulnerable)}</td>` +
-    `<td>${esc(h.answer ? t("c_" + h.answer) : (h.reached ? t("c_reached") : "-"))}</td><td>${esc(h.phone || "")}</td></tr>`).join("");
+    `<tr class="need" data-household="${esc(h.household)}"><td>${esc(h.household || h.id)}</td><td>${esc(h.zone)}</td><td>${esc(h.members)}</td><td>${esc(h.vulnerable)}</td>` +
+    `<td>${esc(h.answer ? t("c_" + h.answer) : (h.reached ? t("c_reached") : "-"))}</td><td>${esc(h.phone || "")}</td>` +
+    `<td>${operate ? `<button class="mark-safe" title="${esc(t("mark_safe"))}">✓</button><button class="mark-shelter" title="${esc(t("mark_shelter"))}">⌂</button>` : ""}</td></tr>`).join("");
+  tb.querySelectorAll("tr.need").forEach((tr) => {
+    const h = (ev.needs_help || []).find((x) => x.household === tr.dataset.household);
+    const safe = tr.querySelector(".mark-safe"), shel = tr.querySelector(".mark-shelter");
+    if (safe) safe.addEventListener("click", () => markHousehold(id, h, "safe"));
+    if (shel) shel.addEventListener("click", () => markHousehold(id, h, "shelter"));
+  });
+}
+
+// An answer taken by phone ("safe") or an arrival at the zone's shelter, recorded by the operator (audited).
+async function markHousehold(alertId, h, what) {
+  const shelter = (S.shelters || []).find((s) => (s.properties.zones || []).includes(h.zone));
+  const title = what === "safe" ? t("confirm_safe", { hh: h.household }) : t("confirm_shelter", { hh: h.household, shelter: shelter ? shelter.properties.name : "-" });
+  const c = await confirmDialog(title, "", false);
+  if (!c.ok) return;
+  try {
+    if (what === "safe") await api("/acknowledgements", { method: "POST", body: { household: h.household, answer: "safe", alert: alertId } });
+    else await api("/checkins", { method: "POST", body: { household: h.household, shelter: shelter.properties.id, alert: alertId } });
+  } catch (e) { alert(e.message); }
+  await refreshEvacuation();
 }
 
 // ------------------------------------------------------------------------------------------- live
