@@ -294,6 +294,67 @@ def scenario(name: str, admin_pg: str, n_msgs: int, per_msg: int, *, restart: bo
                        cpu_worker, cpu_pg, cpu_broker)
 
 
+def run_group_worker(broker_url: str, db_url: str, client_id: str, group: str, ready: Any, stop: Any,
+                     result: Any) -> None:
+    """Child process: one member of a shared-subscription group, until ``stop``."""
+    site = load_site(None)
+    store = open_store(db_url)
+    w = MqttWorker(Ingestor(site, store, clock=FixedClock(CLOCK)),
+                   MqttSettings(url=broker_url, client_id=client_id, group=group, silence_every_s=3600))
+    th = threading.Thread(target=w.run, daemon=True)
+    th.start()
+    w.wait_subscribed(60)
+    ready.set()
+    stop.wait()
+    w.stop()
+    th.join(60)
+    result.value = w.stats.messages
+
+
+def group_scenario(name: str, admin_pg: str, n_msgs: int, per_msg: int, workers: int) -> Outcome:
+    """Like :func:`scenario`, with ``workers`` worker processes sharing ``$share/bench/...``."""
+    site = load_site(None)
+    os.environ["GLOFWATCH_TEST_PG_URL"] = admin_pg
+    ctx = mp.get_context("spawn")
+    with MosquittoBroker() as broker, pg_database() as url:
+        store = open_store(url)
+        expected = n_msgs * per_msg
+        stop = ctx.Event()
+        members = []
+        for k in range(workers):
+            ready, got = ctx.Event(), ctx.Value("q", 0)
+            p = ctx.Process(target=run_group_worker, args=(broker.url, url, f"bench-{name}-{k}", "bench", ready, stop, got))
+            p.start()
+            members.append((p, ready, got))
+        for _p, ready, _g in members:
+            ready.wait(120)
+        go, result = ctx.Event(), ctx.Value("q", 0)
+        pub = ctx.Process(target=blast_all, args=(broker.port, n_msgs, per_msg, go, result))
+        pub.start()
+        time.sleep(2.0)
+        cpu0 = {p.pid: proc_cpu_s(p.pid) for p, _r, _g in members}
+        broker0 = proc_cpu_s(broker.proc.pid) if broker.proc else 0.0
+        pg0 = pg_backend_cpu(url)
+        t0 = time.perf_counter()
+        go.set()
+        deadline = t0 + 600
+        while store.count(site) < expected and time.perf_counter() < deadline:
+            time.sleep(0.1)  # the count lags the last commit by at most this
+        seconds = time.perf_counter() - t0
+        cpu_worker = sum(proc_cpu_s(p.pid) - cpu0[p.pid] for p, _r, _g in members)
+        cpu_broker = (proc_cpu_s(broker.proc.pid) if broker.proc else 0.0) - broker0
+        pg1 = pg_backend_cpu(url)
+        cpu_pg = sum(v - pg0.get(p, 0.0) for p, v in pg1.items())
+        pub.join(120)
+        stop.set()
+        for p, _r, _g in members:
+            p.join(60)
+        stored = store.count(site)
+        store.engine.dispose()
+        print(f"  {name}: messages per worker {[g.value for _p, _r, g in members]}", file=sys.stderr)
+        return Outcome(name, n_msgs, expected, stored, seconds, workers, 0, cpu_worker, cpu_pg, cpu_broker)
+
+
 def machine() -> str:
     model = "?"
     try:
@@ -314,6 +375,8 @@ def main() -> None:
     ap.add_argument("--single", type=int, default=30_000, help="messages of one reading")
     ap.add_argument("--restart", type=int, default=4_000, help="messages of 10 readings, broker restarted halfway")
     ap.add_argument("--batch", type=int, default=None, help="worker batch size (default: MqttSettings.batch_messages)")
+    ap.add_argument("--group", type=int, default=0, help="also run the throughput scenarios with N worker processes "
+                    "in one shared-subscription group")
     ap.add_argument("--backlog", action="store_true", help="also time draining a backlog (publisher not competing)")
     ap.add_argument("--pg", default=os.environ.get("GLOFWATCH_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test"))
     a = ap.parse_args()
@@ -328,6 +391,11 @@ def main() -> None:
             runs.append(scenario("100-per-message-backlog", a.pg, a.readings // 100, 100, backlog=True))
         if a.single:
             runs.append(scenario("1-per-message-backlog", a.pg, a.single, 1, backlog=True))
+    if a.group:
+        if a.readings:
+            runs.append(group_scenario(f"100-per-message-{a.group}-workers", a.pg, a.readings // 100, 100, a.group))
+        if a.single:
+            runs.append(group_scenario(f"1-per-message-{a.group}-workers", a.pg, a.single, 1, a.group))
     if a.restart:
         runs.append(scenario("broker-restart", a.pg, a.restart, 10, restart=True))
     print(f"{'scenario':<26}{'messages':>10}{'readings':>10}{'stored':>10}{'seconds':>9}{'readings/s':>12}"

@@ -85,7 +85,7 @@ def test_plain_packs_take_the_fast_path(pack: Any) -> None:
     payload = orjson.dumps(pack)
     cols = _Columns()
     assert _fast(payload, "lake-cha-1", NOW_MS, 0, cols), "a plain pack must take the fast path"
-    assert len(cols.t) == len(pack)
+    assert len(cols.ts) == len(pack)
     got = decode_packs([(payload, "lake-cha-1", "topic t")], now_ms=NOW_MS, report=IngestReport())
     _same(got, parse_pack(payload, station="lake-cha-1", now_ms=NOW_MS, where="topic t"))
 

@@ -22,6 +22,7 @@ from glofwatch.telemetry.pipeline import concat
 from glofwatch.telemetry.senml import RELATIVE_LIMIT_S, SenMLError, parse_pack
 
 _FULL_PARSER_KEYS = frozenset(("bv", "vs", "vb", "vd", "s"))
+_PLAIN_KEYS = frozenset(("n", "t", "v", "u"))
 
 
 def decode_packs(items: Sequence[tuple[bytes, str | None, str]], *, now_ms: int, report: IngestReport) -> Incoming:
@@ -39,10 +40,14 @@ def decode_packs(items: Sequence[tuple[bytes, str | None, str]], *, now_ms: int,
                 slow.append(parse_pack(payload, station=station, now_ms=now_ms, where=where))
             except SenMLError as e:
                 report.reject(where, str(e).removeprefix(where + ": "))
-    n = len(cols.t)
+    n = len(cols.ts)
     blocks = slow
     if n:
-        t_a = np.array(cols.t, dtype=np.int64)
+        # times and values are converted once per batch (round-half-even like Python's round())
+        ts = np.array(cols.ts, dtype=np.float64)
+        t_a = np.rint(ts * 1000.0).astype(np.int64)
+        t_a[ts < RELATIVE_LIMIT_S] += now_ms
+        value = np.array(cols.value, dtype=np.float64)  # None (``v: null`` or no ``v``) becomes NaN
         rm, rr = np.array(cols.msg, dtype=np.int32), np.array(cols.rec, dtype=np.int32)
         any_unit = any(u is not None for u in cols.unit)
         unit = np.empty(n, dtype=object)
@@ -50,8 +55,8 @@ def decode_packs(items: Sequence[tuple[bytes, str | None, str]], *, now_ms: int,
             unit[:] = cols.unit
         fast = Incoming(
             station=np.array(cols.station, dtype=str), sensor=np.array(cols.sensor, dtype=object), t_ms=t_a,
-            value=np.array(cols.value, dtype=np.float64), missing=np.array(cols.missing, dtype=bool),
-            bad_value=np.zeros(n, dtype=bool), where=lambda i: f"{wheres[rm[i]]} record {rr[i]}",
+            value=value, missing=np.isnan(value), bad_value=np.zeros(n, dtype=bool),
+            where=lambda i: f"{wheres[rm[i]]} record {rr[i]}",
             raw_time=lambda i: str(t_a[i]), raw_value=lambda i: "?", unit=unit if any_unit else None,
         )
         blocks = [fast, *slow]
@@ -59,16 +64,19 @@ def decode_packs(items: Sequence[tuple[bytes, str | None, str]], *, now_ms: int,
 
 
 class _Columns:
-    """The decoded rows of a batch, column by column (plain lists: appending is what the loop does most)."""
+    """The decoded rows of a batch, column by column (plain lists: appending is what the loop does most).
 
-    __slots__ = ("station", "sensor", "t", "value", "missing", "unit", "msg", "rec")
+    ``ts`` holds SenML times in seconds (``bt + t``) and ``value`` the raw ``v`` (None when missing);
+    both become arrays once per batch.
+    """
+
+    __slots__ = ("station", "sensor", "ts", "value", "unit", "msg", "rec")
 
     def __init__(self) -> None:
         self.station: list[str] = []
         self.sensor: list[str] = []
-        self.t: list[int] = []
-        self.value: list[float] = []
-        self.missing: list[bool] = []
+        self.ts: list[float] = []
+        self.value: list[float | None] = []
         self.unit: list[object] = []
         self.msg: list[int] = []
         self.rec: list[int] = []
@@ -91,53 +99,53 @@ def _fast(payload: bytes, station: str | None, now_ms: int, j: int, cols: _Colum
         pack = [pack]
     elif type(pack) is not list:
         return False
-    n0 = len(cols.t)
-    st_a, se_a, t_a, v_a = cols.station.append, cols.sensor.append, cols.t.append, cols.value.append
-    m_a, u_a = cols.missing.append, cols.unit.append
-    full = _FULL_PARSER_KEYS
-    nan = np.nan
+    n0 = len(cols.ts)
+    st_a, se_a, ts_a, v_a, u_a = cols.station.append, cols.sensor.append, cols.ts.append, cols.value.append, \
+        cols.unit.append
+    full, plain = _FULL_PARSER_KEYS, _PLAIN_KEYS
+    names: dict[str, tuple[str, str]] = {}  # resolved record names of this pack
     bn, bt, bu = "", 0.0, None
     for rec in pack:
-        if type(rec) is not dict or not full.isdisjoint(rec):
+        if type(rec) is not dict:
             break
-        if "bn" in rec:
-            bn = str(rec["bn"])
-        if "bt" in rec:
-            bt = rec["bt"]
-            if type(bt) is not int and type(bt) is not float:  # a string, a bool...; JSON has no NaN
+        if not rec.keys() <= plain:  # base fields, or something only parse_pack handles
+            if not full.isdisjoint(rec):
                 break
-        if "bu" in rec:
-            bu = rec["bu"]
-        name = bn + str(rec.get("n", ""))
-        if "/" in name:
-            rst, rse = name.rsplit("/", 1)
-            rst = rst.rsplit("/", 1)[-1].rsplit(":", 1)[-1]
-            if station and rst != station:
+            if "bn" in rec:
+                bn = str(rec["bn"])
+            if "bt" in rec:
+                bt = rec["bt"]
+                if type(bt) is not int and type(bt) is not float:  # a string, a bool...; JSON has no NaN
+                    break
+            if "bu" in rec:
+                bu = rec["bu"]
+        n = rec.get("n", "")
+        name = bn + (n if type(n) is str else str(n))
+        parts = names.get(name)
+        if parts is None:
+            if "/" in name:
+                rst, rse = name.rsplit("/", 1)
+                rst = rst.rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+                if station and rst != station:
+                    break
+            elif not station or not name:
                 break
-        elif not station or not name:
-            break
-        else:
-            rst, rse = station, name
+            else:
+                rst, rse = station, name
+            parts = names[name] = (rst, rse)
         rt = rec.get("t", 0)
         if type(rt) is not int and type(rt) is not float:
             break
-        ts = bt + rt
         val = rec.get("v")
-        if val is None:
-            v_a(nan)
-            m_a(True)
-        elif type(val) is int or type(val) is float:
-            v_a(val + 0.0)
-            m_a(False)
-        else:
-            v_a(nan)  # keep the columns aligned until the truncate below
+        if val is not None and type(val) is not int and type(val) is not float:
             break
-        st_a(rst)
-        se_a(rse)
-        t_a(now_ms + int(round(ts * 1000)) if ts < RELATIVE_LIMIT_S else int(round(ts * 1000)))
+        st_a(parts[0])
+        se_a(parts[1])
+        ts_a(bt + rt)
+        v_a(val)
         u_a(rec.get("u", bu))
     else:
-        k = len(cols.t) - n0
+        k = len(cols.ts) - n0
         cols.msg.extend([j] * k)
         cols.rec.extend(range(k))
         return True
