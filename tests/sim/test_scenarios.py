@@ -155,6 +155,17 @@ def test_debris_flow_has_rain_over_threshold_and_no_lake_drop(site: Site) -> Non
         assert sc.truth["stations"], "a debris flow starts above at least one station of its path"
 
 
+def test_storms_are_local_and_flood_the_near_gauge(site: Site) -> None:
+    from glofwatch.sim.scenarios import rain_share
+
+    assert rain_share(site, site.station("gauge-cha")) > 0.9 and rain_share(site, site.station("gauge-cak")) < 0.35
+    for sc in generate(site, seed=3000, n=3, kinds=("rain",)):
+        g = series(sc, "gauge-cha", "stage")
+        start = ts(sc.truth["rain"]["start"])
+        assert sc.truth["rain"]["runoff_peak_m3s"] > 0
+        assert g[g.t > start].value.max() > g[g.t < start].value.max() + 0.1  # the storm flood raises the stage
+
+
 def test_files_roundtrip_and_ingest_cleanly(site: Site, sqlite_store: Store, tmp_path: Path) -> None:
     scs = generate(site, seed=1_000_000, n=5)
     truth_path = write_all(scs, tmp_path)
