@@ -109,3 +109,33 @@ def test_atom_feed_of_current_alerts(store: Store, site: Site) -> None:
     ws.cancel(store.engine, site, b.alert.id, clock=clock)
     feed = ws.atom_feed(store.engine, site, base_url="https://mes.kg/cap", clock=clock).decode()
     assert a.alert.id in feed and b.alert.id not in feed
+
+
+@pytest.mark.slow
+def test_live_path_ingest_to_alerts(tmp_path: object, site: Site) -> None:
+    """Telemetry of a simulated outburst ingested in 10-minute batches through the Ingestor with the
+    live detection listener: the decisions become alerts through ``decision_hook``."""
+    from glofwatch.detection.live import DetectionListener
+    from glofwatch.sim.scenarios import outburst
+    from glofwatch.store import open_store
+    from glofwatch.telemetry.pipeline import Ingestor
+
+    st = open_store(str(tmp_path / "live.sqlite"))  # type: ignore[operator]
+    clock = FixedClock(T0)
+    issued: list[ws.IssueResult] = []
+    listener = DetectionListener(site, st, on_decision=ws.decision_hook(st.engine, site, clock=clock, on_alert=issued.append),
+                                 clock=clock)
+    ing = Ingestor(site, st, clock=clock, listeners=[listener])
+    sc = outburst(site, "cha-1", seed=7, start=T0)
+    df = sc.telemetry
+    t = df.time.str.slice(0, 15)  # 10-minute buckets of ISO times (YYYY-MM-DDTHH:M)
+    for i, (_, chunk) in enumerate(df.groupby(t, sort=True)):
+        p = tmp_path / f"c{i}.csv"  # type: ignore[operator]
+        chunk.to_csv(p, index=False, na_rep="NAN")
+        clock.set(dt.datetime.fromisoformat(chunk.time.max().replace("Z", "+00:00")))
+        ing.ingest_file(p)
+    kinds = [r.alert.kind for r in issued]
+    assert "evacuate" in kinds, kinds
+    ev = next(r.alert for r in issued if r.alert.kind == "evacuate")
+    assert ev.lake == "cha-1" and set(ev.zones) >= {"cha-upper", "cha-town"}
+    assert check_cap(ws.cap_xml(st.engine, ev.id)).passed

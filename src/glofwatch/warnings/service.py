@@ -314,5 +314,29 @@ def issue_from_decision(engine: Engine, site: Site, decision: Decision, *, clock
                   onset=onset, arrivals=arrivals)
 
 
+def decision_hook(engine: Engine, site: Site, *, clock: Clock, config: WarningsConfig | None = None,
+                  on_alert: Any = None) -> Any:
+    """The ``on_decision`` hook of the live path: every detection decision becomes an alert (or an
+    update/all-clear of the open one) at once, its outbox rows committed with it; a running
+    ``glofwatch dispatch --follow`` sends them. ``on_alert(IssueResult)`` is told of each new one.
+
+    >>> DetectionListener(site, store, on_decision=decision_hook(store.engine, site, clock=clock))  # doctest: +SKIP
+    """
+    import logging
+
+    log = logging.getLogger(__name__)
+
+    def hook(decision: Decision) -> None:
+        try:
+            r = issue_from_decision(engine, site, decision, clock=clock, config=config)
+        except AlertError as e:  # e.g. an all-clear with no open alert: logged, detection goes on
+            log.warning("decision %s not turned into an alert: %s", decision.id, e)
+            return
+        if r.created and on_alert is not None:
+            on_alert(r)
+
+    return hook
+
+
 __all__ = ["AlertError", "AlertRecord", "IssueResult", "all_clear", "atom_feed", "cancel", "cap_time", "cap_xml", "drill",
-           "escalate", "get_alert", "issue", "issue_from_decision", "list_alerts", "test", "thread", "update"]
+           "decision_hook", "escalate", "get_alert", "issue", "issue_from_decision", "list_alerts", "test", "thread", "update"]
