@@ -36,7 +36,7 @@ names = hs.sampled_from(["water_level", "battery", "lake-cha-1/water_level", "ur
 numbers = hs.one_of(hs.integers(-10**6, 2 * 10**9), hs.floats(-1e9, 2e9, allow_nan=False), hs.booleans())
 record = hs.fixed_dictionaries({}, optional={
     "bn": hs.sampled_from(["", "lake-cha-1/", "geo-cha/", "urn:dev:"]), "n": names, "bt": numbers, "t": numbers,
-    "v": hs.one_of(hs.none(), numbers, hs.text(max_size=3)), "u": hs.sampled_from(["m", "cm", "V", "Cel"]),
+    "v": hs.one_of(hs.none(), numbers, hs.text(max_size=3)), "u": hs.one_of(hs.sampled_from(["m", "cm", "V", "Cel"]), hs.just([1]), hs.just(7)),
     "bu": hs.sampled_from(["m", "V"]), "vs": hs.just("x"), "bv": numbers, "s": numbers, "ut": hs.integers(0, 10),
 })
 plain_record = hs.fixed_dictionaries({"n": hs.sampled_from(["water_level", "battery", "lake-cha-1/battery"])}, optional={
@@ -167,3 +167,12 @@ def test_ingest_messages_one_transaction_with_rejections_per_message(site: Site,
     assert "has no sensor 'nope'" in per[0][0].reason and per[0][0].where == msgs[0].where + " record 1"
     assert "not JSON" in per[2][0].reason
     assert store.count(site) == 2
+
+
+def test_odd_json_in_a_pack_is_rejected_not_raised(site: Site, sqlite_store: Store) -> None:
+    ing = Ingestor(site, sqlite_store, clock=FixedClock())
+    t = ms(FixedClock().now()) / 1000 - 600
+    odd = [{"n": "water_level", "t": t, "v": -0.4, "u": [1]}, {"n": "water_level", "t": t + 300, "v": {"x": 1}},
+           {"n": ["a"], "t": t, "v": 1}, {"n": "water_level", "t": "soon", "v": 1}, {"n": "water_level", "t": t + 600, "v": -0.39}]
+    r = ingest_messages(ing, [Message(f"glofwatch/{site.id}/lake-cha-1", orjson.dumps(odd), 1, 1, 1)])
+    assert (r.accepted, r.rejected) == (1, 4), r.as_dict()

@@ -139,11 +139,14 @@ def _fast(payload: bytes, station: str | None, now_ms: int, j: int, cols: _Colum
         val = rec.get("v")
         if val is not None and type(val) is not int and type(val) is not float:
             break
+        u = rec.get("u", bu)
+        if u is not None and type(u) is not str:
+            break
         st_a(parts[0])
         se_a(parts[1])
         ts_a(bt + rt)
         v_a(val)
-        u_a(rec.get("u", bu))
+        u_a(u)
     else:
         k = len(cols.ts) - n0
         cols.msg.extend([j] * k)
