@@ -14,7 +14,8 @@ lake_has        1 when the source has a lake station
 sib_drop        CUSUM fall at the sibling lakes of the valley (explains the wave away from this lake)
 sib_missed      missed intervals at sibling lake stations
 geo_ratio       largest geophone STA/LTA on the path (geo_has: 1 when the path has a geophone)
-gauge           largest gauge rise (m) on the path
+gauge           largest gauge rise (m) on the path (gauge_front: 1 where a gauge saw a front, see
+                gauge_rise.JUMP_M)
 down_missed     missed intervals of the path's stations (a wave destroys them too)
 rain_c, rain_g  rainfall intensity-duration over Caine (1980) / Guzzetti (2008) thresholds
 freeboard       spillway level minus lake level (m; NaN unknown)       [watch precursor]
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from glofwatch.detection.detectors.gauge_rise import FIRE_M as GAUGE_FIRE_M
+from glofwatch.detection.detectors.gauge_rise import JUMP_M
 from glofwatch.detection.detectors.sta_lta import FIRE_RATIO
 from glofwatch.detection.detectors.station_silent import StationSilent
 from glofwatch.detection.detectors.warm_spell import LAPSE_K_PER_M
@@ -38,7 +40,7 @@ from glofwatch.detection.sources import Source
 from glofwatch.site.model import Site
 
 RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", "sib_drop", "sib_missed", "geo_ratio", "gauge",
-       "down_missed", "rain_c", "rain_g", "freeboard", "rise6h", "t_lake", "geo_has")
+       "gauge_front", "down_missed", "rain_c", "rain_g", "freeboard", "rise6h", "t_lake", "geo_has")
 MAX_MISSED = 12.0
 
 
@@ -110,14 +112,18 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     geo = z.copy()
     gauge = z.copy()
     down_missed = z.copy()
+    gauge_front = np.zeros(n, dtype=bool)
     fired = []
     for st, km in src.downstream:
         g = _max_feature(bs, [st], "sta_lta", "ratio", ticks)
         r = _max_feature(bs, [st], "gauge_rise", "rise", ticks)
+        front = (r >= GAUGE_FIRE_M) & (_max_feature(bs, [st], "gauge_rise", "jump", ticks) >= JUMP_M)
         geo, gauge = np.maximum(geo, g), np.maximum(gauge, r)
+        gauge_front |= front
         down_missed = np.maximum(down_missed, station_missed(site, bs, st, ticks))
-        fired.append((st, km, (g >= FIRE_RATIO) | (r >= GAUGE_FIRE_M)))
+        fired.append((st, km, (g >= FIRE_RATIO) | front))
     raw["geo_ratio"], raw["gauge"], raw["down_missed"] = geo, gauge, down_missed
+    raw["gauge_front"] = gauge_front.astype(float)
     has_geo = any(site.station_by_id[st].kind == "geophone" for st, _ in src.downstream)
     raw["geo_has"] = np.full(n, 1.0 if has_geo else 0.0)
     raw["rain_c"] = _max_feature(bs, src.weather, "rainfall", "caine", ticks)

@@ -38,6 +38,12 @@ def _sil(m: np.ndarray) -> np.ndarray:
 
 def design(raw: dict[str, np.ndarray]) -> tuple[list[str], np.ndarray]:
     """The model's input terms from raw source features (see :mod:`glofwatch.detection.features`)."""
+    names, cols = design_terms(raw)
+    return names, np.column_stack(cols) if len(raw["drop"]) else np.zeros((0, len(names)))
+
+
+def design_terms(raw: dict[str, np.ndarray]) -> tuple[list[str], list[np.ndarray]]:
+    """The terms as a list of columns (no matrix: inference sums them, replay speed)."""
     drop = np.log1p(np.clip(raw["drop"], 0, None) / 0.05)
     drop2 = np.log1p(np.clip(raw["drop2"], 0, None) / 0.05)
     sil = _sil(raw["lake_missed"])
@@ -58,7 +64,7 @@ def design(raw: dict[str, np.ndarray]) -> tuple[list[str], np.ndarray]:
         "silent*down_silent": sil * dmiss, "drop2*silent": drop2 * sil, "rain_g*geo": rg * geo, "rain_g*gauge": rg * gauge,
     }
     names = list(terms)
-    return names, np.column_stack([terms[k] for k in names]) if len(drop) else np.zeros((0, len(names)))
+    return names, [np.broadcast_to(terms[k], drop.shape) for k in names]
 
 
 def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -80,7 +86,7 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     from glofwatch.detection.detectors.sta_lta import FIRE_RATIO
 
     geo = raw["geo_ratio"] >= FIRE_RATIO
-    gauge = raw["gauge"] >= GAUGE_FIRE
+    gauge = (raw["gauge"] >= GAUGE_FIRE) & (raw["gauge_front"] > 0)  # a front, not a storm-swollen river
     down = geo | gauge
     if hazard == "glof":
         drop = raw["drop"] >= DROP_FIRE
@@ -120,11 +126,16 @@ class HazardModel:
     exit: dict[str, float]
 
     def margin(self, raw: dict[str, np.ndarray]) -> np.ndarray:
-        names, x = design(raw)
+        names, cols = design_terms(raw)
         if names != self.terms:
             raise GlofwatchError(f"fusion model terms {self.terms} do not match this code's {names}; "
                                  "rebuild it with `glofwatch train`")
-        return ((x - self.mean) / self.scale) @ self.coef + self.intercept
+        w = self.coef / self.scale
+        out = np.full(len(raw["drop"]), self.intercept - float(np.dot(w, self.mean)))
+        for wj, c in zip(w.tolist(), cols, strict=True):
+            if wj:
+                out += wj * c
+        return out
 
     def proba(self, raw: dict[str, np.ndarray]) -> np.ndarray:
         return np.interp(self.margin(raw), self.iso_x, self.iso_y)

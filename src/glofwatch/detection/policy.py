@@ -33,51 +33,85 @@ class SourceState:
     first_fired: dict[str, int] = field(default_factory=dict)  # downstream station -> first tick it fired (episode)
 
 
+def _first(cond: Callable[[int, int], np.ndarray], i: int, n: int) -> int:
+    """First index >= i where ``cond(a, b)`` (a mask over ticks a..b-1) holds, else n; looks near first."""
+    a, step = i, 64
+    while a < n:
+        b = min(n, a + step)
+        nz = np.flatnonzero(cond(a, b))
+        if len(nz):
+            return a + int(nz[0])
+        a, step = b, step * 8
+    return n
+
+
 Emit = Callable[[int, int, SourceState], str]  # (tick index, new level (0 = all_clear), state) -> decision id
 
 
 def run(state: SourceState, ticks: np.ndarray, entry: np.ndarray, stay: np.ndarray,
         fired: list[tuple[str, float, np.ndarray]], emit: Emit) -> np.ndarray:
-    """Advance ``state`` over ``ticks``; ``emit`` is called for every level change. Returns the level at each tick."""
+    """Advance ``state`` over ``ticks``; ``emit`` is called for every level change. Returns the level at each tick.
+
+    Jumps from one tick where the state can change to the next (vectorised search), so long quiet or
+    long steady stretches cost nothing per tick.
+    """
     n = len(ticks)
-    levels = np.empty(n, dtype=np.int8)
-    active = np.flatnonzero((entry > 0) | (stay > 0))
-    prev = -1
+    changes: list[tuple[int, int]] = []
+    start_level = state.level
+
+    def record_fired(a: int, b: int) -> None:  # downstream stations that fired in ticks a..b (inclusive)
+        for st, _km, f in fired:
+            if st not in state.first_fired and a <= b < n:
+                idx = np.flatnonzero(f[a:b + 1])
+                if len(idx):
+                    state.first_fired[st] = int(ticks[a + idx[0]])
 
     def change(i: int, new: int) -> None:
         state.last_id = emit(i, new, state)
         state.level = new
         state.below_since = None
+        changes.append((i, new))
         if new == 0:
             state.first_fired.clear()
             state.last_id = None
 
-    for i in [*active.tolist(), n]:
-        if i > prev + 1:  # a quiet stretch prev+1 .. i-1
-            levels[prev + 1:i] = state.level
-            if state.level > 0:
-                if state.below_since is None:
-                    state.below_since = int(ticks[prev + 1])
-                j = max(int(np.searchsorted(ticks, state.below_since + HOLD_MS, side="left")), prev + 1)
-                if j < i:
-                    change(j, 0)
-                    levels[j:i] = 0
-        if i == n:
-            break
-        t = int(ticks[i])
-        if state.level > 0 or entry[i] > 0:
-            for st, _km, f in fired:
-                if f[i] and st not in state.first_fired:
-                    state.first_fired[st] = t
-        if entry[i] > state.level:
-            change(i, int(entry[i]))
-        elif stay[i] >= state.level or state.level == 0:
-            state.below_since = None
+    i = 0
+    while i < n:
+        lv = state.level
+        if state.below_since is None:
+            if lv > 0:
+                j = _first(lambda a, b: (entry[a:b] > lv) | (stay[a:b] < lv), i, n)  # noqa: B023
+            else:
+                j = _first(lambda a, b: entry[a:b] > 0, i, n)
+            if lv > 0:
+                record_fired(i, min(j, n - 1))
+            if j >= n:
+                break
+            if entry[j] > lv:
+                if lv == 0:
+                    record_fired(j, j)
+                change(j, int(entry[j]))
+                i = j + 1
+                continue
+            state.below_since = int(ticks[j])
+            i = j
         else:
-            if state.below_since is None:
-                state.below_since = t
-            if t - state.below_since >= HOLD_MS:
-                change(i, int(stay[i]))
-        levels[i] = state.level
-        prev = i
+            m = _first(lambda a, b: (entry[a:b] > lv) | (stay[a:b] >= lv), i, n)  # noqa: B023
+            k = max(int(np.searchsorted(ticks, state.below_since + HOLD_MS, side="left")), i)
+            record_fired(i, min(k, m, n - 1))
+            if k < m:
+                change(k, int(stay[k]))
+                i = k + 1
+                continue
+            if m >= n:
+                break
+            if entry[m] > lv:
+                change(m, int(entry[m]))
+                i = m + 1
+                continue
+            state.below_since = None
+            i = m
+    levels = np.full(n, start_level, dtype=np.int8)
+    for idx, new in changes:
+        levels[idx:] = new
     return levels

@@ -37,8 +37,13 @@ def _times(col: pd.Series) -> np.ndarray:
         return col.to_numpy(dtype=np.int64)
     if pd.api.types.is_datetime64_any_dtype(col.dtype):
         ts = col if getattr(col.dtype, "tz", None) is not None else col.dt.tz_localize("UTC")
-    else:
-        ts = pd.to_datetime(col, utc=True, format="ISO8601", errors="coerce")
+    else:  # many rows share a timestamp: parse each distinct string once
+        codes, uniq = pd.factorize(col, use_na_sentinel=True)
+        parsed = pd.to_datetime(pd.Series(uniq), utc=True, format="ISO8601", errors="coerce")
+        u = parsed.to_numpy(dtype="datetime64[ms]").astype(np.int64)
+        out = np.where(codes >= 0, u[np.clip(codes, 0, None)] if len(u) else np.iinfo(np.int64).min,
+                       np.iinfo(np.int64).min)
+        return out.astype(np.int64)
     out = ts.to_numpy(dtype="datetime64[ms]").astype(np.int64)
     return out
 
@@ -46,7 +51,10 @@ def _times(col: pd.Series) -> np.ndarray:
 def _values(col: pd.Series) -> np.ndarray:
     if pd.api.types.is_float_dtype(col.dtype) or pd.api.types.is_integer_dtype(col.dtype):
         return col.to_numpy(dtype=np.float64)
-    return pd.to_numeric(col, errors="coerce").to_numpy(dtype=np.float64)
+    try:  # numbers and NAN as text: numpy's float() per element is several times faster than to_numeric
+        return col.to_numpy(dtype=object).astype(np.float64)
+    except (ValueError, TypeError):  # empty strings or junk: the slow, forgiving path
+        return pd.to_numeric(col, errors="coerce").to_numpy(dtype=np.float64)
 
 
 def replay_now(t_ms: np.ndarray) -> int:

@@ -43,6 +43,8 @@ class SensorState:
     clean_v: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.float64))
     seen_t: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))
     feats: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    _asof: tuple[object, np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+    _seen: tuple[object, np.ndarray] | None = field(default=None, repr=False)
 
     @property
     def stale_ms(self) -> int:
@@ -56,6 +58,7 @@ class SensorState:
 
     def derive(self) -> None:
         """Recompute usable/clean series and every detector's per-reading features."""
+        self._asof = self._seen = None
         usable = (self.flags & BAD) == 0
         spike = (self.flags & Flag.SPIKE) != 0
         self.use_t, self.use_v = self.t[usable], self.v[usable]
@@ -84,10 +87,13 @@ class SensorState:
 
     def as_of(self, ticks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Index of the newest usable reading at or before each tick (-1: none) and whether it is fresh."""
+        if self._asof is not None and self._asof[0] is ticks:  # the same ticks array: one search per sensor
+            return self._asof[1], self._asof[2]
         idx = np.searchsorted(self.use_t, ticks, side="right") - 1
         ok = idx >= 0
         fresh = ok.copy()
         fresh[ok] = (ticks[ok] - self.use_t[idx[ok]]) <= self.stale_ms
+        self._asof = (ticks, idx, fresh)
         return idx, fresh
 
     def feature(self, det: str, name: str, ticks: np.ndarray, default: float = 0.0) -> np.ndarray:
@@ -102,10 +108,13 @@ class SensorState:
 
     def last_seen(self, ticks: np.ndarray) -> np.ndarray:
         """Time of the newest reading (any value quality, believable time) at or before each tick."""
+        if self._seen is not None and self._seen[0] is ticks:
+            return self._seen[1]
         idx = np.searchsorted(self.seen_t, ticks, side="right") - 1
         out = np.full(len(ticks), NOT_SEEN, dtype=np.int64)
         ok = idx >= 0
         out[ok] = self.seen_t[idx[ok]]
+        self._seen = (ticks, out)
         return out
 
     def series_until(self, tick: int) -> tuple[np.ndarray, np.ndarray]:
