@@ -56,3 +56,16 @@ def _lake_at_centre():  # the synthetic lake's centre in lon/lat (UTM 43N grid o
     x, y = 664_000 + 60 * 20, 4_751_000 - 60 * 20
     lon, lat = Transformer.from_crs("EPSG:32643", "EPSG:4326", always_xy=True).transform(x, y)
     return Point(lon, lat).buffer(0.002)
+
+
+def test_same_result_on_a_dask_cluster(tmp_path: Path) -> None:
+    from distributed import Client, LocalCluster
+
+    site = load_site(None)
+    paths = [_good(tmp_path, "S2_20250801_a.tif"), _good(tmp_path, "S2_20250802_b.tif")]
+    lakes = [("cha-x", _lake_at_centre(), "synthetic")]
+    here = map_scenes(paths, site=site, lakes=lakes)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cl, Client(cl) as c:
+        there = map_scenes(paths, site=site, lakes=lakes, client=c)
+    assert [s.lakes[0].area_m2 for s in there.scenes] == [s.lakes[0].area_m2 for s in here.scenes]
+    assert there.ok == 2

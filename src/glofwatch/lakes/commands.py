@@ -73,6 +73,8 @@ def map_cmd(
     try:
         s = load_site(site)
         known = lakes_from_geojson(orjson.loads(lakes.read_bytes())) if lakes else None
+        if known is None and (save or database):
+            known = _site_lakes_with_history(s, database)
         params = MapParams(buffer_m=buffer_m, min_new_area_m2=min_new_area_m2)
         client = dask_client(scheduler, workers)
     except (GlofwatchError, OSError, ValueError) as e:
@@ -127,6 +129,20 @@ def map_cmd(
         console.print(f"{run.ok} ok, {run.partial} partial, {run.failed} failed" + (f"; wrote {out}" if out else ""))
     if run.failed:
         raise typer.Exit(1)
+
+
+def _site_lakes_with_history(site: Any, database: str | None) -> list[Any]:
+    """The site's lakes, each with its newest mapped outline from the history when there is one."""
+    from glofwatch.lakes.history import last_outline
+    from glofwatch.lakes.mapper import lakes_from_site
+    from glofwatch.store import open_store
+
+    eng = open_store(database).engine
+    out = []
+    for lid, geom, name in lakes_from_site(site):
+        prev = last_outline(eng, site.id, lid)
+        out.append((lid, prev if prev is not None else geom, name))
+    return out
 
 
 @lakes_app.command("history")

@@ -23,12 +23,16 @@ from glofwatch.terrain.dem import Dem, DemError
 EARTH_R = 6_371_008.8
 
 
-def flow_directions(dem: Dem) -> Any:
-    """A ``pyflwdir.FlwdirRaster`` (D8) from the DEM; NaN cells are outside."""
+def flow_directions(dem: Dem, *, outlets: str = "edge") -> Any:
+    """A ``pyflwdir.FlwdirRaster`` (D8) from the DEM; NaN cells are outside.
+
+    outlets: ``edge`` (every cell on the DEM's or the data's edge may drain out: right for a valley
+    window) or ``min`` (one outlet, the lowest edge cell: right for a whole basin).
+    """
     import pyflwdir
 
     elv = np.where(np.isnan(dem.elevation), -9999.0, dem.elevation).astype("float32")
-    return pyflwdir.from_dem(elv, nodata=-9999.0, transform=dem.transform, latlon=dem.latlon, outlets="edge")
+    return pyflwdir.from_dem(elv, nodata=-9999.0, transform=dem.transform, latlon=dem.latlon, outlets=outlets)
 
 
 def downstream_path(flw: Any, start: int, *, max_steps: int = 10_000_000) -> np.ndarray:
@@ -115,8 +119,6 @@ def trace(dem: Dem, flw: Any, lake: str, lon: float, lat: float, *, lake_outline
     if lake_outline is not None:
         inside = np.array([lake_outline.contains(Point(a, b)) for a, b in zip(x, y, strict=True)])
     else:
-        d = _seg_lengths(np.r_[x[0], x[0]], np.r_[y[0], y[0]], dem.latlon)  # zero; keeps the helper symmetric
-        del d
         inside = cum <= lake_radius_m
     out_i = int(np.argmin(inside)) if inside.any() and not inside.all() else 0
     return FlowPath(lake, idx, x, y, z, cum - cum[out_i], out_i)
