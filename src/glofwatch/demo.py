@@ -130,7 +130,9 @@ def run_demo(*, out: Path | None = None, database: str | None = None, console: C
             if r.alert.kind == "evacuate" and r.alert.lake == LAKE and evac_alert is None:
                 evac_alert = r.alert.id
                 _simulate_people(site, engine, clock, smsc, api, disp, r.alert, ev, timeline)
-        say(f"5/6 {len(timeline)} alerts issued and sent; {len(smsc.messages)} SMS, {len(smtp.mails)} e-mails, "
+        timeline.sort(key=lambda e: e["time"])
+        n_alerts = sum(1 for e in timeline if "alert" in e)
+        say(f"5/6 {n_alerts} alerts issued and sent; {len(smsc.messages)} SMS, {len(smtp.mails)} e-mails, "
             f"{len(api.of('telegram'))} Telegram messages" + (f", sirens sounding: {len(sirens.sounding)}" if sirens else ""))
         progress.advance(step)
 

@@ -139,3 +139,20 @@ def test_live_path_ingest_to_alerts(tmp_path: object, site: Site) -> None:
     ev = next(r.alert for r in issued if r.alert.kind == "evacuate")
     assert ev.lake == "cha-1" and set(ev.zones) >= {"cha-upper", "cha-town"}
     assert check_cap(ws.cap_xml(st.engine, ev.id)).passed
+
+
+def test_signed_when_a_key_is_configured(tmp_path: object, site: Site) -> None:
+    from glofwatch.store import open_store
+    from glofwatch.warnings.config import WarningsConfig
+    from glofwatch.warnings.sign import verify_cap
+    from tests.warnings.test_cap import _self_signed
+
+    key, cert = _self_signed(tmp_path)  # type: ignore[arg-type]
+    (tmp_path / "k.pem").write_bytes(key)  # type: ignore[operator]
+    (tmp_path / "c.pem").write_bytes(cert)  # type: ignore[operator]
+    cfg = WarningsConfig(signing_key=tmp_path / "k.pem", signing_cert=tmp_path / "c.pem")  # type: ignore[operator]
+    st = open_store(str(tmp_path / "s.sqlite"))  # type: ignore[operator]
+    r = ws.issue(st.engine, site, level="warning", hazard="glof", zones=["cha-town"], clock=FixedClock(dt.datetime.now(dt.UTC)),
+                 config=cfg)
+    xml = ws.cap_xml(st.engine, r.alert.id)
+    assert parse_cap(xml).signed and verify_cap(xml, cert_pem=cert).passed and check_cap(xml).passed
