@@ -65,6 +65,22 @@ class DispatchReport:
     def handled(self) -> int:
         return sum(self.counts.values())
 
+    @property
+    def sent(self) -> int:
+        return self.counts.get("sent", 0)
+
+    @property
+    def transient(self) -> int:
+        return self.counts.get("transient_error", 0)
+
+    @property
+    def permanent(self) -> int:
+        return self.counts.get("permanent_error", 0)
+
+    @property
+    def skipped(self) -> int:
+        return self.counts.get("skipped", 0)
+
 
 class _Rate:
     """At most ``per_s`` hand-offs a second (spaced evenly), shared by a channel's workers."""
