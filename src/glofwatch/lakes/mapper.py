@@ -135,6 +135,7 @@ def map_scene(scene: Scene, lakes: list[tuple[str, BaseGeometry, str]], *, lakes
     shape_ = (ds.sizes["y"], ds.sizes["x"])
     res = SceneMap(scene=scene.id, date=scene.date, crs=str(crs), notes=list(scene.notes))
     known = np.zeros(shape_, bool)
+    todo = []
     for lid, geom, name in lakes:
         g = _project(geom, lakes_crs, crs)
         win = _window(g.buffer(params.buffer_m).bounds, T, shape_)
@@ -142,14 +143,19 @@ def map_scene(scene: Scene, lakes: list[tuple[str, BaseGeometry, str]], *, lakes
             res.lakes.append(LakeMap(lid, "outside", note="the lake is outside the scene"))
             continue
         known[win] = True
-        wt = T @ Affine.translation(win[1].start, win[0].start)
-        b = {k: np.asarray(v.isel(y=win[0], x=win[1]).values, dtype="float32") for k, v in ds.data_vars.items()}
-        dem_win = _dem_on(dem, wt, crs, b["green" if "green" in b else next(iter(b))].shape) if dem is not None else None
-        exclude, obscure = _masks(b, dem_win, px, sun)
-        window_geom = g.buffer(params.buffer_m)
-        from rasterio.features import geometry_mask
+        todo.append((lid, g, name, win))
+    # one compute for every window: a tile's lakes share reads and the scheduler sees one graph
+    import dask
 
-        outside_buffer = geometry_mask([window_geom], out_shape=exclude.shape, transform=wt)
+    windows = dask.compute(*[{k: v.isel(y=w[0], x=w[1]).data for k, v in ds.data_vars.items()} for *_, w in todo])
+    from rasterio.features import geometry_mask
+
+    for (lid, g, name, win), raw in zip(todo, windows, strict=True):
+        wt = T @ Affine.translation(win[1].start, win[0].start)
+        b = {k: np.asarray(v, dtype="float32") for k, v in raw.items()}
+        dem_win = _dem_on(dem, wt, crs, next(iter(b.values())).shape) if dem is not None else None
+        exclude, obscure = _masks(b, dem_win, px, sun)
+        outside_buffer = geometry_mask([g.buffer(params.buffer_m)], out_shape=exclude.shape, transform=wt)
         res.lakes.append(map_lake(KnownLake(lid, g, name), {k: v for k, v in b.items() if k != "scl"}, wt,
                                   exclude=exclude | outside_buffer, obscure=obscure, params=params))
     if discover:
@@ -163,10 +169,13 @@ def map_scene(scene: Scene, lakes: list[tuple[str, BaseGeometry, str]], *, lakes
                 hidden = cloud_mask(ds["blue"], ds["swir1"])
             if hidden is not None:
                 water = water & ~hidden
-                clear = float((~hidden).mean().values)
+                w_, clear_ = dask.compute(water.data, (~hidden).mean().data)
+                clear = float(clear_)
                 if clear < 0.05:
                     res.notes.append(f"only {clear:.1%} of the scene is clear of cloud: new water bodies cannot be searched")
-            w = np.asarray(water.values, dtype=bool)
+            else:
+                (w_,) = dask.compute(water.data)
+            w = np.asarray(w_, dtype=bool)
             if dem is not None:
                 w &= ~terrain_mask(_dem_on(dem, T, crs, shape_), px)
             res.new_bodies = find_water_bodies(w, T, min_area_m2=params.min_new_area_m2, known=known)
