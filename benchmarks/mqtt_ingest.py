@@ -16,6 +16,10 @@ figure is the end-to-end rate, acks after commit included. Readings are unique
 
 ``--backlog`` also measures draining a backlog (everything published while the worker was away,
 then the worker started), which is the worker's own rate without the publisher competing for CPU.
+``--group N`` runs the throughput scenarios again with N worker processes in one shared
+subscription. After the table, the CPU time per message of the worker, PostgreSQL and Mosquitto
+(independent of what else ran) gives the rate 2 free cores would allow. ``--split`` only times the
+worker's own stages (decode, validate, ingest) without MQTT.
 """
 
 from __future__ import annotations
@@ -355,6 +359,36 @@ def group_scenario(name: str, admin_pg: str, n_msgs: int, per_msg: int, workers:
         return Outcome(name, n_msgs, expected, stored, seconds, workers, 0, cpu_worker, cpu_pg, cpu_broker)
 
 
+def split(admin_pg: str, n_msgs: int, per_msg: int, batch: int = 1000) -> dict[str, float]:
+    """CPU µs per message of the worker's own stages, without MQTT: decode, then ``Ingestor.ingest``
+    (validate, QC, store append and commit in PostgreSQL, of which ``validate`` is also timed alone)."""
+    from glofwatch.clock import ms
+    from glofwatch.telemetry.batch import IngestReport, validate
+    from glofwatch.telemetry.senml_batch import decode_packs
+
+    site = load_site(None)
+    os.environ["GLOFWATCH_TEST_PG_URL"] = admin_pg
+    items = [(p, t.rsplit("/", 1)[1], t) for t, p in messages(site, n_msgs, per_msg)]
+    tot = {"decode": 0.0, "validate": 0.0, "ingest": 0.0}
+    with pg_database() as url:
+        store = open_store(url)
+        ing = Ingestor(site, store, clock=FixedClock(CLOCK))
+        for i in range(0, n_msgs, batch):
+            c = time.process_time()
+            r = IngestReport()
+            inc = decode_packs(items[i:i + batch], now_ms=ms(CLOCK), report=r)
+            inc.station = inc.station.astype(str)
+            tot["decode"] += time.process_time() - c
+            c = time.process_time()
+            validate(inc, ing.index, IngestReport())
+            tot["validate"] += time.process_time() - c
+            c = time.process_time()
+            ing.ingest([inc], r, live=True)
+            tot["ingest"] += time.process_time() - c
+        store.engine.dispose()
+    return {k: v / n_msgs * 1e6 for k, v in tot.items()}
+
+
 def machine() -> str:
     model = "?"
     try:
@@ -377,10 +411,17 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=None, help="worker batch size (default: MqttSettings.batch_messages)")
     ap.add_argument("--group", type=int, default=0, help="also run the throughput scenarios with N worker processes "
                     "in one shared-subscription group")
+    ap.add_argument("--split", action="store_true", help="only time the worker's stages without MQTT (CPU per message)")
     ap.add_argument("--backlog", action="store_true", help="also time draining a backlog (publisher not competing)")
     ap.add_argument("--pg", default=os.environ.get("GLOFWATCH_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test"))
     a = ap.parse_args()
     print(f"machine: {machine()}")
+    if a.split:
+        print("worker stages without MQTT, CPU µs per message (batches of 1000; ingest includes validate):")
+        for per, n in ((100, max(a.readings // 100, 1000)), (1, max(a.single, 10_000))):
+            sp = split(a.pg, n, per)
+            print(f"  {per:>3} reading(s) a message: " + ", ".join(f"{k} {v:,.0f}" for k, v in sp.items()))
+        return
     runs = []
     if a.readings:
         runs.append(scenario("100-per-message", a.pg, a.readings // 100, 100, batch_messages=a.batch))
