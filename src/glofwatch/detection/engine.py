@@ -58,14 +58,21 @@ def make_scorer(detector: str, model: Any = None) -> Any:
     raise ValueError(f"unknown detector {detector!r}; use 'fusion' (the learned model) or 'thresholds' (the baseline)")
 
 
-def precursors(src: Source, raw: dict[str, np.ndarray]) -> np.ndarray:
-    """``watch`` where a precursor holds: lake near/over its spillway and rising, a warm spell; heavy rain."""
+def precursors(src: Source, raw: dict[str, np.ndarray], *, stay: bool = False) -> np.ndarray:
+    """``watch`` where a precursor holds: lake near/over its spillway and rising, a warm spell; heavy rain.
+
+    ``stay``: the looser condition that keeps a watch in force (hysteresis: no watch/all-clear flapping
+    while a lake hovers at its spillway or the rain eases for a moment).
+    """
     with np.errstate(invalid="ignore"):
         if src.hazard == "glof":
             free, rise = raw["freeboard"], raw["rise6h"]
-            w = (free <= 0.0) | ((free <= NEAR_M) & (rise >= RISING_M)) | (raw["t_lake"] >= WARM_C)
+            if stay:
+                w = (free <= 2 * NEAR_M) | (raw["t_lake"] >= WARM_C - 1.0)
+            else:
+                w = (free <= 0.0) | ((free <= NEAR_M) & (rise >= RISING_M)) | (raw["t_lake"] >= WARM_C)
         else:
-            w = raw["rain_g"] >= 1.0
+            w = raw["rain_g"] >= (0.5 if stay else 1.0)
     return np.where(w, 2, 0).astype(np.int8)
 
 
@@ -137,8 +144,8 @@ class Engine:
         for order, src in enumerate(self.topology.sources):
             sf = source_features(self.site, src, self.states, ticks, by_station)
             entry, stay, p = self.scorer.score(src.hazard, sf.raw)
-            watch = precursors(src, sf.raw)
-            entry, stay = np.maximum(entry, watch), np.maximum(stay, watch)
+            entry = np.maximum(entry, precursors(src, sf.raw))
+            stay = np.maximum(stay, precursors(src, sf.raw, stay=True))
             if src.hazard == "debris_flow" and src.valley in glof_level:
                 # an outburst already warned for explains the flow: no second alert for the same wave
                 busy = glof_level[src.valley] >= WARNING

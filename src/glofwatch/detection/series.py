@@ -93,7 +93,8 @@ class SensorState:
         ok = idx >= 0
         fresh = ok.copy()
         fresh[ok] = (ticks[ok] - self.use_t[idx[ok]]) <= self.stale_ms
-        self._asof = (ticks, idx, fresh)
+        if len(ticks) > 16:  # keep the evaluation's ticks cached, not one-off lookups for explanations
+            self._asof = (ticks, idx, fresh)
         return idx, fresh
 
     def feature(self, det: str, name: str, ticks: np.ndarray, default: float = 0.0) -> np.ndarray:
@@ -114,7 +115,8 @@ class SensorState:
         out = np.full(len(ticks), NOT_SEEN, dtype=np.int64)
         ok = idx >= 0
         out[ok] = self.seen_t[idx[ok]]
-        self._seen = (ticks, out)
+        if len(ticks) > 16:
+            self._seen = (ticks, out)
         return out
 
     def series_until(self, tick: int) -> tuple[np.ndarray, np.ndarray]:
