@@ -84,14 +84,13 @@ def polygon_text(ring: list[tuple[float, float]]) -> str:
         pts.append(pts[0])
     if len(pts) < 4:
         raise ValueError(f"polygon {ring} has {len(pts)} points; CAP needs >= 4 (closed ring of >= 3 corners)")
-    return " ".join(f"{lat:.6f},{lon:.6f}".replace(".000000", ".0") for lon, lat in pts)
+    return " ".join(f"{lat:.6f},{lon:.6f}" for lon, lat in pts)
 
 
 def build_cap(site: Site, spec: CapSpec, names: dict[str, dict[str, dict[str, str]]] | None = None) -> bytes:
     """The CAP 1.2 XML of ``spec`` (UTF-8 bytes with an XML declaration)."""
-    lvl = CAP_LEVELS.get(spec.kind, CAP_LEVELS["advisory"] if spec.kind == "cancel" else CAP_LEVELS["test"])
-    if spec.kind == "cancel":
-        lvl = CAP_LEVELS["all_clear"]
+    # a cancel tells people the danger announced was not real: the all-clear's values (responseType AllClear)
+    lvl = CAP_LEVELS["all_clear"] if spec.kind == "cancel" else CAP_LEVELS.get(spec.kind, CAP_LEVELS["test"])
     children: list[Any] = [
         E.identifier(spec.identifier), E.sender(spec.sender), E.sent(cap_time(spec.sent)), E.status(spec.status),
         E.msgType(spec.msg_type), E.scope("Public"),
