@@ -332,6 +332,10 @@ class MqttWorker:
         else:
             log.warning("disconnected from %s (%s); reconnecting", self.address.display(), reason)
 
+    def _on_connect_fail(self, _client: Any, _userdata: Any) -> None:
+        log.warning("cannot reach the broker at %s; retrying (backoff up to %.0f s). Is it running? Check --broker / "
+                    "$%s", self.address.display(), self.settings.reconnect_max_s, URL_ENV_VAR)
+
     def _on_message(self, _client: Any, _userdata: Any, msg: Any) -> None:
         # keep the network thread light: decode the topic, queue, return
         self._inbox.put(Message(msg.topic, msg.payload, msg.mid, msg.qos, self._generation))
@@ -352,6 +356,7 @@ class MqttWorker:
         c.on_disconnect = self._on_disconnect
         c.on_message = self._on_message
         c.on_subscribe = self._on_subscribe
+        c.on_connect_fail = self._on_connect_fail
         c.reconnect_delay_set(min_delay=max(1, int(self.settings.reconnect_min_s)),
                               max_delay=max(1, int(self.settings.reconnect_max_s)))
         props = Properties(PacketTypes.CONNECT)
