@@ -5,7 +5,7 @@ Ingestor on SQLite (or --database postgresql://...) with the DetectionListener a
 per timestamp in event time, as stations send them. Each message's latency is the wall time of the
 ingest call (parse-free: validation, QC, storage, detection, decision storage, hook), since the
 listener runs inside it. Reported: p50/p99/max over all messages and over the messages that
-produced a decision. Run: ``.venv/bin/python benchmarks/live_latency.py``.
+produced a decision. Run: ``.venv/bin/python benchmarks/live_latency.py [--postgres]``.
 """
 
 from __future__ import annotations
@@ -30,12 +30,23 @@ from glofwatch.telemetry.pipeline import Ingestor
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--database", default=None)
+    ap.add_argument("--postgres", action="store_true", help="a throw-away database on the test PostgreSQL server")
     a = ap.parse_args()
+    if a.postgres:
+        from glofwatch.testing.services import pg_database
+
+        with pg_database() as url:
+            bench(url)
+        return
+    bench(a.database)
+
+
+def bench(database: str | None) -> None:
     site = load_site(None)
     sc = outburst(site, "cha-1", seed=7, start=datetime(2026, 7, 1, 6, tzinfo=UTC), destroy_station=False)
     df = sc.telemetry.sort_values("time", kind="stable")
     tmp = Path(tempfile.mkdtemp())
-    store = open_store(a.database or str(tmp / "live.sqlite"))
+    store = open_store(database or str(tmp / "live.sqlite"))
     clock = FixedClock(datetime(2026, 7, 1, 6, tzinfo=UTC))
     got: list[float] = []
     listener = DetectionListener(site, store, clock=clock, on_decision=lambda d: got.append(time.perf_counter()))
@@ -59,6 +70,7 @@ def main() -> None:
           f"max {max(lat):.1f} ms ({store.engine.dialect.name})")
     if lat_dec:
         print(f"  messages that produced a decision ({len(lat_dec)}): max {max(lat_dec):.1f} ms")
+    store.engine.dispose()
 
 
 if __name__ == "__main__":
