@@ -19,7 +19,8 @@ then the worker started), which is the worker's own rate without the publisher c
 ``--group N`` runs the throughput scenarios again with N worker processes in one shared
 subscription. After the table, the CPU time per message of the worker, PostgreSQL and Mosquitto
 (independent of what else ran) gives the rate 2 free cores would allow. ``--split`` only times the
-worker's own stages (decode, validate, ingest) without MQTT.
+worker's own stages (decode, validate, ingest) without MQTT; ``--latency`` only measures the
+publish -> stored latency of a live stream (10 and 200 messages a second).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from glofwatch.clock import FixedClock
 from glofwatch.site import Site, load_site
@@ -389,6 +392,52 @@ def split(admin_pg: str, n_msgs: int, per_msg: int, batch: int = 1000) -> dict[s
     return {k: v / n_msgs * 1e6 for k, v in tot.items()}
 
 
+def latency(admin_pg: str, rate: float, seconds: float) -> dict[str, float]:
+    """Publish -> committed latency of a live stream: ``rate`` one-reading messages a second.
+
+    Each reading's value is its publish time (epoch ms) and the worker's clock is the real one, so
+    ``received_ms - value`` of a stored reading is the time from publish to the start of the batch's
+    transaction (the commit adds a few ms)."""
+    import paho.mqtt.client as mqtt
+    from sqlalchemy import text
+
+    from glofwatch.clock import SystemClock
+
+    site = load_site(None)
+    os.environ["GLOFWATCH_TEST_PG_URL"] = admin_pg
+    st = next(x for x in site.stations if x.id == "geo-cha")
+    with MosquittoBroker() as broker, pg_database() as url:
+        store = open_store(url)
+        worker = MqttWorker(Ingestor(site, store, clock=SystemClock()),
+                            MqttSettings(url=broker.url, client_id="bench-latency", silence_every_s=3600))
+        th = threading.Thread(target=worker.run, daemon=True)
+        th.start()
+        worker.wait_subscribed(30)
+        pub = mqtt.Client(callback_api_version=mqtt.CallbackAPIVersion.VERSION2, client_id="bench-lat-pub",
+                          protocol=mqtt.MQTTv5)
+        pub.connect("127.0.0.1", broker.port)
+        pub.loop_start()
+        n = int(rate * seconds)
+        start = time.time()
+        for i in range(n):
+            time.sleep(max(0.0, start + i / rate - time.time()))
+            now_ms = time.time() * 1000.0
+            t_s = round(start + i / rate, 3)  # unique reading times; the value carries the publish time
+            pub.publish(f"glofwatch/{site.id}/{st.id}", dump_pack([("ground_velocity", t_s, round(now_ms))]), qos=1)
+        deadline = time.time() + 60
+        while store.count(site) < n and time.time() < deadline:
+            time.sleep(0.05)
+        pub.disconnect()
+        pub.loop_stop()
+        worker.stop()
+        th.join(30)
+        with store.engine.connect() as c:
+            lat = np.array([r[0] - r[1] for r in c.execute(text("SELECT received_ms, value FROM observations"))], dtype=float)
+        store.engine.dispose()
+    return {"messages": float(len(lat)), "p50_ms": float(np.percentile(lat, 50)), "p95_ms": float(np.percentile(lat, 95)),
+            "max_ms": float(lat.max())}
+
+
 def machine() -> str:
     model = "?"
     try:
@@ -411,11 +460,19 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=None, help="worker batch size (default: MqttSettings.batch_messages)")
     ap.add_argument("--group", type=int, default=0, help="also run the throughput scenarios with N worker processes "
                     "in one shared-subscription group")
+    ap.add_argument("--latency", action="store_true", help="only measure publish -> stored latency of a live stream")
     ap.add_argument("--split", action="store_true", help="only time the worker's stages without MQTT (CPU per message)")
     ap.add_argument("--backlog", action="store_true", help="also time draining a backlog (publisher not competing)")
     ap.add_argument("--pg", default=os.environ.get("GLOFWATCH_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test"))
     a = ap.parse_args()
     print(f"machine: {machine()}")
+    if a.latency:
+        for rate in (10.0, 200.0):
+            lat = latency(a.pg, rate, 10.0)
+            print(f"live stream of {rate:.0f} one-reading messages/s for 10 s: publish -> stored "
+                  f"p50 {lat['p50_ms']:.0f} ms, p95 {lat['p95_ms']:.0f} ms, max {lat['max_ms']:.0f} ms "
+                  f"({lat['messages']:.0f} readings)")
+        return
     if a.split:
         print("worker stages without MQTT, CPU µs per message (batches of 1000; ingest includes validate):")
         for per, n in ((100, max(a.readings // 100, 1000)), (1, max(a.single, 10_000))):
