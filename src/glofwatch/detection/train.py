@@ -101,6 +101,9 @@ def fit_hazard(hazard: str, rows: Rows, *, seed: int) -> dict[str, Any]:
     groups = np.unique(g)
     calib_groups = rng.choice(groups, size=max(1, len(groups) // 3), replace=False)
     calib = np.isin(g, calib_groups)
+    if len(np.unique(y[~calib])) < 2 or len(np.unique(y[calib])) < 2:
+        raise ValueError(f"{hazard}: the training or calibration scenarios hold no event of this hazard; "
+                         "use more scenarios (--n 100 or more)")
     lr = LogisticRegression(C=1.0, max_iter=2000, solver="lbfgs")
     lr.fit(xs[~calib], y[~calib])
     m = xs @ lr.coef_[0] + lr.intercept_[0]
@@ -112,6 +115,7 @@ def fit_hazard(hazard: str, rows: Rows, *, seed: int) -> dict[str, Any]:
     # level thresholds: evacuate above anything a non-event tick reached
     _warn, gate = evidence_gates(hazard, raw)
     sel = neg & gate
+    passing = int(len(np.unique(g[sel])))
     if sel.any():  # per negative scenario, its highest gated probability; evacuate above nearly all of them
         per = np.asarray(pd.Series(p[sel]).groupby(g[sel]).max())
         top_neg = float(np.quantile(np.r_[per, np.zeros(len(np.unique(g[neg])) - len(per))], 0.99))
@@ -130,7 +134,8 @@ def fit_hazard(hazard: str, rows: Rows, *, seed: int) -> dict[str, Any]:
         "iso_x": xs_knots.round(6).tolist(), "iso_y": ys_knots.round(6).tolist(),
         "entry": entry, "exit": exit_,
         "stats": {"rows": int(len(y)), "positive_rows": int(pos.sum()), "scenarios": int(len(groups)),
-                  "max_p_non_event_scenarios": round(top_neg, 4),
+                  "non_event_scenarios_passing_evacuation_gate": passing,
+                  "p99_gated_p_non_event_scenarios": round(top_neg, 4) if passing else None,
                   "brier_calibration_set": round(float(np.mean((p[calib] - y[calib]) ** 2)), 5)},
     }
 
