@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from glofwatch.errors import GlofwatchError, MissingExtraError
 
 BAND_ALIASES: dict[str, tuple[str, ...]] = {
@@ -106,10 +108,13 @@ def _to_reflectance(da: Any, band: str, sensor: str, s2_offset: float) -> Any:
         return da
     if da.dtype.kind in "ui":
         nodata = da.rio.nodata
-        da = da.where(da != (0 if nodata is None else nodata))
+        missing = da == (0 if nodata is None else nodata)
+        f = da.astype("float32")  # float32, not where()'s float64: half the memory and time on a full tile
         if sensor == "landsat-oli" or sensor == "landsat-tm":
-            return da * 2.75e-5 - 0.2  # Collection 2 Level 2 surface reflectance scale and offset
-        return (da + s2_offset) / 10000.0
+            f = f * np.float32(2.75e-5) - np.float32(0.2)  # Collection 2 Level 2 surface reflectance scale and offset
+        else:
+            f = (f + np.float32(s2_offset)) * np.float32(1e-4)
+        return f.where(~missing, np.float32(np.nan))
     return da.astype("float32")
 
 
