@@ -69,3 +69,24 @@ def test_same_result_on_a_dask_cluster(tmp_path: Path) -> None:
         there = map_scenes(paths, site=site, lakes=lakes, client=c)
     assert [s.lakes[0].area_m2 for s in there.scenes] == [s.lakes[0].area_m2 for s in here.scenes]
     assert there.ok == 2
+
+
+def test_landsat_folder_with_qa_pixel_cloud(tmp_path: Path) -> None:
+    """A Landsat 9 C2 L2 folder: DN scaled to reflectance, QA_PIXEL cloud bits hide half the lake."""
+    bands, _, _ = synthetic_lake(n=120, radius_px=12)
+    folder = tmp_path / "LC09_L2SP_149031_20250815_20250816_02_T1"
+    folder.mkdir()
+    for b, name in (("green", "SR_B3"), ("nir", "SR_B5"), ("swir1", "SR_B6")):
+        dn = ((bands[b] + 0.2) / 2.75e-5).astype("uint16")
+        write_tif(folder / f"{folder.name}_{name}.TIF", {name: dn}, dtype="uint16")
+    qa = np.full((120, 120), 21824, "uint16")  # clear land/water
+    qa[:, :60] |= 1 << 3  # cloud over the western half
+    write_tif(folder / f"{folder.name}_QA_PIXEL.TIF", {"QA_PIXEL": qa}, dtype="uint16")
+    from glofwatch.lakes.mapper import map_scene
+
+    sc = open_scene(folder)
+    assert sc.sensor == "landsat-oli" and sc.date == "2025-08-15"
+    assert set(sc.ds.data_vars) == {"green", "nir", "swir1", "qa_pixel"}
+    assert float(sc.ds["green"].mean()) == pytest.approx(float(bands["green"].mean()), abs=1e-3)
+    m = map_scene(sc, [("x", _lake_at_centre(), "")]).lakes[0]
+    assert m.status == "obscured" and 0.3 < m.obscured_fraction < 0.7

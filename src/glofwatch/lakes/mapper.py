@@ -16,7 +16,7 @@ from affine import Affine
 from shapely.geometry import Point, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
-from glofwatch.lakes.masks import cloud_mask, scl_mask, snow_mask, terrain_mask
+from glofwatch.lakes.masks import cloud_mask, qa_pixel_mask, scl_mask, snow_mask, terrain_mask
 from glofwatch.lakes.scene import Scene
 from glofwatch.lakes.water import KnownLake, LakeMap, MapParams, WaterBody, find_water_bodies, map_lake, water_rule
 
@@ -108,6 +108,8 @@ def _masks(b: dict[str, np.ndarray], dem_win: np.ndarray | None, px: float, sun:
     obscure = np.zeros(anyb.shape, bool)
     if "scl" in b:
         obscure |= scl_mask(b["scl"])
+    elif "qa_pixel" in b:
+        obscure |= qa_pixel_mask(np.nan_to_num(b["qa_pixel"]).astype("uint16"))
     else:
         if "blue" in b and "swir1" in b:
             obscure |= cloud_mask(b["blue"], b["swir1"])
@@ -156,7 +158,7 @@ def map_scene(scene: Scene, lakes: list[tuple[str, BaseGeometry, str]], *, lakes
         dem_win = _dem_on(dem, wt, crs, next(iter(b.values())).shape) if dem is not None else None
         exclude, obscure = _masks(b, dem_win, px, sun)
         outside_buffer = geometry_mask([g.buffer(params.buffer_m)], out_shape=exclude.shape, transform=wt)
-        res.lakes.append(map_lake(KnownLake(lid, g, name), {k: v for k, v in b.items() if k != "scl"}, wt,
+        res.lakes.append(map_lake(KnownLake(lid, g, name), {k: v for k, v in b.items() if k not in ("scl", "qa_pixel")}, wt,
                                   exclude=exclude | outside_buffer, obscure=obscure, params=params))
     if discover:
         bands = {k: ds[k] for k in ("green", "nir", "swir1") if k in ds}
@@ -165,6 +167,8 @@ def map_scene(scene: Scene, lakes: list[tuple[str, BaseGeometry, str]], *, lakes
             hidden = None
             if "scl" in ds:
                 hidden = scl_mask(ds["scl"])
+            elif "qa_pixel" in ds:
+                hidden = qa_pixel_mask(ds["qa_pixel"])
             elif "blue" in ds and "swir1" in ds:
                 hidden = cloud_mask(ds["blue"], ds["swir1"])
             if hidden is not None:

@@ -25,6 +25,19 @@ def scl_mask(scl: Any, exclude: tuple[int, ...] = SCL_EXCLUDE) -> Any:
     return np.isin(scl, exclude) if isinstance(scl, np.ndarray) else scl.isin(list(exclude))
 
 
+#: Landsat Collection 2 QA_PIXEL bits that hide the surface: 0 fill, 1 dilated cloud, 2 cirrus,
+#: 3 cloud, 4 cloud shadow, 5 snow (USGS Landsat 8-9 C2 L2 Science Product Guide, table 6-3).
+QA_PIXEL_EXCLUDE_BITS: tuple[int, ...] = (0, 1, 2, 3, 4, 5)
+
+
+def qa_pixel_mask(qa: Any, bits: tuple[int, ...] = QA_PIXEL_EXCLUDE_BITS) -> Any:
+    """True where the Landsat QA_PIXEL band flags fill, cloud, dilated cloud, cirrus, cloud shadow or snow."""
+    m = 0
+    for b in bits:
+        m |= 1 << b
+    return (qa.astype("uint16") & m) != 0
+
+
 def snow_mask(green: Any, nir: Any, swir1: Any, *, ndsi_min: float = 0.4, nir_min: float = 0.11,
               green_min: float = 0.10) -> Any:
     """Snow and bare ice: NDSI > 0.4 and bright in NIR (> 0.11) and green (> 0.10).

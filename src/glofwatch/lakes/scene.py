@@ -34,6 +34,7 @@ BAND_ALIASES: dict[str, tuple[str, ...]] = {
     "swir1": ("swir1", "swir16", "b11", "sr_b6", "b6"),
     "swir2": ("swir2", "swir22", "b12", "sr_b7", "b7"),
     "scl": ("scl",),
+    "qa_pixel": ("qa_pixel",),
     "ndwi": ("ndwi",),
     "mndwi": ("mndwi",),
 }
@@ -104,7 +105,7 @@ def _which_band(stem: str, sensor: str) -> str | None:
 
 
 def _to_reflectance(da: Any, band: str, sensor: str, s2_offset: float) -> Any:
-    if band in ("scl", "ndwi", "mndwi"):
+    if band in ("scl", "qa_pixel", "ndwi", "mndwi"):
         return da
     if da.dtype.kind in "ui":
         nodata = da.rio.nodata
@@ -184,7 +185,7 @@ def open_scene(path: str | Path, *, chunks: int | dict[str, int] | None = 2048, 
         f = res[coarse] / res[b]
         if abs(f - 1) < 1e-6:
             continue
-        if abs(f - round(f)) < 1e-6 and b != "scl":
+        if abs(f - round(f)) < 1e-6 and b not in ("scl", "qa_pixel"):
             k = int(round(f))
             c = a.coarsen(x=k, y=k, boundary="trim").mean()
             c = c.rio.write_crs(crs).rio.write_transform(a.rio.transform() @ Affine.scale(k))
@@ -192,7 +193,8 @@ def open_scene(path: str | Path, *, chunks: int | dict[str, int] | None = 2048, 
         else:
             from rasterio.enums import Resampling
 
-            arrays[b] = a.rio.reproject_match(ref, resampling=Resampling.nearest if b == "scl" else Resampling.average)
+            nearest = b in ("scl", "qa_pixel")
+            arrays[b] = a.rio.reproject_match(ref, resampling=Resampling.nearest if nearest else Resampling.average)
     ny = min(a.sizes["y"] for a in arrays.values())
     nx = min(a.sizes["x"] for a in arrays.values())
     ds = xr.Dataset({b: a.isel(y=slice(0, ny), x=slice(0, nx)).drop_vars("spatial_ref", errors="ignore")
