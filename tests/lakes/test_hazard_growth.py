@@ -85,3 +85,16 @@ def test_history_round_trip_and_last_outline(store: Store) -> None:
     assert s.area_m2.tolist() == [60_000.0, 64_000.0, 71_000.0]
     assert len(area_series(e, "demo", include_obscured=True)) == 5
     assert last_outline(e, "demo", "cha-1").area == pytest.approx(Point(0, 0).buffer(0.002).area, rel=1e-6)
+
+
+def test_console_overview(sqlite_store: Store, site) -> None:  # type: ignore[no-untyped-def]
+    from glofwatch.lakes.api import lakes_overview
+
+    for i, area in enumerate([50_000.0, 60_000.0, 72_000.0, 85_000.0]):
+        save_lake_maps(sqlite_store.engine, site.id, f"s{i}", ms(datetime(2021 + i, 8, 1, tzinfo=UTC)),
+                       [LakeMap("cha-1", "mapped", area_m2=area, area_err_m2=2_000.0)], now_ms=0)
+    rows = {r["lake"]: r for r in lakes_overview(sqlite_store.engine, site, now=datetime(2025, 1, 1, tzinfo=UTC))}
+    assert len(rows["cha-1"]["history"]) == 4 and rows["cha-1"]["decision"]["level"] == "watch"
+    assert rows["cha-1"]["hazard"]["area_m2"] == 85_000.0
+    assert rows["cha-2"]["history"] == [] and rows["cha-2"]["decision"] is None and rows["cha-2"]["hazard"]["dam"] == "ice"
+    json.dumps(rows)
