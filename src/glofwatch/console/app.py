@@ -180,6 +180,7 @@ def create_app(
             yield
         finally:
             app.state.stop.set()
+            hub.close()
             tstop.set()
             poller.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -116,4 +116,12 @@ def serve(
         err.print("[yellow]no console users yet:[/yellow] create one with `glofwatch user add NAME --role operator`")
     console.print(f"glofwatch console for [bold]{s.id}[/bold] on http://{host}:{port}/ "
                   f"(database {st.engine.url.render_as_string(hide_password=True)})")
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False, access_log=access_log)
+    hub = app.state.console.hub
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: object) -> None:
+            hub.close_threadsafe()  # end the live streams (SSE) first, or they hold the graceful shutdown
+            super().handle_exit(sig, frame)  # type: ignore[arg-type]
+
+    Server(uvicorn.Config(app, host=host, port=port, log_level="info", proxy_headers=False, access_log=access_log,
+                          timeout_graceful_shutdown=5)).run()

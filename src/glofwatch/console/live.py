@@ -23,6 +23,7 @@ from typing import Any
 import orjson
 
 KINDS = ("stations", "alerts", "deliveries")
+CLOSE = "__close__"  # queue sentinel: the server is shutting down
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Hub:
     max_queue: int = 64
     versions: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     _subs: set[asyncio.Queue[tuple[str, int]]] = field(default_factory=set)
+    closed: bool = False
     _loop: asyncio.AbstractEventLoop | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -66,6 +68,18 @@ class Hub:
                     q.get_nowait()
             q.put_nowait((kind, v))
 
+    def close(self) -> None:
+        """End every open stream (server shutting down); call on the event loop (or via ``call_soon_threadsafe``)."""
+        self.closed = True
+        for q in list(self._subs):
+            with contextlib.suppress(asyncio.QueueFull):
+                q.put_nowait((CLOSE, 0))
+
+    def close_threadsafe(self) -> None:
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self.close)
+
     @contextlib.contextmanager
     def subscribe(self) -> Any:
         q: asyncio.Queue[tuple[str, int]] = asyncio.Queue(self.max_queue)
@@ -91,7 +105,7 @@ async def stream(hub: Hub, is_disconnected: Callable[[], Any], *, heartbeat_s: f
     """The SSE body for one client: a ``hello`` with current versions, then events and heartbeats."""
     with hub.subscribe() as q:
         yield sse("hello", hub.versions, retry_ms=3000)
-        while not (stop and stop.is_set()):
+        while not (hub.closed or (stop and stop.is_set())):
             try:
                 kind, v = await asyncio.wait_for(q.get(), timeout=heartbeat_s)
             except TimeoutError:
@@ -99,6 +113,8 @@ async def stream(hub: Hub, is_disconnected: Callable[[], Any], *, heartbeat_s: f
                     return
                 yield b": keep-alive\n\n"
                 continue
+            if kind == CLOSE:
+                return
             yield sse(kind, {"version": v})
 
 
