@@ -144,6 +144,12 @@ def train(site: Site, *, n: int = 400, seed: int = 0, out: Path | None = None, l
     """Build the fusion model from ``n`` scenarios with seeds ``seed .. seed+n-1`` (all < 1,000,000)."""
     from glofwatch.sim.scenarios import scenario
 
+    try:
+        import sklearn  # noqa: F401
+    except ImportError as e:
+        from glofwatch.errors import MissingExtraError
+
+        raise MissingExtraError("`glofwatch train` needs scikit-learn: pip install 'glofwatch[ml]'") from e
     if seed + n > EVALUATION_SEED_START:
         raise ValueError(f"training seeds {seed}..{seed + n - 1} reach the evaluation range (>= {EVALUATION_SEED_START}); "
                          "lower --seed or --n")
