@@ -91,8 +91,9 @@ async function drawStatic() {
     .bindTooltip((l) => `${esc(l.feature.properties.river)} (${esc(l.feature.properties.lake)})`).addTo(S.layers.flow_paths);
   for (const f of lakes.features) {
     const p = f.properties, [x, y] = f.geometry.coordinates;
-    const r = p.area_m2 ? Math.max(60, Math.sqrt(p.area_m2 / Math.PI)) : 120;
-    L.circle([y, x], { radius: r, color: "#1f6fb2", fillColor: "#74b3e8", fillOpacity: 0.9, weight: 1.5 })
+    // pixel size (not metres): a 3-9 ha lake must stay visible when both valleys are on screen
+    const r = p.area_m2 ? Math.min(12, Math.max(6, Math.sqrt(p.area_m2) / 30)) : 7;
+    L.circleMarker([y, x], { radius: r, color: "#1f6fb2", fillColor: "#74b3e8", fillOpacity: 0.95, weight: 2 })
       .bindTooltip(`${esc(p.name || p.id)}<br>${esc(p.dam)} · ${p.area_m2 ? (p.area_m2 / 1e4).toFixed(1) + " ha" : ""}`)
       .addTo(S.layers.lakes);
     L.marker([y, x], { icon: L.divIcon({ className: "map-label", html: esc(p.id), iconSize: [60, 14], iconAnchor: [-8, 7] }) }).addTo(S.layers.lakes);
@@ -129,6 +130,11 @@ async function drawZones() {
         `${p.households} ${esc(t("c_households"))}, ${p.people} ${esc(t("c_people"))}, ${p.vulnerable} ${esc(t("vulnerable"))}`);
     },
   }).addTo(S.layers.zones);
+  for (const f of zones.features) {  // labels: the zone ids the issue form uses
+    const ring = f.geometry.coordinates[0], xs = ring.map((p) => p[0]), ys = ring.map((p) => p[1]);
+    L.marker([Math.max(...ys), Math.max(...xs)], { interactive: false,
+      icon: L.divIcon({ className: "map-label", html: esc(f.properties.id), iconSize: [80, 14], iconAnchor: [-4, 7] }) }).addTo(S.layers.zones);
+  }
   const top = zones.features.filter((f) => f.properties.level).sort((a, b) => rank(b.properties.level) - rank(a.properties.level))[0];
   const ban = $("#level-banner");
   if (top) {
