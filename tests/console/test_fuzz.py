@@ -8,6 +8,7 @@ The app is built at import because schemathesis parametrizes from the schema at 
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from tests.console.conftest import make_app
 
 MAX_EXAMPLES = 6
 _DIR = tempfile.mkdtemp(prefix="glofwatch-fuzz-")
+atexit.register(shutil.rmtree, _DIR, True)  # also when the test is deselected (-m "not slow")
 APP = make_app(load_site(None), open_store(f"{_DIR}/fuzz.sqlite"))
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP).exclude(path="/api/v1/live")
 
@@ -33,7 +35,6 @@ def admin() -> Iterator[User]:
     u = next(x for x in acc.users() if x["role"] == "admin")
     yield User(int(u["id"]), str(u["username"]), "admin")
     APP.state.console.store.engine.dispose()
-    shutil.rmtree(_DIR, ignore_errors=True)
 
 
 @pytest.mark.slow
