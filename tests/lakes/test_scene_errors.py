@@ -90,3 +90,11 @@ def test_landsat_folder_with_qa_pixel_cloud(tmp_path: Path) -> None:
     assert float(sc.ds["green"].mean()) == pytest.approx(float(bands["green"].mean()), abs=1e-3)
     m = map_scene(sc, [("x", _lake_at_centre(), "")]).lakes[0]
     assert m.status == "obscured" and 0.3 < m.obscured_fraction < 0.7
+
+
+def test_geographic_scene_is_reprojected_with_a_note(tmp_path: Path) -> None:
+    bands, _, _ = synthetic_lake(n=60, radius_px=8)
+    p = write_tif(tmp_path / "ll.tif", {k: bands[k] for k in ("green", "nir")}, crs="EPSG:4326", px=0.0002,
+                  origin=(77.0, 42.9))
+    sc = open_scene(p)
+    assert sc.ds.rio.crs.is_projected and "reprojected" in sc.notes[0]

@@ -87,3 +87,28 @@ def test_rhine_reference_d8_drains_everything_to_one_outlet() -> None:
     start = int(np.flatnonzero(d8.ravel() != 247)[0])
     path = downstream_path(flw, start)
     assert path[-1] == flw.idxs_pit[0]
+
+
+def test_jokulsarlon_drains_to_the_sea_across_its_flat_lake_surface() -> None:
+    """A real glacial-lake DEM (ArcticDEM 30 m): lake surfaces are flats, not pits; the path crosses the
+    lake, reaches the sea a short way below the outlet and leaves the grid."""
+    import json
+
+    from shapely.geometry import shape
+
+    fc = json.loads(shared_data("lakes", "breidamerkurjokull_iceland_glacial_lakes_1985_2025_utm27n.geojson").read_text())
+    lake = max((shape(f["geometry"]) for f in fc["features"] if f["properties"]["year"] == 2025), key=lambda g: g.area)
+    dem = read_dem(shared_data("dem", "arcticdem_v4_30m_breidamerkurjokull_iceland.tif"))
+    flw = flow_directions(dem)
+    from pyproj import Transformer
+
+    c = lake.representative_point()
+    lon, lat = Transformer.from_crs("EPSG:32627", "EPSG:4326", always_xy=True).transform(c.x, c.y)
+    p = trace(dem, flw, "jokulsarlon", lon, lat, lake_outline=lake)
+    r, col = np.unravel_index(p.idx[-1], dem.shape)
+    assert r in (0, dem.shape[0] - 1) or col in (0, dem.shape[1] - 1), "the path must leave the grid (the sea)"
+    assert p.outlet_i > 0  # it started inside the lake and left it
+    # the outlet river is ~1.5 km long: within 5 km of the outlet the path is at sea level (the DEM's minimum)
+    sea = np.nanmin(dem.elevation) + 3.0
+    reached = p.chainage_m[(p.chainage_m > 0) & (p.z <= sea)]
+    assert reached.size and reached[0] < 5_000, reached[:3]
