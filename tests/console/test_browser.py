@@ -119,6 +119,8 @@ def test_login_map_drill_deliveries_cancel(browser: Any, server: LiveServer, tmp
     page.click("#confirm-yes")
     page.wait_for_selector("#timeline li.lvl-cancel")
     page.wait_for_selector("#level-banner", state="hidden")
+    page.click("#audit-box summary")
+    page.wait_for_selector("#audit tbody tr:has-text('drill finished')")
 
     audit = server.app.state.console.audit.entries()
     assert [(e.action, e.reason) for e in audit[:2]] == [("alert.cancel", "drill finished"), ("checkin.record", "")]

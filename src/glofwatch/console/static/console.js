@@ -297,7 +297,7 @@ async function refreshAlerts() {
   }
   if (!S.selAlert && S.alerts.length) S.selAlert = S.alerts[0].id;
   fillEvacSelect();
-  await Promise.all([refreshDeliveries(), drawZones(), refreshEvacuation()]);
+  await Promise.all([refreshDeliveries(), drawZones(), refreshEvacuation(), refreshAudit()]);
 }
 
 async function refreshDeliveries() {
@@ -314,6 +314,13 @@ async function refreshDeliveries() {
   $("#deliveries-list tbody").innerHTML = recent.map((d) =>
     `<tr class="delivery" data-status="${esc(d.status)}"><td>${esc(d.recipient)}</td><td>${esc(d.channel)}</td><td>${esc(d.status)}</td><td>${esc((d.time || "").slice(11, 19))}</td></tr>`).join("");
   document.body.dataset.deliveries = String(list.length);
+}
+
+async function refreshAudit() {
+  if (!(S.user && (S.user.role === "operator" || S.user.role === "admin"))) return;
+  const rows = await api("/audit?limit=30");
+  $("#audit tbody").innerHTML = rows.map((e) =>
+    `<tr><td>${esc(e.time.slice(5, 16).replace("T", " "))}</td><td>${esc(e.username)}</td><td>${esc(e.action)} ${esc(e.target)}</td><td>${esc(e.reason)}</td></tr>`).join("");
 }
 
 // ------------------------------------------------------------------------------------- evacuation
@@ -358,7 +365,7 @@ async function markHousehold(alertId, h, what) {
     if (what === "safe") await api("/acknowledgements", { method: "POST", body: { household: h.household, answer: "safe", alert: alertId } });
     else await api("/checkins", { method: "POST", body: { household: h.household, shelter: shelter.properties.id, alert: alertId } });
   } catch (e) { alert(e.message); }
-  await refreshEvacuation();
+  await Promise.all([refreshEvacuation(), refreshAudit()]);
 }
 
 // ------------------------------------------------------------------------------------------- live
