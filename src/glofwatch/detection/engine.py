@@ -146,8 +146,9 @@ class Engine:
             entry, stay, p = self.scorer.score(src.hazard, sf.raw)
             entry = np.maximum(entry, precursors(src, sf.raw))
             stay = np.maximum(stay, precursors(src, sf.raw, stay=True))
-            if src.hazard == "debris_flow" and src.valley in glof_level:
-                # an outburst already warned for explains the flow: no second alert for the same wave
+            if src.valley in glof_level:
+                # an outburst already warned for explains the flow (and a sibling lake's evidence): no
+                # second alert for the same wave
                 busy = glof_level[src.valley] >= WARNING
                 entry, stay = np.where(busy, 0, entry).astype(np.int8), np.where(busy, 0, stay).astype(np.int8)
             st = self.sources[src.id]
