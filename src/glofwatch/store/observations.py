@@ -192,18 +192,18 @@ class Store:
             cur.executemany("INSERT OR IGNORE INTO observations (sensor_id, t_ms, value, flags, received_ms) "
                             "VALUES (?, ?, ?, ?, ?)", rows)
             return int(cur.rowcount)
-        # PostgreSQL: COPY the batch as text built by pandas' C writer (psycopg's write_row costs
-        # ~6 us a row in Python). Duplicates were already filtered against the table, so COPY goes
-        # straight into observations; if a concurrent writer stored the same reading meanwhile,
-        # the savepoint is rolled back and the batch goes through a temp table with ON CONFLICT.
+        # PostgreSQL: binary COPY built with numpy in one pass (psycopg's write_row costs ~6 us a
+        # row in Python, text via pandas ~5 us). Duplicates were already filtered against the
+        # table, so COPY goes straight into observations; if a concurrent writer stored the same
+        # reading meanwhile, the savepoint is rolled back and the batch goes through a temp table
+        # with ON CONFLICT DO NOTHING.
         import psycopg
 
-        buf = pd.DataFrame({"s": sid, "t": t, "v": v, "f": f, "r": received_ms}).to_csv(
-            sep="\t", header=False, index=False, float_format="%.17g")
+        buf = _pg_binary_copy(sid, t, v, f, received_ms)
         cols = "(sensor_id, t_ms, value, flags, received_ms)"
         cur.execute("SAVEPOINT obs_copy")
         try:
-            with cur.copy(f"COPY observations {cols} FROM STDIN") as cp:
+            with cur.copy(f"COPY observations {cols} FROM STDIN (FORMAT BINARY)") as cp:
                 cp.write(buf)
             cur.execute("RELEASE SAVEPOINT obs_copy")
             return len(sid)
@@ -211,7 +211,7 @@ class Store:
             cur.execute("ROLLBACK TO SAVEPOINT obs_copy")
         cur.execute("CREATE TEMP TABLE IF NOT EXISTS obs_in (sensor_id int, t_ms bigint, value float8, "
                     "flags int, received_ms bigint) ON COMMIT DELETE ROWS")
-        with cur.copy(f"COPY obs_in {cols} FROM STDIN") as cp:
+        with cur.copy(f"COPY obs_in {cols} FROM STDIN (FORMAT BINARY)") as cp:
             cp.write(buf)
         cur.execute("INSERT INTO observations SELECT * FROM obs_in ON CONFLICT DO NOTHING")
         inserted = int(cur.rowcount)
@@ -350,6 +350,21 @@ class Store:
         with self.engine.begin() as conn:
             return int(conn.execute(update(T.station_tokens).where(and_(
                 T.station_tokens.c.site == site_id, T.station_tokens.c.station == station)).values(revoked=True)).rowcount)
+
+
+_PG_ROW = np.dtype([("n", ">i2"), ("l1", ">i4"), ("sid", ">i4"), ("l2", ">i4"), ("t", ">i8"), ("l3", ">i4"),
+                    ("v", ">f8"), ("l4", ">i4"), ("f", ">i4"), ("l5", ">i4"), ("r", ">i8")])
+_PG_HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00\x00\x00\x00" + b"\x00\x00\x00\x00"
+_PG_TRAILER = b"\xff\xff"
+
+
+def _pg_binary_copy(sid: np.ndarray, t: np.ndarray, v: np.ndarray, f: np.ndarray, received_ms: int) -> bytes:
+    """Rows (int4, int8, float8, int4, int8) in PostgreSQL's binary COPY format."""
+    rows = np.empty(len(sid), dtype=_PG_ROW)
+    rows["n"] = 5
+    rows["l1"], rows["l2"], rows["l3"], rows["l4"], rows["l5"] = 4, 8, 8, 4, 8
+    rows["sid"], rows["t"], rows["v"], rows["f"], rows["r"] = sid, t, v, f, received_ms
+    return _PG_HEADER + rows.tobytes() + _PG_TRAILER
 
 
 def _sha(token: str) -> str:
