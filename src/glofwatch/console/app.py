@@ -188,7 +188,9 @@ def create_app(
             if disp is not None:
                 disp.join(timeout=10)
 
-    app = FastAPI(title="glofwatch console API", version=API_VERSION, lifespan=lifespan,
+    # no /docs or /redoc: FastAPI loads Swagger UI / ReDoc from a CDN, which an offline regional office cannot
+    # reach (and the CSP forbids); the spec itself is at /openapi.json for any local tool
+    app = FastAPI(title="glofwatch console API", version=API_VERSION, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Glacial lake outburst flood early warning: site, stations, series, alerts, deliveries, "
                               "evacuation, CAP feed, live events. Log in with POST /api/v1/auth/login; only the CAP feed "
                               "is public.")
