@@ -45,3 +45,20 @@ def test_live_equals_replay_and_decisions_are_stored(site, store) -> None:
     assert [s.decision.id for s in stored] == [d.id for d in replayed]
     assert decisions_since(store, site.id, stored[-1].row_id) == []
     assert any(s.decision.level == "evacuate" for s in stored)
+
+
+def test_station_silent_event_evaluates_when_nothing_arrives(site) -> None:
+    from glofwatch.detection.engine import ceil_ticks
+    from glofwatch.sim.day import quiet_day
+
+    df = quiet_day(site, datetime(2026, 7, 1, tzinfo=UTC), hours=2, seed=1)
+    listener = DetectionListener(site, None, detector="thresholds")
+    eng = listener.engine
+    for key, g in df.assign(k=[eng.index.key_of[(a, b)] for a, b in zip(df.station, df.sensor, strict=True)]).groupby("k"):
+        t = g["time"].map(lambda s: int(datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp() * 1000)).to_numpy()
+        eng.add(int(key), t, g["value"].to_numpy(float), np.zeros(len(t), np.int32))
+    last = int(max(s.t[-1] for s in eng.states.values()))
+    assert eng.evaluate(np.unique(ceil_ticks(np.array([last])))) == []
+    out = listener.on_event({"kind": "station_silent", "station": "lake-cha-1", "t_ms": last + 40 * 60_000})
+    assert [(d.level, d.lake) for d in out if d.hazard == "glof"][:1] == [("advisory", "cha-1")]
+    assert any("silent" in line for line in out[0].explanation)
