@@ -102,9 +102,9 @@ def map_cmd(
                 sm.notes.append("not saved: no acquisition date (give --date)")
                 continue
             t = ms(datetime.fromisoformat(sm.date).replace(tzinfo=UTC))
-            from glofwatch.lakes.mapper import _project
+            from glofwatch.lakes.mapper import project
 
-            outl = {m.lake: _project(m.polygon, sm.crs, "EPSG:4326") for m in sm.lakes if m.polygon is not None}
+            outl = {m.lake: project(m.polygon, sm.crs, "EPSG:4326") for m in sm.lakes if m.polygon is not None}
             save_lake_maps(st.engine, s.id, sm.scene, t, sm.lakes, now_ms=now, outlines_lonlat=outl)
     if json_out:
         sys.stdout.write(orjson.dumps({"scenes": [sm.summary() for sm in run.scenes], "ok": run.ok, "partial": run.partial,

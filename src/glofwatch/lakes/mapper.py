@@ -44,7 +44,8 @@ class SceneMap:
                                       "touches_edge": b.touches_edge} for b in self.new_bodies]}
 
 
-def _project(geom: BaseGeometry, src: Any, dst: Any) -> BaseGeometry:
+def project(geom: BaseGeometry, src: Any, dst: Any) -> BaseGeometry:
+    """``geom`` from CRS ``src`` to CRS ``dst`` (always x=lon/easting, y=lat/northing)."""
     from pyproj import Transformer
 
     t = Transformer.from_crs(src, dst, always_xy=True)
@@ -139,7 +140,7 @@ def map_scene(scene: Scene, lakes: list[tuple[str, BaseGeometry, str]], *, lakes
     known = np.zeros(shape_, bool)
     todo = []
     for lid, geom, name in lakes:
-        g = _project(geom, lakes_crs, crs)
+        g = project(geom, lakes_crs, crs)
         win = _window(g.buffer(params.buffer_m).bounds, T, shape_)
         if win is None:
             res.lakes.append(LakeMap(lid, "outside", note="the lake is outside the scene"))
@@ -201,11 +202,11 @@ def to_geojson(maps: list[SceneMap]) -> dict[str, Any]:
         for m in sm.lakes:
             if m.polygon is None or m.polygon.is_empty:
                 continue
-            g = _project(m.polygon, sm.crs, "EPSG:4326")
+            g = project(m.polygon, sm.crs, "EPSG:4326")
             feats.append({"type": "Feature", "geometry": mapping(g),
                           "properties": {"kind": "lake", "scene": sm.scene, "date": sm.date, **m.as_dict()}})
         for i, b in enumerate(sm.new_bodies):
-            g = _project(b.polygon, sm.crs, "EPSG:4326")
+            g = project(b.polygon, sm.crs, "EPSG:4326")
             feats.append({"type": "Feature", "geometry": mapping(g),
                           "properties": {"kind": "new_water_body", "scene": sm.scene, "date": sm.date, "n": i,
                                          "area_m2": round(b.area_m2, 1), "area_err_m2": round(b.area_err_m2, 1),
