@@ -103,7 +103,7 @@ def run_demo(*, out: Path | None = None, database: str | None = None, console: C
 
             broker = stack.enter_context(MosquittoBroker(workdir=Path(tempfile.mkdtemp(prefix="glofwatch-demo-mqtt-"))))
             sirens = stack.enter_context(SirenEmulator("127.0.0.1", broker.port, [s.id for s in site.sirens]))
-            urls.append(f"mqtt://127.0.0.1:{broker.port}?ack_timeout=5")
+            urls.append(f"mqtt://127.0.0.1:{broker.port}?ack_timeout=15")
         else:
             notes.append("sirens skipped: the mosquitto binary is not installed (apt-get install mosquitto)")
         cfg = WarningsConfig(escalate_after_s=600, web="http://127.0.0.1:8000/cap")

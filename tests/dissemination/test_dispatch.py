@@ -44,7 +44,7 @@ def test_evacuate_reaches_every_household_and_siren(store: Store, site: Site, sm
     clock = FixedClock(T0)
     r = ws.issue(store.engine, site, level="evacuate", hazard="glof", zones=ZONES, lake="cha-1", clock=clock)
     chans = [channel_from_url(u) for u in (smsc.url, api.telegram_url, smtp.url, api.webhook_url,
-                                           f"mqtt://127.0.0.1:{broker.port}?ack_timeout=3")]
+                                           f"mqtt://127.0.0.1:{broker.port}?ack_timeout=15")]
     with SirenEmulator("127.0.0.1", broker.port, [s.id for s in site.sirens]) as sir, \
             Dispatcher(store.engine, site, chans, clock=clock) as d:
         rep = d.run_until_idle()

@@ -62,7 +62,7 @@ def test_replies_over_the_wire_and_counts(store: Store, site: Site, smsc: SmppSe
         smsc.reply(sms_h[1].phone, "2 жардам керек")
         smsc.reply("+996799999999", "1")  # a stranger: recorded nowhere
         api.press(tg_h[0].telegram_chat_id, f"ack:{r.alert.thread}:safe")
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 20  # replies arrive asynchronously; generous on a loaded machine
         while time.monotonic() < deadline:
             d.poll_replies()
             if ev.alert_counts(store.engine, site, r.alert.id).acknowledged >= 3:
