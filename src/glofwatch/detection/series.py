@@ -45,6 +45,7 @@ class SensorState:
     feats: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     _asof: tuple[object, np.ndarray, np.ndarray] | None = field(default=None, repr=False)
     _seen: tuple[object, np.ndarray] | None = field(default=None, repr=False)
+    _fcache: dict[tuple[str, str, float], tuple[object, np.ndarray]] = field(default_factory=dict, repr=False)
 
     @property
     def stale_ms(self) -> int:
@@ -59,6 +60,7 @@ class SensorState:
     def derive(self) -> None:
         """Recompute usable/clean series and every detector's per-reading features."""
         self._asof = self._seen = None
+        self._fcache = {}
         usable = (self.flags & BAD) == 0
         spike = (self.flags & Flag.SPIKE) != 0
         self.use_t, self.use_v = self.t[usable], self.v[usable]
@@ -102,10 +104,17 @@ class SensorState:
         f = self.feats.get(det)
         if f is None or len(self.use_t) == 0:
             return np.full(len(ticks), default)
+        ck = (det, name, default)
+        hit = self._fcache.get(ck)
+        if hit is not None and hit[0] is ticks:  # several sources read the same sensor at the same ticks
+            return hit[1]
         idx, fresh = self.as_of(ticks)
         vals = np.full(len(ticks), default)
         vals[fresh] = f[name][idx[fresh]]
-        return np.where(np.isnan(vals), default, vals)
+        out = np.where(np.isnan(vals), default, vals)
+        if len(ticks) > 16:
+            self._fcache[ck] = (ticks, out)
+        return out
 
     def last_seen(self, ticks: np.ndarray) -> np.ndarray:
         """Time of the newest reading (any value quality, believable time) at or before each tick."""
