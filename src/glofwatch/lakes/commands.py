@@ -49,6 +49,7 @@ def map_cmd(
     site: SiteOpt = None,
     lakes: Annotated[Path | None, typer.Option(help="Known lake outlines (GeoJSON, lon/lat) instead of the site lakes.")] = None,
     dem: Annotated[Path | None, typer.Option(help="DEM GeoTIFF for the slope and terrain-shadow masks.")] = None,
+    sun: Annotated[str | None, typer.Option(help="Sun azimuth,elevation in degrees (scene metadata) for terrain shadow.")] = None,
     out: Annotated[Path | None, typer.Option(help="Write lake outlines and new water bodies as GeoJSON here.")] = None,
     database: DbOpt = None,
     save: Annotated[bool, typer.Option(help="Store each lake's area in the database's history (needs a scene date).")] = False,
@@ -76,12 +77,18 @@ def map_cmd(
         if known is None and (save or database):
             known = _site_lakes_with_history(s, database)
         params = MapParams(buffer_m=buffer_m, min_new_area_m2=min_new_area_m2)
+        try:
+            sun_ae = tuple(float(v) for v in sun.split(",")) if sun else None
+        except ValueError:
+            sun_ae = ()
+        if sun_ae is not None and len(sun_ae) != 2:
+            raise ValueError(f"--sun {sun!r}: give azimuth,elevation in degrees, e.g. --sun 150.2,58.7")
         client = dask_client(scheduler, workers)
     except (GlofwatchError, OSError, ValueError) as e:
         _fail(e)
     try:
         run = map_scenes([str(p) for p in scenes], site=s, lakes=known, dem_path=str(dem) if dem else None,
-                         params=params, client=client)
+                         params=params, client=client, sun=sun_ae)  # type: ignore[arg-type]
     finally:
         client.close()
     if date:

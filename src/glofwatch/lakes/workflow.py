@@ -58,14 +58,15 @@ def map_one(path: str | Path, lakes: list[tuple[str, BaseGeometry, str]], *, dem
 
 def map_scenes(paths: list[str | Path], *, site: Any = None, lakes: list[tuple[str, BaseGeometry, str]] | None = None,
                dem_path: str | None = None, params: MapParams = MapParams(), client: Any = None,
-               chunks: int | None = 2048, discover: bool = True) -> RunReport:
+               chunks: int | None = 2048, discover: bool = True, sun: tuple[float, float] | None = None) -> RunReport:
     """Map every scene against the known lakes (``lakes``, else the site's lakes).
 
+    sun: (azimuth, elevation) in degrees for the DEM's terrain-shadow mask (one value for all scenes).
     client: a ``dask.distributed.Client``; each scene becomes one task on the cluster. Without it the
     scenes run one after another here, each computed with Dask's threaded scheduler.
     """
     known = lakes if lakes is not None else (lakes_from_site(site) if site is not None else [])
-    kw = {"dem_path": dem_path, "params": params, "chunks": chunks, "discover": discover}
+    kw = {"dem_path": dem_path, "params": params, "chunks": chunks, "discover": discover, "sun": sun}
     if client is None:
         return RunReport([map_one(p, known, **kw) for p in paths])
     futures = client.map(_map_one_sync, [str(p) for p in paths], lakes=known, pure=False, **kw)
