@@ -46,6 +46,14 @@ def test_map_save_history_and_plot(tmp_path: Path) -> None:
     assert rows[0]["decision"]["level"] == "watch" and rows[0]["decision"]["hazard"] == "glof"
     assert rows[0]["decision"]["zones"] == ["cha-upper", "cha-town", "cha-shore"]
     assert (tmp_path / "png" / "cha-1.png").stat().st_size > 1000
+    for _ in range(2):  # stored once for warnings, however often the history is looked at
+        r = CliRunner().invoke(app, ["lakes", "history", "--database", db, "--decide"])
+        assert r.exit_code == 0, r.output
+    from glofwatch.detection.store import decisions_since
+    from glofwatch.store import open_store
+
+    stored = decisions_since(open_store(db), "issyk-kul-demo")
+    assert [d.decision.level for d in stored] == ["watch"]
 
 
 def test_hazard_command() -> None:

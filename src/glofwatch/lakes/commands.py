@@ -160,6 +160,7 @@ def history_cmd(
     threshold: Annotated[float, typer.Option(help="Watch when a lake grows faster than this (% per year).")] = 5.0,
     window_years: Annotated[float, typer.Option(help="Growth over the last N years.")] = 10.0,
     plot: Annotated[Path | None, typer.Option(help="Folder for one PNG of area over time per lake.")] = None,
+    decide: Annotated[bool, typer.Option(help="Store the watch decisions for warnings (table decisions; idempotent).")] = False,
     json_out: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Area history, growth rate, and a `watch` decision (hazard glof) for each lake growing too fast."""
@@ -188,6 +189,14 @@ def history_cmd(
         png = plot_area_history(g, plot / f"{lid}.png", title=f"{s.id} / {lid}", growth=gr) if plot else None
         rows.append({"lake": lid, "scenes": len(g), "growth": gr.as_dict() if gr else None,
                      "decision": d.to_dict() if d else None, "plot": str(png) if png else None})
+    if decide:
+        from glofwatch.clock import ms
+        from glofwatch.detection.decision import Decision
+        from glofwatch.detection.store import save_decisions
+
+        new = save_decisions(st, [Decision.from_dict(r["decision"]) for r in rows if r["decision"]], now_ms=ms(now))
+        if not json_out:
+            console.print(f"{new} new watch decision(s) stored")
     if json_out:
         sys.stdout.write(orjson.dumps(rows).decode() + "\n")
         return

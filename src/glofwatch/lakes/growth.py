@@ -72,7 +72,8 @@ def watch_decision(site_id: str, g: Growth, *, now: datetime, threshold_pct_per_
     if g.pct_per_year <= threshold_pct_per_year or g.rate_lo <= 0:
         return None
     return Decision(
-        id=f"lakegrowth-{site_id}-{g.lake}-{ms(now)}", site=site_id, time=iso(ms(now)), level="watch", hazard="glof",
+        # one advisory per lake per newest scene, so storing it again adds nothing
+        id=f"lakegrowth-{site_id}-{g.lake}-{g.last_ms}", site=site_id, time=iso(ms(now)), level="watch", hazard="glof",
         lake=g.lake, zones=list(zones or []),
         explanation=[f"lake {g.lake} grew {g.pct_per_year:.1f} %/year ({g.rate_m2_per_year:,.0f} m2/year, 90 % CI "
                      f"{g.rate_lo:,.0f}..{g.rate_hi:,.0f}) over {g.n} scenes {iso(g.first_ms)[:10]}..{iso(g.last_ms)[:10]}; "
