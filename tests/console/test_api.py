@@ -198,3 +198,20 @@ def test_latest_state_fast_path_gives_the_routed_answer(client: TestClient) -> N
     client.post("/api/v1/auth/logout", headers=h)
     assert client.get("/api/v1/geo/zones", headers=h).status_code == 401
     assert client.get("/api/v1/stations", headers={"Authorization": "Bearer forged"}).status_code == 401
+
+
+def test_update_escalates_and_is_audited(client: TestClient) -> None:
+    h = {"X-CSRF-Token": login(client)}
+    a = client.post("/api/v1/alerts", headers=h, json={"level": "watch", "zones": ["cak-grig"], "lake": "cak-1",
+                                                       "reason": "lake rising", "drill": True}).json()["alert"]
+    r = client.post(f"/api/v1/alerts/{a['id']}/update", headers=h, json={"level": "evacuate", "reason": "level falling fast"})
+    assert r.status_code == 200, r.text
+    new = r.json()["alert"]
+    assert new["level"] == "evacuate" and new["msg_type"] == "Update" and new["status"] == "Exercise"
+    thread = client.get(f"/api/v1/alerts/{new['id']}").json()["thread"]
+    assert [x["level"] for x in thread] == ["watch", "evacuate"]
+    assert [x["id"] for x in client.get("/api/v1/alerts?active=true").json()] == [new["id"]]
+    e = client.get("/api/v1/audit").json()[0]
+    assert (e["action"], e["target"], e["reason"]) == ("alert.update", new["id"], "level falling fast")
+    r = client.post(f"/api/v1/alerts/{a['id']}/update", headers=h, json={"zones": ["nowhere"], "reason": "typo"})
+    assert r.status_code == 422

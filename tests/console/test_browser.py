@@ -112,9 +112,26 @@ def test_login_map_drill_deliveries_cancel(browser: Any, server: LiveServer, tmp
     page.select_option("#lang", "en")
     page.screenshot(path=str(tmp_path / "console.png"))
 
-    # cancel with a reason
+    # a second drill at watch level, escalated to warning from the timeline
     page.click("#tabs button[data-tab=alerts]")
-    page.click("#timeline li[data-alert] button.end-cancel")
+    page.uncheck("#zone-boxes input[value=cha-town]")
+    page.check("#zone-boxes input[value=cak-grig]")
+    page.select_option("#issue-form select[name=level]", "watch")
+    page.fill("#issue-form input[name=reason]", "rain on snow")
+    page.click("#issue-form button[type=submit]")
+    page.click("#confirm-yes")
+    page.wait_for_selector("#timeline li.lvl-watch button.escalate")
+    page.click("#timeline li.lvl-watch button.escalate")
+    page.fill("#confirm-reason", "gauge rising")
+    page.click("#confirm-yes")
+    page.wait_for_selector("#timeline li.lvl-warning .tag:has-text('active')")
+    page.click("#timeline li.lvl-warning button.end-all_clear")
+    page.fill("#confirm-reason", "rain stopped")
+    page.click("#confirm-yes")
+    page.wait_for_selector("#timeline li.lvl-warning button.escalate", state="detached")
+
+    # cancel the first drill with a reason
+    page.click("#timeline li.lvl-evacuate button.end-cancel")
     page.fill("#confirm-reason", "drill finished")
     page.click("#confirm-yes")
     page.wait_for_selector("#timeline li.lvl-cancel")
@@ -123,8 +140,11 @@ def test_login_map_drill_deliveries_cancel(browser: Any, server: LiveServer, tmp
     page.wait_for_selector("#audit tbody tr:has-text('drill finished')")
 
     audit = server.app.state.console.audit.entries()
-    assert [(e.action, e.reason) for e in audit[:2]] == [("alert.cancel", "drill finished"), ("checkin.record", "")]
-    assert [e.action for e in audit[2:4]] == ["ack.record", "drill.issue"] and audit[3].reason == "monthly evacuation drill"
+    assert [(e.action, e.reason) for e in audit[:4]] == [
+        ("alert.cancel", "drill finished"), ("alert.all_clear", "rain stopped"), ("alert.update", "gauge rising"),
+        ("drill.issue", "rain on snow")]
+    assert [e.action for e in audit[4:7]] == ["checkin.record", "ack.record", "drill.issue"]
+    assert audit[6].reason == "monthly evacuation drill"
     assert not errors, errors
     assert all(u.startswith(server.url) or u.startswith("data:") for u in requests), "the console must not reach the internet"
     page.close()

@@ -269,6 +269,15 @@ async function endAlert(a, allClear) {
   await refreshAlerts();
 }
 
+async function escalate(a, level) {
+  const c = await confirmDialog(t("confirm_escalate", { id: a.id, level: t("lvl_" + level) }), t("confirm_issue_text"), true);
+  if (!c.ok) return;
+  try {
+    await api(`/alerts/${encodeURIComponent(a.id)}/update`, { method: "POST", body: { level, reason: c.reason || "-" } });
+  } catch (e) { alert(e.message); }
+  await refreshAlerts();
+}
+
 async function refreshAlerts() {
   try { S.alerts = await api("/alerts"); } catch (e) { if (e.status === 503) { S.alerts = []; $("#timeline").innerHTML = `<li>${esc(e.message)}</li>`; return; } throw e; }
   const ol = $("#timeline");
@@ -285,6 +294,13 @@ async function refreshAlerts() {
       (a.note ? `<br><small>${esc(a.note)}</small>` : "");
     if (a.active && operate) {
       const acts = li.querySelector(".actions");
+      const next = ["advisory", "watch", "warning", "evacuate"][rank(a.level)];
+      if (next) {
+        const b = document.createElement("button");
+        b.textContent = "↑ " + t("lvl_" + next); b.className = "escalate";
+        b.addEventListener("click", (e) => { e.stopPropagation(); escalate(a, next); });
+        acts.appendChild(b);
+      }
       for (const [label, clear] of [["cancel", false], ["all_clear", true]]) {
         const b = document.createElement("button");
         b.textContent = t(label); b.className = "end-" + label;
