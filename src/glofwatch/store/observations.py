@@ -168,8 +168,8 @@ class Store:
         v_a = np.concatenate([p[2] for p in new_parts])
         f_a = np.concatenate([p[3] for p in new_parts])
         inserted = self._bulk_insert(conn, cur, sid_a, t_a, v_a, f_a, received_ms)
-        key_of_sid = {int(x): k for k, x in enumerate(ids.tolist())}
-        res.stored = Readings(np.array([key_of_sid[int(x)] for x in sid_a.tolist()], dtype=np.int64), t_a, v_a)
+        by_sid = np.argsort(ids)
+        res.stored = Readings(by_sid[np.searchsorted(ids, sid_a, sorter=by_sid)].astype(np.int64), t_a, v_a)
         res.stored_flags = f_a
         res.accepted += inserted
         res.duplicates += len(sid_a) - inserted
