@@ -61,3 +61,17 @@ def test_hazard_command() -> None:
     assert r.exit_code == 0, r.output
     rows = {x["lake"]: x for x in json.loads(r.output)}
     assert rows["cha-2"]["dam"] == "ice" and "clague_mathews1973" in rows["cha-2"]["formulas_m3s"]
+
+
+def test_map_command_on_the_iceland_rasters_with_last_years_outlines(tmp_path: Path) -> None:
+    from tests.conftest import shared_data
+
+    outlines = shared_data("lakes", "breidamerkurjokull_iceland_glacial_lakes_1985_2025_utm27n.geojson")
+    r = CliRunner().invoke(app, ["lakes", "map", str(shared_data("imagery", "landsat5_ndwi_1991_breidamerkurjokull_iceland.tif")),
+                                 "--lakes", str(outlines), "--year", "1990", "--date", "1991-08-01", "--json",
+                                 "--dem", str(shared_data("dem", "arcticdem_v4_30m_breidamerkurjokull_iceland.tif"))])
+    assert r.exit_code == 0, r.output
+    rep = json.loads(r.output.strip().splitlines()[-1])
+    areas = sorted(m["area_m2"] for m in rep["scenes"][0]["lakes"])
+    ref = sorted(f["properties"]["area_m2"] for f in json.loads(outlines.read_text())["features"] if f["properties"]["year"] == 1991)
+    assert abs(areas[-1] - ref[-1]) / ref[-1] < 0.05 and abs(areas[-2] - ref[-2]) / ref[-2] < 0.05, (areas, ref)

@@ -47,7 +47,8 @@ def dask_client(scheduler: str | None, workers: int) -> Any:
 def map_cmd(
     scenes: Annotated[list[Path], typer.Argument(help="Scenes: multi-band GeoTIFF/COG files or folders of band files.")],
     site: SiteOpt = None,
-    lakes: Annotated[Path | None, typer.Option(help="Known lake outlines (GeoJSON, lon/lat) instead of the site lakes.")] = None,
+    lakes: Annotated[Path | None, typer.Option(help="Known lake outlines (GeoJSON) instead of the site lakes.")] = None,
+    year: Annotated[int | None, typer.Option(help="Only the --lakes outlines whose 'year' property is this.")] = None,
     dem: Annotated[Path | None, typer.Option(help="DEM GeoTIFF for the slope and terrain-shadow masks.")] = None,
     sun: Annotated[str | None, typer.Option(help="Sun azimuth,elevation in degrees (scene metadata) for terrain shadow.")] = None,
     out: Annotated[Path | None, typer.Option(help="Write lake outlines and new water bodies as GeoJSON here.")] = None,
@@ -66,14 +67,16 @@ def map_cmd(
     other scenes go on; the exit status is 1 when any scene failed.
     """
     from glofwatch.clock import SystemClock, ms
-    from glofwatch.lakes.mapper import lakes_from_geojson, to_geojson
+    from glofwatch.lakes.mapper import geojson_crs, lakes_from_geojson, to_geojson
     from glofwatch.lakes.water import MapParams
     from glofwatch.lakes.workflow import map_scenes
     from glofwatch.site import load_site
 
     try:
         s = load_site(site)
-        known = lakes_from_geojson(orjson.loads(lakes.read_bytes())) if lakes else None
+        fc = orjson.loads(lakes.read_bytes()) if lakes else None
+        known = lakes_from_geojson(fc, year=year) if fc else None
+        lakes_crs = geojson_crs(fc) if fc else "EPSG:4326"
         if known is None and (save or database):
             known = _site_lakes_with_history(s, database)
         params = MapParams(buffer_m=buffer_m, min_new_area_m2=min_new_area_m2)
@@ -88,7 +91,7 @@ def map_cmd(
         _fail(e)
     try:
         run = map_scenes([str(p) for p in scenes], site=s, lakes=known, dem_path=str(dem) if dem else None,
-                         params=params, client=client, sun=sun_ae)  # type: ignore[arg-type]
+                         params=params, client=client, sun=sun_ae, lakes_crs=lakes_crs)  # type: ignore[arg-type]
     finally:
         client.close()
     if date:

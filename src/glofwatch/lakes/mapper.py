@@ -6,6 +6,7 @@ reads only the lake windows plus one pass of the pixel rule for discovery.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -66,15 +67,28 @@ def lakes_from_site(site: Any) -> list[tuple[str, BaseGeometry, str]]:
     return out
 
 
-def lakes_from_geojson(fc: dict[str, Any], *, id_key: str = "id") -> list[tuple[str, BaseGeometry, str]]:
-    """Known lake outlines from a GeoJSON FeatureCollection in lon/lat (RFC 7946); ids from ``id_key``,
-    then ``lake``, then ``GLIMS_ID``, else the feature index."""
+def lakes_from_geojson(fc: dict[str, Any], *, id_key: str = "id", year: int | None = None
+                       ) -> list[tuple[str, BaseGeometry, str]]:
+    """Known lake outlines from a GeoJSON FeatureCollection (CRS: :func:`geojson_crs`); ids from ``id_key``,
+    then ``lake``, then ``GLIMS_ID``, else the feature index. ``year``: only features with that ``year``."""
     out = []
     for i, f in enumerate(fc.get("features", [])):
         pr = f.get("properties") or {}
+        if year is not None and pr.get("year") != year:
+            continue
         lid = str(pr.get(id_key) or pr.get("lake") or pr.get("GLIMS_ID") or f.get("id") or f"lake-{i}")
         out.append((lid, shape(f["geometry"]), str(pr.get("name", ""))))
     return out
+
+
+def geojson_crs(fc: dict[str, Any]) -> str:
+    """The CRS of a GeoJSON FeatureCollection: its legacy ``crs`` member (``urn:ogc:def:crs:EPSG::32627``)
+    when present, else EPSG:4326 (RFC 7946)."""
+    name = str(((fc.get("crs") or {}).get("properties") or {}).get("name", ""))
+    m = re.search(r"EPSG:+(\d+)", name)
+    if m:
+        return f"EPSG:{m.group(1)}"
+    return "EPSG:4326"
 
 
 def _window(bounds: tuple[float, float, float, float], transform: Affine, shape_: tuple[int, int]) -> tuple[slice, slice] | None:

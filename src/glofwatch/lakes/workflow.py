@@ -36,7 +36,7 @@ class RunReport:
 
 def map_one(path: str | Path, lakes: list[tuple[str, BaseGeometry, str]], *, dem_path: str | None = None,
             params: MapParams = MapParams(), chunks: int | None = 2048, date: str | None = None,
-            sun: tuple[float, float] | None = None, discover: bool = True) -> SceneMap:
+            sun: tuple[float, float] | None = None, discover: bool = True, lakes_crs: str = "EPSG:4326") -> SceneMap:
     """Open and map one scene; never raises for a bad scene (the error is in the result)."""
     from glofwatch.lakes.scene import open_scene
 
@@ -48,7 +48,7 @@ def map_one(path: str | Path, lakes: list[tuple[str, BaseGeometry, str]], *, dem
             import rioxarray
 
             dem = rioxarray.open_rasterio(dem_path, masked=False).squeeze("band", drop=True)
-        return map_scene(scene, lakes, dem=dem, sun=sun, params=params, discover=discover)
+        return map_scene(scene, lakes, lakes_crs=lakes_crs, dem=dem, sun=sun, params=params, discover=discover)
     except GlofwatchError as e:
         return SceneMap(scene=p.stem, date=None, crs="", status="failed", error=str(e))
     except Exception as e:  # one broken scene must not stop a country-wide run
@@ -58,7 +58,8 @@ def map_one(path: str | Path, lakes: list[tuple[str, BaseGeometry, str]], *, dem
 
 def map_scenes(paths: list[str | Path], *, site: Any = None, lakes: list[tuple[str, BaseGeometry, str]] | None = None,
                dem_path: str | None = None, params: MapParams = MapParams(), client: Any = None,
-               chunks: int | None = 2048, discover: bool = True, sun: tuple[float, float] | None = None) -> RunReport:
+               chunks: int | None = 2048, discover: bool = True, sun: tuple[float, float] | None = None,
+               lakes_crs: str = "EPSG:4326") -> RunReport:
     """Map every scene against the known lakes (``lakes``, else the site's lakes).
 
     sun: (azimuth, elevation) in degrees for the DEM's terrain-shadow mask (one value for all scenes).
@@ -66,7 +67,7 @@ def map_scenes(paths: list[str | Path], *, site: Any = None, lakes: list[tuple[s
     scenes run one after another here, each computed with Dask's threaded scheduler.
     """
     known = lakes if lakes is not None else (lakes_from_site(site) if site is not None else [])
-    kw = {"dem_path": dem_path, "params": params, "chunks": chunks, "discover": discover, "sun": sun}
+    kw = {"dem_path": dem_path, "params": params, "chunks": chunks, "discover": discover, "sun": sun, "lakes_crs": lakes_crs}
     if client is None:
         return RunReport([map_one(p, known, **kw) for p in paths])
     futures = client.map(_map_one_sync, [str(p) for p in paths], lakes=known, pure=False, **kw)
