@@ -133,7 +133,8 @@ def run_demo(*, out: Path | None = None, database: str | None = None, console: C
         timeline.sort(key=lambda e: e["time"])
         n_alerts = sum(1 for e in timeline if "alert" in e)
         say(f"5/6 {n_alerts} alerts issued and sent; {len(smsc.messages)} SMS, {len(smtp.mails)} e-mails, "
-            f"{len(api.of('telegram'))} Telegram messages" + (f", sirens sounding: {len(sirens.sounding)}" if sirens else ""))
+            f"{len(api.of('telegram'))} Telegram messages"
+            + (f", sirens started: {len(sirens.started)}, sounding now: {len(sirens.sounding)}" if sirens else ""))
         progress.advance(step)
 
         rows = outbox.deliveries(engine)

@@ -18,6 +18,7 @@ class SirenEmulator:
         self.broken, self.dead = set(broken or ()), set(dead or ())
         self.commands: list[dict[str, Any]] = []
         self.sounding: set[str] = set()
+        self.started: set[str] = set()  # every siren that ever confirmed a start
         self._client: Any = None
         self._lock = threading.Lock()
 
@@ -47,6 +48,8 @@ class SirenEmulator:
         else:
             on = cmd.get("action", "start") == "start"
             (self.sounding.add if on else self.sounding.discard)(siren)
+            if on:
+                self.started.add(siren)
             st = {"state": "on" if on else "off", "command": cmd.get("command")}
         self._client.publish(f"{self.prefix}/{siren}/state", json.dumps(st), qos=1, retain=True)
 
