@@ -156,6 +156,9 @@ def test_stations_series_and_geojson(site: Site, sqlite_store: Store) -> None:
         paths = client.get("/api/v1/geo/flow_paths").json()["features"]
         assert {p["properties"]["lake"] for p in paths} == {"cha-1", "cha-2", "cak-1"}
         assert client.get("/api/v1/geo/rivers").status_code == 422
+        lakes = {x["id"]: x for x in client.get("/api/v1/lakes").json()}
+        assert lakes["cha-1"]["zones"] == {"cha-upper": 18.0, "cha-town": 20.0, "cha-shore": 22.5}
+        assert lakes["cha-1"]["hazard"] and lakes["cha-1"]["history"] == []  # site area only: no mapped history yet
         s = client.get("/api/v1/site").json()
         assert s["languages"] == ["ky", "ru", "en"] and s["alerting"] is True
 

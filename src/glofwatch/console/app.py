@@ -85,6 +85,12 @@ def _stations_fingerprint(store: Store, site_id: str) -> tuple[Any, ...]:
     return tuple(a) + tuple(b)
 
 
+def _warm_imports() -> None:
+    """Import what the first requests would otherwise wait for (lakes: scipy), off the event loop."""
+    with contextlib.suppress(ImportError):
+        import glofwatch.lakes.api  # noqa: F401
+
+
 def _start_dispatcher(c: ConsoleContext, channels: Sequence[str], every_s: float,
                       stop: threading.Event) -> threading.Thread | None:
     """A thread that empties the outbox every ``every_s`` seconds through ``channels`` (URLs)."""
@@ -175,6 +181,7 @@ def create_app(
         tstop = threading.Event()
         fps = {"stations": lambda: _stations_fingerprint(store, site.id), "alerts": alerts_fp, "deliveries": deliveries_fp}
         poller = asyncio.create_task(poll(hub, fps, poll_s, app.state.stop))
+        warm = asyncio.get_running_loop().run_in_executor(None, _warm_imports)  # first /lakes would pay scipy's import
         disp = _start_dispatcher(c, channels, dispatch_every_s, tstop) if channels else None
         try:
             yield
@@ -187,6 +194,8 @@ def create_app(
                 await poller
             if disp is not None:
                 disp.join(timeout=10)
+            with contextlib.suppress(Exception):
+                await warm
 
     # no /docs or /redoc: FastAPI loads Swagger UI / ReDoc from a CDN, which an offline regional office cannot
     # reach (and the CSP forbids); the spec itself is at /openapi.json for any local tool

@@ -36,11 +36,22 @@ def site_info(_: Principal = Depends(viewer), c: ConsoleContext = Depends(ctx)) 
 
 @router.get("/lakes")
 def lakes(_: Principal = Depends(viewer), c: ConsoleContext = Depends(ctx)) -> list[dict[str, Any]]:
-    """The lakes with their dam type, area and volume, and the zones a flood from each reaches."""
+    """The lakes with their dam type, area and volume, the zones a flood from each reaches and, from the
+    lakes package, the mapped area history, its growth, a ``watch`` decision when it grows fast and the
+    hazard numbers (volume, peak discharge with its range)."""
+    try:
+        from glofwatch.lakes.api import lakes_overview
+    except ImportError:  # pragma: no cover - the lakes package and its scipy are part of a full installation
+        overview: dict[str, dict[str, Any]] = {}
+    else:
+        overview = {x["lake"]: x for x in lakes_overview(c.store.engine, c.site, now=c.clock.now())}
     out = []
     for lk in c.site.lakes:
         fp = c.site.flow_path(lk.id)
-        out.append({**lk.model_dump(), "river": fp.river if fp else "", "zones": dict(fp.zones) if fp else {}})
+        o = overview.get(lk.id, {})
+        out.append({**lk.model_dump(), "river": fp.river if fp else "", "zones": dict(fp.zones) if fp else {},
+                    "history": o.get("history", []), "growth": o.get("growth"), "decision": o.get("decision"),
+                    "hazard": o.get("hazard")})
     return out
 
 

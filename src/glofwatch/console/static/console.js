@@ -93,7 +93,8 @@ async function drawStatic() {
     const p = f.properties, [x, y] = f.geometry.coordinates;
     // pixel size (not metres): a 3-9 ha lake must stay visible when both valleys are on screen
     const r = p.area_m2 ? Math.min(12, Math.max(6, Math.sqrt(p.area_m2) / 30)) : 7;
-    L.circleMarker([y, x], { radius: r, color: "#1f6fb2", fillColor: "#74b3e8", fillOpacity: 0.95, weight: 2 })
+    S.lakeMarkers = S.lakeMarkers || {};
+    S.lakeMarkers[p.id] = L.circleMarker([y, x], { radius: r, color: "#1f6fb2", fillColor: "#74b3e8", fillOpacity: 0.95, weight: 2 })
       .bindTooltip(`${esc(p.name || p.id)}<br>${esc(p.dam)} · ${p.area_m2 ? (p.area_m2 / 1e4).toFixed(1) + " ha" : ""}`)
       .addTo(S.layers.lakes);
     L.marker([y, x], { icon: L.divIcon({ className: "map-label", html: esc(p.id), iconSize: [60, 14], iconAnchor: [-8, 7] }) }).addTo(S.layers.lakes);
@@ -113,7 +114,21 @@ async function drawStatic() {
     L.circleMarker([y, x], { radius: 2.5, weight: 0, fillColor: p.vulnerable ? "#8e44ad" : "#555", fillOpacity: 0.8 })
       .bindTooltip(`${esc(p.id)}: ${p.members} / ${p.vulnerable}`).addTo(S.layers.households);
   }
+  drawLakeHazard();
   await drawZones();
+}
+
+// Lake tooltips with the lakes package's numbers: volume, peak discharge (range), growth.
+function drawLakeHazard() {
+  for (const lk of S.lakes || []) {
+    const m = S.lakeMarkers && S.lakeMarkers[lk.id], hz = lk.hazard;
+    if (!m || !hz) continue;
+    const g = lk.growth ? `<br>${esc(t("growth"))}: ${Number(lk.growth.pct_per_year ?? lk.growth.rate_pct_per_year ?? 0).toFixed(1)} %/yr` : "";
+    m.setTooltipContent(`<b>${esc(lk.name || lk.id)}</b> (${esc(lk.dam)})<br>${(hz.area_m2 / 1e4).toFixed(1)} ha · ` +
+      `${(hz.volume_m3 / 1e6).toFixed(2)} M m³<br>Qp ${Math.round(hz.peak_discharge_m3s)} m³/s ` +
+      `(${Math.round(hz.peak_discharge_range_m3s[0])}–${Math.round(hz.peak_discharge_range_m3s[1])})${g}` +
+      (lk.decision ? `<br><b>${esc(t("lvl_" + lk.decision.level))}</b>` : ""));
+  }
 }
 
 async function drawZones() {
@@ -225,6 +240,8 @@ function fillIssueForm() {
     box.appendChild(l);
   }
   api("/lakes").then((lakes) => {
+    S.lakes = lakes;
+    drawLakeHazard();
     const sel = $("#issue-form select[name=lake]");
     sel.querySelectorAll("option:not([value=''])").forEach((o) => o.remove());
     for (const lk of lakes) sel.insertAdjacentHTML("beforeend", `<option value="${esc(lk.id)}">${esc(lk.id)}</option>`);

@@ -3,7 +3,7 @@
 "use strict";
 const I18N = {
   en: {
-    logout: "Log out", confirm_escalate: "Raise {id} to {level}?", audit: "Audit log", who: "Who", action: "Action", login_title: "Duty officer login", username: "User name", password: "Password", login: "Log in",
+    logout: "Log out", growth: "growth", confirm_escalate: "Raise {id} to {level}?", audit: "Audit log", who: "Who", action: "Action", login_title: "Duty officer login", username: "User name", password: "Password", login: "Log in",
     live_title: "live updates", tab_stations: "Stations", tab_alerts: "Alerts", tab_evacuation: "Evacuation",
     station: "Station", state: "State", last: "Last reading", values: "Latest values", no_data: "No readings in this window.",
     issue_title: "Issue an alert", level: "Level", hazard: "Hazard", lake: "Lake", zones: "Zones", reason: "Reason",
@@ -27,7 +27,7 @@ const I18N = {
     nothing_active: "No alert selected.", by: "by", role_viewer: "viewer", role_operator: "operator", role_admin: "admin",
   },
   ru: {
-    logout: "Выйти", confirm_escalate: "Повысить {id} до уровня «{level}»?", audit: "Журнал аудита", who: "Кто", action: "Действие", login_title: "Вход дежурного", username: "Имя пользователя", password: "Пароль", login: "Войти",
+    logout: "Выйти", growth: "рост", confirm_escalate: "Повысить {id} до уровня «{level}»?", audit: "Журнал аудита", who: "Кто", action: "Действие", login_title: "Вход дежурного", username: "Имя пользователя", password: "Пароль", login: "Войти",
     live_title: "обновления в реальном времени", tab_stations: "Станции", tab_alerts: "Оповещения", tab_evacuation: "Эвакуация",
     station: "Станция", state: "Состояние", last: "Последнее измерение", values: "Последние значения",
     no_data: "Нет данных за этот период.", issue_title: "Выпустить оповещение", level: "Уровень", hazard: "Угроза", lake: "Озеро",
@@ -52,7 +52,7 @@ const I18N = {
     by: "кем", role_viewer: "наблюдатель", role_operator: "оператор", role_admin: "администратор",
   },
   ky: {
-    logout: "Чыгуу", confirm_escalate: "{id} «{level}» деңгээлине көтөрүлсүнбү?", audit: "Аудит журналы", who: "Ким", action: "Аракет", login_title: "Кезметчинин кирүүсү", username: "Колдонуучунун аты", password: "Сырсөз", login: "Кирүү",
+    logout: "Чыгуу", growth: "өсүү", confirm_escalate: "{id} «{level}» деңгээлине көтөрүлсүнбү?", audit: "Аудит журналы", who: "Ким", action: "Аракет", login_title: "Кезметчинин кирүүсү", username: "Колдонуучунун аты", password: "Сырсөз", login: "Кирүү",
     live_title: "түз жаңылоолор", tab_stations: "Станциялар", tab_alerts: "Эскертүүлөр", tab_evacuation: "Эвакуация",
     station: "Станция", state: "Абалы", last: "Акыркы өлчөө", values: "Акыркы маанилер", no_data: "Бул мезгилде маалымат жок.",
     issue_title: "Эскертүү чыгаруу", level: "Деңгээл", hazard: "Коркунуч", lake: "Көл", zones: "Зоналар", reason: "Себеби",
