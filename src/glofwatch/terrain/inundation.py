@@ -1,4 +1,4 @@
-"""A simple inundation footprint: cells whose height above the flood path (HAND) is below the flow depth.
+"""A simple inundation footprint: cells whose height above the nearest cell of the flood path is below the flow depth.
 
 Flow depth comes from the peak discharge with Manning's equation for a wide rectangular channel,
 h = (Q n / (B sqrt(S)))^(3/5), with the channel's local slope S from the DEM. It is a screening
