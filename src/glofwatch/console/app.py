@@ -135,6 +135,7 @@ def create_app(
     hasher: PasswordHasher | None = None,
     snapshot_age_s: float = 2.0,
     ingest: bool = True,
+    detect: bool = False,
 ) -> FastAPI:
     """The console app for one site on one store.
 
@@ -145,6 +146,8 @@ def create_app(
     hasher: the argon2 password hasher (default parameters of argon2-cffi; tests pass a cheap one).
     snapshot_age_s: the longest a latest-state answer is reused when nothing announced a change.
     ingest: mount station HTTP ingest (POST /api/v1/ingest, station tokens) when available.
+    detect: run live detection on readings ingested over HTTP; its decisions become alerts
+        (``glofwatch serve`` turns it on).
     """
     if site is None:
         from glofwatch.site import load_site
@@ -227,7 +230,12 @@ def create_app(
         except ImportError:  # pragma: no cover - present in every full installation
             log.info("station HTTP ingest not available in this installation")
         else:
-            ingestor = Ingestor(site, store, clock=clock, listeners=[lambda _batch: hub.publish("stations")])
+            listeners: list[Any] = [lambda _batch: hub.publish("stations")]
+            if detect:
+                from glofwatch.detection.live import live_detection
+
+                listeners.insert(0, live_detection(site, store, clock=clock))
+            ingestor = Ingestor(site, store, clock=clock, listeners=listeners)
             app.include_router(ingest_router(lambda: ingestor))
 
     @app.get("/", include_in_schema=False)

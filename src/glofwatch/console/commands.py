@@ -90,6 +90,8 @@ def serve(
     public_url: Annotated[str, typer.Option(help="Public base URL for links in the CAP feed.")] = "",
     demo: Annotated[bool, typer.Option(help="First store a simulated quiet day of every station (ending now).")] = False,
     access_log: Annotated[bool, typer.Option(help="Log every HTTP request (actions are in the audit log either way).")] = False,
+    detect: Annotated[bool, typer.Option("--detect/--no-detect",
+                                         help="Live detection on HTTP-ingested readings; decisions become alerts.")] = True,
 ) -> None:
     """Serve the API (/api/v1, OpenAPI at /openapi.json), the CAP feed (/cap/feed.atom) and the web console (/)."""
     import uvicorn
@@ -111,7 +113,7 @@ def serve(
 
         rep = seed_quiet_day(s, st, datetime.now(UTC))
         console.print(f"demo: stored {rep.accepted} simulated readings of the last 24 h")
-    app = create_app(s, st, channels=channel or (), secure_cookies=secure_cookies, public_base_url=public_url)
+    app = create_app(s, st, channels=channel or (), secure_cookies=secure_cookies, public_base_url=public_url, detect=detect)
     if not app.state.console.accounts.users():
         err.print("[yellow]no console users yet:[/yellow] create one with `glofwatch user add NAME --role operator`")
     console.print(f"glofwatch console for [bold]{s.id}[/bold] on http://{host}:{port}/ "

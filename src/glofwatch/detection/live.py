@@ -81,3 +81,21 @@ class DetectionListener:
                     self.on_decision(d)
                 except Exception:  # noqa: BLE001 - a hook bug must not stop detection
                     log.exception("on_decision hook failed for decision %s", d.id)
+
+
+def live_detection(site: Site, store: Any, *, clock: Clock | None = None, issue_alerts: bool = True,
+                   detector: str = "fusion") -> DetectionListener:
+    """The live chain behind a worker or server: detection on every stored batch, each decision
+    stored and (``issue_alerts``) turned at once into an alert with its outbox rows, which
+    ``glofwatch dispatch --follow`` (or the server's dispatcher) sends.
+
+    >>> listener = live_detection(site, store)                                   # doctest: +SKIP
+    >>> Ingestor(site, store, listeners=[listener])                              # doctest: +SKIP
+    """
+    clock = clock or SystemClock()
+    hook = None
+    if issue_alerts:
+        from glofwatch.warnings.service import decision_hook
+
+        hook = decision_hook(store.engine, site, clock=clock)
+    return DetectionListener(site, store, detector=detector, on_decision=hook, clock=clock)

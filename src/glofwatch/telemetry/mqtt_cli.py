@@ -38,6 +38,8 @@ def mqtt_worker(
         help="Retire this worker from its --group: store what its session holds (its share of the messages, "
         "queued while it was away), unsubscribe, end the session and exit.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every batch (debug level).")] = False,
+    detect: Annotated[bool, typer.Option("--detect/--no-detect",
+                                         help="Live detection on stored readings; its decisions become alerts.")] = True,
 ) -> None:
     """Store station SenML from MQTT (glofwatch/<site>/<station>, QoS 1) until SIGTERM or Ctrl-C.
 
@@ -58,7 +60,16 @@ def mqtt_worker(
                             batch_messages=batch_messages, batch_ms=batch_ms, silence_every_s=silence_every,
                             publish_rejections=publish_rejections, leave_group=leave_group)
     try:
-        worker = MqttWorker(Ingestor(s, _store(database)), settings)
+        store = _store(database)
+        listeners: list[Any] = []
+        on_event = None
+        if detect:
+            from glofwatch.detection.live import live_detection
+
+            listener = live_detection(s, store)
+            listeners.append(listener)
+            on_event = listener.on_event
+        worker = MqttWorker(Ingestor(s, store, listeners=listeners), settings, on_event=on_event)
     except GlofwatchError as e:
         _fail(e)
 

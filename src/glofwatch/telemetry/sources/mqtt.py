@@ -268,8 +268,10 @@ class MqttWorker:
     """
 
     def __init__(self, ingestor: Ingestor, settings: MqttSettings | None = None, *,
-                 on_batch: Callable[[BatchOutcome], None] | None = None):
+                 on_batch: Callable[[BatchOutcome], None] | None = None,
+                 on_event: Callable[[dict[str, Any]], Any] | None = None):
         self.ingestor = ingestor
+        self.on_event = on_event  # told of station_silent / station_back events (live detection)
         self.settings = settings or MqttSettings()
         self.address = parse_broker_url(self.settings.url)
         self.site_id = ingestor.site.id
@@ -572,3 +574,8 @@ class MqttWorker:
         for ev in events:
             self.stats.silence_events += 1
             log.warning("%s: station %s at %s", ev["kind"], ev["station"], iso(ev["t_ms"]))
+            if self.on_event is not None:
+                try:
+                    self.on_event(ev)
+                except Exception:  # noqa: BLE001 - detection trouble must not stop ingest
+                    log.exception("on_event hook failed for %s of %s", ev["kind"], ev["station"])
