@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 import orjson
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from glofwatch.detection.decision import Decision
 from glofwatch.detection.engine import Engine, ceil_ticks
@@ -31,6 +33,24 @@ from glofwatch.telemetry.qc import Flag, time_limits
 LONE_GAP_MS = 7 * 86_400_000
 
 
+def _arrow_cast(col: pd.Series, to: pa.DataType) -> np.ndarray | None:
+    """Arrow's own cast of an Arrow-backed text column (pandas 3's default ``str``), or None to fall back.
+
+    Why not pandas: ``astype("float64")`` and ``to_datetime`` on Arrow-backed strings first copy every
+    string out to Python objects (~0.1 s each per 500k rows); ``pyarrow.compute.cast`` parses in C++
+    (numbers with fast_float, correctly rounded like Python's ``float``; ISO 8601 times with a ``Z`` or
+    an offset, up to milliseconds) ten times faster. It is all-or-nothing and strict: any string it
+    does not take (no zone, more than ms precision, empty, junk) makes it raise, and the caller then
+    takes the forgiving pandas path, so the numbers are the same either way.
+    """
+    if getattr(col.dtype, "storage", None) != "pyarrow" and not isinstance(col.dtype, pd.ArrowDtype):
+        return None
+    try:
+        return pc.cast(pa.array(col.array), to).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError):
+        return None
+
+
 def _times(col: pd.Series) -> np.ndarray:
     """Epoch ms of a time column (ISO strings or datetimes); BAD (int64 min) where it does not parse."""
     if pd.api.types.is_integer_dtype(col.dtype):
@@ -38,6 +58,9 @@ def _times(col: pd.Series) -> np.ndarray:
     if pd.api.types.is_datetime64_any_dtype(col.dtype):
         ts = col if getattr(col.dtype, "tz", None) is not None else col.dt.tz_localize("UTC")
     else:  # many rows share a timestamp: parse each distinct string once
+        fast = _arrow_cast(col, pa.timestamp("ms", tz="UTC"))
+        if fast is not None:
+            return fast.astype("datetime64[ms]").astype(np.int64)  # nulls come back as NaT == BAD
         codes, uniq = pd.factorize(col, use_na_sentinel=True)
         parsed = pd.to_datetime(pd.Series(uniq), utc=True, format="ISO8601", errors="coerce")
         u = parsed.to_numpy(dtype="datetime64[ms]").astype(np.int64)
@@ -51,6 +74,9 @@ def _times(col: pd.Series) -> np.ndarray:
 def _values(col: pd.Series) -> np.ndarray:
     if pd.api.types.is_float_dtype(col.dtype) or pd.api.types.is_integer_dtype(col.dtype):
         return col.to_numpy(dtype=np.float64)
+    fast = _arrow_cast(col, pa.float64())
+    if fast is not None:
+        return fast.astype(np.float64)
     try:  # numbers and NAN as text: a plain cast is many times faster than to_numeric
         return col.astype("float64").to_numpy(dtype=np.float64)
     except (ValueError, TypeError):
