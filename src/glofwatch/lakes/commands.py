@@ -45,7 +45,8 @@ def dask_client(scheduler: str | None, workers: int) -> Any:
 
 @lakes_app.command("map")
 def map_cmd(
-    scenes: Annotated[list[Path], typer.Argument(help="Scenes: multi-band GeoTIFF/COG files or folders of band files.")],
+    scenes: Annotated[list[Path] | None, typer.Argument(
+        help="Scenes: multi-band GeoTIFF/COG files, folders of band files, or STAC JSON (Item/ItemCollection/catalog).")] = None,
     site: SiteOpt = None,
     lakes: Annotated[Path | None, typer.Option(help="Known lake outlines (GeoJSON) instead of the site lakes.")] = None,
     year: Annotated[int | None, typer.Option(help="Only the --lakes outlines whose 'year' property is this.")] = None,
@@ -60,6 +61,10 @@ def map_cmd(
     scheduler: Annotated[str | None, typer.Option(help="Address of a Dask distributed scheduler (tcp://host:8786).")] = None,
     workers: Annotated[int, typer.Option(help="Local worker processes when no --scheduler (0: in-process).")] = 0,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON report.")] = False,
+    stac_url: Annotated[str | None, typer.Option(help="STAC API to search for items (needs --bbox and/or --datetime).")] = None,
+    bbox: Annotated[str | None, typer.Option(help="W,S,E,N degrees: filter STAC catalogs and the API search.")] = None,
+    datetime_range: Annotated[str | None, typer.Option("--datetime", help="STAC time filter: 2025-08-01 or START/END.")] = None,
+    collection: Annotated[list[str] | None, typer.Option(help="STAC API collection(s), e.g. sentinel-2-l2a.")] = None,
 ) -> None:
     """Map the site's lakes (or --lakes outlines) on each scene: area +- one-pixel ring, new water bodies.
 
@@ -86,11 +91,19 @@ def map_cmd(
             sun_ae = ()
         if sun_ae is not None and len(sun_ae) != 2:
             raise ValueError(f"--sun {sun!r}: give azimuth,elevation in degrees, e.g. --sun 150.2,58.7")
+        from glofwatch.lakes.stac import parse_bbox, search_api
+
+        box = parse_bbox(bbox)
+        todo: list[Any] = [str(p) for p in scenes or []]
+        if stac_url:
+            todo += search_api(stac_url, bbox=box, datetime_range=datetime_range, collections=collection)
+        if not todo:
+            raise ValueError("no scene: give SCENE files/folders/STAC JSON, or --stac-url with --bbox/--datetime")
         client = dask_client(scheduler, workers)
     except (GlofwatchError, OSError, ValueError) as e:
         _fail(e)
     try:
-        run = map_scenes([str(p) for p in scenes], site=s, lakes=known, dem_path=str(dem) if dem else None,
+        run = map_scenes(todo, bbox=box, datetime_range=datetime_range, site=s, lakes=known, dem_path=str(dem) if dem else None,
                          params=params, client=client, sun=sun_ae, lakes_crs=lakes_crs)  # type: ignore[arg-type]
     finally:
         client.close()

@@ -128,8 +128,6 @@ def open_scene(path: str | Path, *, chunks: int | dict[str, int] | None = 2048, 
     """
     _need_eo()
     import rioxarray
-    import xarray as xr
-    from affine import Affine
 
     p = Path(path)
     if not p.exists():
@@ -165,6 +163,20 @@ def open_scene(path: str | Path, *, chunks: int | dict[str, int] | None = 2048, 
         raise
     except Exception as e:  # rasterio raises a zoo of errors for damaged files
         raise SceneError(f"{p}: cannot read ({type(e).__name__}: {e}); is the file complete? re-download it") from e
+    arrays = {b: _to_reflectance(a, b, sensor, s2_offset) for b, a in arrays.items()}
+    return assemble_scene(arrays, id=p.stem, path=str(p), date=date or _date_from_name(p.name), sensor=sensor)
+
+
+def assemble_scene(arrays: dict[str, Any], *, id: str, path: str, date: str | None, sensor: str) -> Scene:
+    """Check and bring the (already reflectance-scaled) band arrays of one scene onto one projected grid.
+
+    Shared by the file/folder reader above and the STAC reader (:mod:`glofwatch.lakes.stac`), so a scene
+    maps the same whichever way its bands arrive. Errors name ``path`` (a file, or ``item ID``).
+    """
+    import xarray as xr
+    from affine import Affine
+
+    p = path
     has_index = "ndwi" in arrays or "mndwi" in arrays
     if "green" not in arrays and not has_index:
         raise SceneError(f"{p}: missing band green; found {sorted(arrays) or 'no known band'}; need {NEEDED}")
@@ -176,7 +188,6 @@ def open_scene(path: str | Path, *, chunks: int | dict[str, int] | None = 2048, 
     for b, a in arrays.items():
         if a.rio.crs != crs:
             raise SceneError(f"{p}: band {b} is in {a.rio.crs}, others in {crs}; reproject the bands to one CRS")
-    arrays = {b: _to_reflectance(a, b, sensor, s2_offset) for b, a in arrays.items()}
     # Bring every band to the coarsest grid (lazily by block averaging when the factor is an integer).
     res = {b: abs(a.rio.resolution()[0]) for b, a in arrays.items()}
     coarse = max(res, key=lambda b: res[b])
@@ -205,4 +216,4 @@ def open_scene(path: str | Path, *, chunks: int | dict[str, int] | None = 2048, 
         utm = ds.rio.estimate_utm_crs()
         ds = ds.rio.reproject(utm)
         notes.append(f"reprojected from {crs} to {utm} (areas need metres)")
-    return Scene(id=p.stem, path=str(p), ds=ds, date=date or _date_from_name(p.name), sensor=sensor, notes=notes)
+    return Scene(id=id, path=path, ds=ds, date=date, sensor=sensor, notes=notes)
