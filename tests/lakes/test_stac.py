@@ -150,3 +150,38 @@ def test_stac_scene_is_plain_data_for_the_cluster() -> None:
 
     sc = StacScene(id="i", source="s", bands={"green": ("B03", "/x.tif", 1e-4, -0.1)})
     assert pickle.loads(pickle.dumps(sc)) == sc
+
+
+def test_real_chips_map_the_same_through_stac(tmp_path: Path) -> None:
+    """Real data: the lake-free Sentinel-2 scene and the labelled UKIS Sentinel-2 chip (water present), split into
+    one file per band behind a STAC item, give the same bands and the same water bodies as the stacked file."""
+    import rasterio
+
+    from glofwatch.lakes.scene import open_scene
+    from tests.conftest import shared_data
+
+    src = shared_data("imagery", "xrspatial_sentinel2_6band_utm19s.tif")
+    names = ("blue", "green", "red", "nir", "swir16", "swir22")
+    assets = {}
+    with rasterio.open(src) as d:
+        prof = {**d.profile, "count": 1, "blockysize": d.height}
+        for i, n in enumerate(names, start=1):
+            with rasterio.open(tmp_path / f"xr_{n}.tif", "w", **prof) as o:
+                o.write(d.read(i), 1)
+            assets[n] = {"href": f"xr_{n}.tif", "eo:bands": [{"common_name": n}]}
+    lake_free = _save(_item("S2B_19HCC_20200101_0_L2A", assets), tmp_path / "lake_free.json")
+    z = np.load(shared_data("imagery", "ukis_csmask_sentinel2_512x512x6_with_water_mask.npz"))
+    chip = {n: z["img"][..., i].astype("float32") for i, n in enumerate(("blue", "green", "red", "nir", "swir1", "swir2"))}
+    stacked = write_tif(tmp_path / "ukis_s2.tif", chip)
+    keys = {"blue": "B02", "green": "B03", "red": "B04", "nir": "B08", "swir1": "B11", "swir2": "B12"}
+    chip_item = _save(_item("ukis-s2-chip", {keys[b]: {"href": str(write_tif(tmp_path / f"ukis_{keys[b]}.tif", {b: a}))}
+                                             for b, a in chip.items()}), tmp_path / "chip.json")
+    direct, via = map_scenes([src, stacked], lakes=[]), map_scenes([lake_free, chip_item], lakes=[])
+    assert via.failed == 0, [s.summary() for s in via.scenes]
+    assert via.scenes[0].new_bodies == [] == direct.scenes[0].new_bodies  # no water on the lake-free scene
+    bodies = [sorted(round(b.area_m2) for b in r.scenes[1].new_bodies) for r in (direct, via)]
+    assert bodies[0] == bodies[1] and bodies[0], bodies  # the chip's water, identical both ways
+    a = open_scene(src).ds
+    b = open_stac_scene(read_stac(lake_free)[0]).ds
+    for band, other in (("green", "green"), ("nir", "nir"), ("swir1", "swir1")):
+        np.testing.assert_array_equal(a[band].values, b[other].values)
