@@ -139,10 +139,11 @@ class Engine:
         if len(ticks) == 0:
             return []
         by_station = _by_station(self.states)
+        missed: dict[str, np.ndarray] = {}  # per station at these ticks, shared by the sources
         out: list[tuple[int, int, Decision]] = []
         glof_level: dict[str, np.ndarray] = {}
         for order, src in enumerate(self.topology.sources):
-            sf = source_features(self.site, src, self.states, ticks, by_station)
+            sf = source_features(self.site, src, self.states, ticks, by_station, missed)
             entry, stay, p = self.scorer.score(src.hazard, sf.raw)
             entry = np.maximum(entry, precursors(src, sf.raw))
             stay = np.maximum(stay, precursors(src, sf.raw, stay=True))

@@ -93,8 +93,19 @@ def _max_feature(by_station: dict[str, list[SensorState]], stations: tuple[str, 
 
 
 def source_features(site: Site, src: Source, states: dict[int, SensorState], ticks: np.ndarray,
-                    by_station: dict[str, list[SensorState]] | None = None) -> SourceFeatures:
+                    by_station: dict[str, list[SensorState]] | None = None,
+                    missed_cache: dict[str, np.ndarray] | None = None) -> SourceFeatures:
+    """``missed_cache``: station -> missed intervals at these ``ticks``, shared by the sources of one
+    evaluation (a lake station is also its siblings' sibling, a gauge lies on several paths)."""
     bs = by_station if by_station is not None else _by_station(states)
+    cache = missed_cache if missed_cache is not None else {}
+
+    def missed_at(st: str) -> np.ndarray:  # read-only: callers build new arrays from it
+        m = cache.get(st)
+        if m is None:
+            m = cache[st] = station_missed(site, bs, st, ticks)
+        return m
+
     n = len(ticks)
     z = np.zeros(n)
     raw: dict[str, np.ndarray] = {}
@@ -103,11 +114,11 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["fall"] = _max_feature(bs, src.lake_stations, "level_drop", "fall", ticks)
     raw["below"] = _max_feature(bs, src.lake_stations, "level_drop", "below", ticks)
     raw["drop_cap"] = np.full(n, drop_cap(site, src))
-    missed = [station_missed(site, bs, st, ticks) for st in src.lake_stations]
+    missed = [missed_at(st) for st in src.lake_stations]
     raw["lake_missed"] = np.max(missed, axis=0) if missed else z.copy()
     raw["lake_has"] = np.full(n, 1.0 if src.lake_stations else 0.0)
     raw["sib_drop"] = _max_feature(bs, src.sibling_stations, "level_drop", "drop", ticks)
-    sib = [station_missed(site, bs, st, ticks) for st in src.sibling_stations]
+    sib = [missed_at(st) for st in src.sibling_stations]
     raw["sib_missed"] = np.max(sib, axis=0) if sib else z.copy()
     geo = z.copy()
     gauge = z.copy()
@@ -120,7 +131,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
         front = (r >= GAUGE_FIRE_M) & (_max_feature(bs, [st], "gauge_rise", "jump", ticks) >= JUMP_M)
         geo, gauge = np.maximum(geo, g), np.maximum(gauge, r)
         gauge_front |= front
-        down_missed = np.maximum(down_missed, station_missed(site, bs, st, ticks))
+        down_missed = np.maximum(down_missed, missed_at(st))
         fired.append((st, km, (g >= FIRE_RATIO) | front))
     raw["geo_ratio"], raw["gauge"], raw["down_missed"] = geo, gauge, down_missed
     raw["gauge_front"] = gauge_front.astype(float)
