@@ -113,6 +113,23 @@ def test_catalog_filtered_by_bbox_and_datetime_and_broken_items_reported(tmp_pat
     assert "missing asset for band green" in by["no-green"].error
     assert by["gone"].status == "failed" and "asset 'nir'" in by["gone"].error and "deleted" in by["gone"].error
     assert read_stac(catalog, bbox=(10.0, 40.0, 11.0, 41.0)) == []  # elsewhere
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cl, Client(cl) as c:
+        there = map_scenes([catalog], lakes=LAKES, client=c, datetime_range="2025-08-01/2025-08-31")
+    assert {s.scene: s.status for s in there.scenes} == {s.scene: s.status for s in run.scenes}
+    assert _areas(there) == _areas(run)
+
+
+def test_sentinel2_baseline_04_offset_without_raster_scale(tmp_path: Path) -> None:
+    bands, _, _ = synthetic_lake(n=60, radius_px=8)
+    assets = {key: {"href": str(write_tif(tmp_path / f"{key}.tif", {key: np.round(bands[b] / 1e-4 + 1000).astype("uint16")},
+                                          dtype="uint16"))} for b, key in (("green", "B03"), ("nir", "B08"))}
+    item = _item("S2B_MSIL2A_20250801", assets)
+    item.properties["s2:processing_baseline"] = "05.11"
+    sc = read_stac(_save(item, tmp_path / "i.json"))[0]
+    assert sc.s2_offset == -1000.0
+    assert float(open_stac_scene(sc).ds["green"].mean()) == pytest.approx(float(bands["green"].mean()), abs=1e-4)
 
 
 def test_cli_maps_an_item_collection_and_a_bad_stac_file(tmp_path: Path) -> None:

@@ -68,6 +68,7 @@ class StacScene:
     date: str | None = None
     sensor: str = "unknown"
     error: str = ""
+    s2_offset: float = 0.0  # -1000 for unscaled Sentinel-2 DN of processing baseline >= 04.00 (see _s2_offset)
 
     @property
     def label(self) -> str:
@@ -140,12 +141,25 @@ def _band_of(key: str, asset: dict[str, Any], sensor: str) -> str | None:
     return None
 
 
+def _s2_offset(props: dict[str, Any], sensor: str) -> float:
+    """Sentinel-2 L2A from processing baseline 04.00 (2022-01-25) store reflectance + 1000 DN. Items that say so
+    by ``s2:processing_baseline`` (Planetary Computer, Earth Search) and have not removed it already
+    (``earthsearch:boa_offset_applied``) get -1000; assets with raster:bands scale/offset use those instead."""
+    if sensor != "sentinel-2" or props.get("earthsearch:boa_offset_applied"):
+        return 0.0
+    try:
+        return -1000.0 if float(props.get("s2:processing_baseline", 0)) >= 4.0 else 0.0
+    except (TypeError, ValueError):
+        return 0.0
+
+
 def scene_from_item(item: Any, source: str) -> StacScene:
     """Map a ``pystac.Item``'s assets to bands (never raises: a missing band becomes ``error``)."""
     props = item.properties or {}
     sensor = _sensor(props, item.id)
     dt = item.datetime or item.common_metadata.start_datetime
-    sc = StacScene(id=item.id, source=source, date=dt.date().isoformat() if dt else None, sensor=sensor)
+    sc = StacScene(id=item.id, source=source, date=dt.date().isoformat() if dt else None, sensor=sensor,
+                   s2_offset=_s2_offset(props, sensor))
     for key, asset in item.assets.items():
         d = asset.to_dict()
         band = _band_of(key, d, sensor)
@@ -270,7 +284,7 @@ def open_stac_scene(sc: StacScene, *, chunks: int | dict[str, int] | None = 2048
             f = da.astype("float32") * np.float32(scale) + np.float32(offset or 0.0)
             arrays[band] = f.where(~missing, np.float32(np.nan))
         else:
-            arrays[band] = _to_reflectance(da, band, sc.sensor, 0.0)
+            arrays[band] = _to_reflectance(da, band, sc.sensor, sc.s2_offset)
     return assemble_scene(arrays, id=sc.id, path=sc.label, date=sc.date, sensor=sc.sensor)
 
 
