@@ -120,7 +120,12 @@ def prepare(site: Site, telemetry: pd.DataFrame, index: SiteIndex | None = None)
     key = np.where((sc >= 0) & (ec >= 0), lut[np.clip(sc, 0, None) * ne + np.clip(ec, 0, None)], -1)
     ok = (key >= 0) & np.isfinite(v) & (t != np.iinfo(np.int64).min)
     key, t, v = key[ok], t[ok], v[ok]
-    o = np.lexsort((t, key))  # stable: the first copy of a duplicate (in file order) comes first
+    if len(t) and key.max() < 2**15 and bool((t[1:] >= t[:-1]).all()):
+        # the usual file, already in time order: a stable sort by key alone gives the same order as the
+        # lexsort below, and numpy radix-sorts 16-bit keys (~3x faster than lexsort on 500k rows)
+        o = np.argsort(key.astype(np.int16), kind="stable")
+    else:
+        o = np.lexsort((t, key))  # stable: the first copy of a duplicate (in file order) comes first
     key, t, v = key[o], t[o], v[o]
     first = np.ones(len(key), dtype=bool)
     first[1:] = (key[1:] != key[:-1]) | (t[1:] != t[:-1])
