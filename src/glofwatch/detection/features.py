@@ -14,6 +14,8 @@ lake_has        1 when the source has a lake station
 sib_drop        CUSUM fall at the sibling lakes of the valley (explains the wave away from this lake)
 sib_missed      missed intervals at sibling lake stations
 geo_ratio       largest geophone STA/LTA on the path (geo_has: 1 when the path has a geophone)
+geo_run         minutes the path's geophones have been triggered without a break (a flow's tremor
+                lasts tens of minutes; rockfall, a quake or a vehicle a few)
 gauge           largest gauge rise (m) on the path (gauge_front: 1 where a gauge saw a front, see
                 gauge_rise.JUMP_M)
 down_missed     missed intervals of the path's stations (a wave destroys them too)
@@ -40,7 +42,7 @@ from glofwatch.detection.sources import Source
 from glofwatch.site.model import Site
 
 RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", "sib_drop", "sib_missed", "geo_ratio", "gauge",
-       "gauge_front", "down_missed", "rain_c", "rain_g", "freeboard", "rise6h", "t_lake", "geo_has")
+       "gauge_front", "down_missed", "rain_c", "rain_g", "freeboard", "rise6h", "t_lake", "geo_has", "geo_run")
 MAX_MISSED = 12.0
 
 
@@ -65,6 +67,18 @@ def drop_cap(site: Site, src: Source) -> float:
     vol = lake.volume_m3 or 0.104 * lake.area_m2 ** 1.42
     interval = min(site.station_by_id[s].report_interval_s for s in src.lake_stations)
     return float(2.0 * vol / 1000.0 / lake.area_m2 * interval)
+
+
+def run_minutes(on: np.ndarray, ticks: np.ndarray) -> np.ndarray:
+    """Minutes ``on`` has held without a break at each tick (0 where it is off; counted from the
+    last tick where it was off, or from the first tick)."""
+    if len(ticks) == 0:
+        return np.zeros(0)
+    idx = np.where(on, -1, np.arange(len(ticks)))
+    last_off = np.maximum.accumulate(idx)
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 60_000  # on from the first tick: count that tick too
+    since = np.where(last_off >= 0, ticks[np.clip(last_off, 0, None)], ticks[0] - step)
+    return np.where(on, (ticks - since) / 60_000.0, 0.0)
 
 
 def _by_station(states: dict[int, SensorState]) -> dict[str, list[SensorState]]:
@@ -134,6 +148,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
         down_missed = np.maximum(down_missed, missed_at(st))
         fired.append((st, km, (g >= FIRE_RATIO) | front))
     raw["geo_ratio"], raw["gauge"], raw["down_missed"] = geo, gauge, down_missed
+    raw["geo_run"] = run_minutes(geo >= FIRE_RATIO, ticks)
     raw["gauge_front"] = gauge_front.astype(float)
     has_geo = any(site.station_by_id[st].kind == "geophone" for st, _ in src.downstream)
     raw["geo_has"] = np.full(n, 1.0 if has_geo else 0.0)

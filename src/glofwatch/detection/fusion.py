@@ -29,6 +29,7 @@ from glofwatch.errors import GlofwatchError
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "fusion.json"
 LEVEL_KEYS = ("advisory", "watch", "warning", "evacuate")  # index + 1 = policy level
+GEO_SUSTAIN_MIN = 12.0  # minutes of unbroken geophone trigger that a burst (<= 10 min) does not reach
 
 
 def _sil(m: np.ndarray) -> np.ndarray:
@@ -101,7 +102,12 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
             ((raw["lake_missed"] >= 1.5) & down) | (geo & gauge)
         return warn, evac & warn
     warn = geo | (gauge & (raw["rain_g"] >= 1.0))
-    evac = (geo & gauge) | (gauge & (raw["rain_c"] >= 1.0))
+    # a geophone whose tremor has lasted GEO_SUSTAIN_MIN in rain over Caine's threshold is a flow, not a
+    # burst: rockfall, a quake or a vehicle shake a geophone for seconds to a few minutes, a debris flow's
+    # surges for tens of minutes (Illgraben: the front's tremor grows for 10+ min). Evacuates at the geophone
+    # instead of waiting for the gauge a few km further down.
+    sustained = geo & (raw["geo_run"] >= GEO_SUSTAIN_MIN)
+    evac = (geo & gauge) | (gauge & (raw["rain_c"] >= 1.0)) | (sustained & (raw["rain_c"] >= 1.0))
     return warn, evac & warn
 
 

@@ -1,0 +1,40 @@
+"""Safety gates of the fusion: a sustained geophone trigger in heavy rain evacuates a debris flow, a burst does not."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from glofwatch.detection.features import RAW, run_minutes
+from glofwatch.detection.fusion import GEO_SUSTAIN_MIN, evidence_gates
+
+
+def _raw(n: int, **cols: np.ndarray) -> dict[str, np.ndarray]:
+    raw = {k: np.zeros(n) for k in RAW}
+    raw.update(cols)
+    return raw
+
+
+def test_run_minutes_counts_unbroken_stretches() -> None:
+    ticks = np.arange(8) * 60_000
+    on = np.array([0, 1, 1, 1, 0, 1, 1, 0], dtype=bool)
+    assert run_minutes(on, ticks).tolist() == [0, 1, 2, 3, 0, 1, 2, 0]
+    assert run_minutes(np.ones(3, dtype=bool), ticks[:3]).tolist() == [1, 2, 3]
+
+
+def test_geophone_in_heavy_rain_evacuates_only_when_sustained() -> None:
+    n = 30
+    ticks = np.arange(n) * 60_000
+    geo = np.full(n, 20.0)
+    rain = np.full(n, 1.5)  # over Caine's threshold
+    raw = _raw(n, geo_ratio=geo, rain_c=rain, geo_run=run_minutes(geo >= 4, ticks))
+    warn, evac = evidence_gates("debris_flow", raw)
+    assert warn.all()
+    first = int(np.flatnonzero(evac)[0])
+    assert raw["geo_run"][first] >= GEO_SUSTAIN_MIN and not evac[:first].any()
+
+    burst = np.where(np.arange(n) < 10, 120.0, 1.0)  # 10 minutes of strong shaking: rockfall, a vehicle
+    raw = _raw(n, geo_ratio=burst, rain_c=rain, geo_run=run_minutes(burst >= 4, ticks))
+    assert not evidence_gates("debris_flow", raw)[1].any()
+
+    dry = _raw(n, geo_ratio=geo, geo_run=run_minutes(geo >= 4, ticks))  # no rain: a geophone alone never evacuates
+    assert not evidence_gates("debris_flow", dry)[1].any()
