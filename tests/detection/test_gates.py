@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from glofwatch.detection.features import RAW, run_minutes
-from glofwatch.detection.fusion import GEO_SUSTAIN_MIN, evidence_gates
+from glofwatch.detection.fusion import GEO_SUSTAIN_MIN, STORM_ON_MM_H, evidence_gates
 
 
 def _raw(n: int, **cols: np.ndarray) -> dict[str, np.ndarray]:
@@ -26,15 +26,25 @@ def test_geophone_in_heavy_rain_evacuates_only_when_sustained() -> None:
     ticks = np.arange(n) * 60_000
     geo = np.full(n, 20.0)
     rain = np.full(n, 1.5)  # over Caine's threshold
-    raw = _raw(n, geo_ratio=geo, rain_c=rain, geo_run=run_minutes(geo >= 4, ticks))
+    storm = np.full(n, 2 * STORM_ON_MM_H)
+    raw = _raw(n, geo_ratio=geo, rain_c=rain, rain_i1=storm, geo_run=run_minutes(geo >= 4, ticks))
     warn, evac = evidence_gates("debris_flow", raw)
     assert warn.all()
     first = int(np.flatnonzero(evac)[0])
     assert raw["geo_run"][first] >= GEO_SUSTAIN_MIN and not evac[:first].any()
 
     burst = np.where(np.arange(n) < 10, 120.0, 1.0)  # 10 minutes of strong shaking: rockfall, a vehicle
-    raw = _raw(n, geo_ratio=burst, rain_c=rain, geo_run=run_minutes(burst >= 4, ticks))
+    raw = _raw(n, geo_ratio=burst, rain_c=rain, rain_i1=storm, geo_run=run_minutes(burst >= 4, ticks))
     assert not evidence_gates("debris_flow", raw)[1].any()
 
     dry = _raw(n, geo_ratio=geo, geo_run=run_minutes(geo >= 4, ticks))  # no rain: a geophone alone never evacuates
     assert not evidence_gates("debris_flow", dry)[1].any()
+
+
+def test_gauge_front_evacuates_a_debris_flow_only_while_the_storm_is_on() -> None:
+    """Caine's ratio stays above 1 for hours after a storm (its 6-24 h windows): a stage glitch then is no flow."""
+    n = 5
+    front = {"gauge": np.full(n, 2.0), "gauge_front": np.ones(n), "rain_c": np.full(n, 1.3), "rain_g": np.full(n, 9.0)}
+    during = evidence_gates("debris_flow", _raw(n, rain_i1=np.full(n, 20.0), **front))[1]
+    after = evidence_gates("debris_flow", _raw(n, rain_i1=np.full(n, 1.0), **front))[1]  # drizzle, 2 h after the storm
+    assert during.all() and not after.any()

@@ -20,6 +20,7 @@ gauge           largest gauge rise (m) on the path (gauge_front: 1 where a gauge
                 gauge_rise.JUMP_M)
 down_missed     missed intervals of the path's stations (a wave destroys them too)
 rain_c, rain_g  rainfall intensity-duration over Caine (1980) / Guzzetti (2008) thresholds
+rain_i1         rain of the last hour (mm/h): is the storm still on? (rain_c stays up for hours after it)
 freeboard       spillway level minus lake level (m; NaN unknown)       [watch precursor]
 rise6h          lake rise over 6 h (m)                                  [watch precursor]
 t_lake          24-h mean air temperature moved to the lake (°C; NaN)   [watch precursor]
@@ -42,7 +43,8 @@ from glofwatch.detection.sources import Source
 from glofwatch.site.model import Site
 
 RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", "sib_drop", "sib_missed", "geo_ratio", "gauge",
-       "gauge_front", "down_missed", "rain_c", "rain_g", "freeboard", "rise6h", "t_lake", "geo_has", "geo_run")
+       "gauge_front", "down_missed", "rain_c", "rain_g", "freeboard", "rise6h", "t_lake", "geo_has", "geo_run",
+       "rain_i1")
 MAX_MISSED = 12.0
 
 
@@ -154,6 +156,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["geo_has"] = np.full(n, 1.0 if has_geo else 0.0)
     raw["rain_c"] = _max_feature(bs, src.weather, "rainfall", "caine", ticks)
     raw["rain_g"] = _max_feature(bs, src.weather, "rainfall", "guzzetti", ticks)
+    raw["rain_i1"] = _max_feature(bs, src.weather, "rainfall", "i1h", ticks)
     lake = site.lake_by_id.get(src.lake) if src.lake else None
     free = np.full(n, np.nan)
     rise = np.full(n, np.nan)

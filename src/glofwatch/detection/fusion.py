@@ -30,6 +30,7 @@ from glofwatch.errors import GlofwatchError
 MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "fusion.json"
 LEVEL_KEYS = ("advisory", "watch", "warning", "evacuate")  # index + 1 = policy level
 GEO_SUSTAIN_MIN = 12.0  # minutes of unbroken geophone trigger that a burst (<= 10 min) does not reach
+STORM_ON_MM_H = 2.2  # rain of the last hour that says the storm is still on: Guzzetti et al. (2008) minimum for D = 1 h
 
 
 def _sil(m: np.ndarray) -> np.ndarray:
@@ -107,7 +108,11 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     # surges for tens of minutes (Illgraben: the front's tremor grows for 10+ min). Evacuates at the geophone
     # instead of waiting for the gauge a few km further down.
     sustained = geo & (raw["geo_run"] >= GEO_SUSTAIN_MIN)
-    evac = (geo & gauge) | (gauge & (raw["rain_c"] >= 1.0)) | (sustained & (raw["rain_c"] >= 1.0))
+    # the storm must still be on: Caine's ratio stays above 1 for hours after a storm (its 6-24 h windows),
+    # while runoff-triggered debris flows start during the intense rain; a stage glitch two hours after the
+    # storm is not a debris flow (held-out false evacuations before this rule)
+    storm = (raw["rain_c"] >= 1.0) & (raw["rain_i1"] >= STORM_ON_MM_H)
+    evac = (geo & gauge) | (gauge & storm) | (sustained & storm)
     return warn, evac & warn
 
 
