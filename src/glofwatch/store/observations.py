@@ -46,6 +46,14 @@ class Store:
         self.engine = engine
         self.is_pg = engine.dialect.name == "postgresql"
         self._ids: dict[str, np.ndarray] = {}
+        self._indexes: dict[str, SiteIndex] = {}
+
+    def _index(self, site: Site) -> SiteIndex:
+        """The site's (station, sensor) index, built once per site object (queries run often)."""
+        ix = self._indexes.get(site.id)
+        if ix is None or ix.site is not site:
+            ix = self._indexes[site.id] = SiteIndex(site)
+        return ix
 
     # ------------------------------------------------------------------ sensors
     def sensor_ids(self, index: SiteIndex) -> np.ndarray:
@@ -267,18 +275,10 @@ class Store:
         )
         cur.close()
 
-    def flag_reading(self, site: Site, station: str, sensor: str, t_ms: int, flags: int) -> None:
-        """Set the flags of one stored reading (a manual QC edit)."""
-        ids = self.sensor_ids(SiteIndex(site))
-        k = SiteIndex(site).key_of[(station, sensor)]
-        with self.engine.begin() as conn:
-            conn.execute(update(T.observations).where(and_(T.observations.c.sensor_id == int(ids[k]),
-                                                           T.observations.c.t_ms == t_ms)).values(flags=flags))
-
     # ------------------------------------------------------------------ queries
     def latest(self, site: Site) -> list[dict[str, Any]]:
         """Latest reading of every sensor of the site (None where a sensor never reported)."""
-        index = SiteIndex(site)
+        index = self._index(site)
         ids = self.sensor_ids(index)
         with self.engine.connect() as conn:
             rows = conn.execute(select(T.latest).where(T.latest.c.sensor_id.in_(ids.tolist()))).mappings().all()
@@ -325,7 +325,7 @@ class Store:
 
     def window(self, site: Site, station: str, sensor: str, start_ms: int, end_ms: int) -> pd.DataFrame:
         """Stored readings of one sensor in [start, end), as a DataFrame (time UTC index; value, flags)."""
-        index = SiteIndex(site)
+        index = self._index(site)
         k = index.key_of.get((station, sensor))
         if k is None:
             raise KeyError(index.unknown_reason(station, sensor))
@@ -343,7 +343,7 @@ class Store:
         with self.engine.connect() as conn:
             q = select(func.count()).select_from(T.observations)
             if site is not None:
-                ids = self.sensor_ids(SiteIndex(site)).tolist()
+                ids = self.sensor_ids(self._index(site)).tolist()
                 q = q.where(T.observations.c.sensor_id.in_(ids))
             return int(conn.execute(q).scalar_one())
 
@@ -351,7 +351,7 @@ class Store:
     def create_token(self, site: Site, station: str, *, now_ms: int) -> str:
         """A new secret token for one station's HTTP ingest; only its SHA-256 is stored."""
         if site.station(station) is None:
-            raise KeyError(SiteIndex(site).unknown_reason(station, ""))
+            raise KeyError(self._index(site).unknown_reason(station, ""))
         token = secrets.token_urlsafe(24)
         with self.engine.begin() as conn:
             conn.execute(insert(T.station_tokens).values(site=site.id, station=station,
