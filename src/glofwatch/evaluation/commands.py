@@ -71,6 +71,9 @@ def evaluate(
         for hz, r in summ["recall"].items():
             for m in r["missed"][:10]:
                 console.print(f"  {name}: missed {hz} {m['id']} ({m['reason']})", highlight=False)
+            for u in r.get("undetectable", [])[:10]:
+                console.print(f"  {name}: undetectable {hz} {u['id']} ({u['reason']}"
+                              f"{', detected anyway' if u['detected'] else ''})", highlight=False)
         for sid in summ["false_evacuations"]["scenarios"][:10]:
             console.print(f"  {name}: false evacuation in {sid}", highlight=False)
         for sid in summ["wrong_zone"]["scenarios"][:10]:
@@ -100,6 +103,8 @@ def report_table(ev: Any) -> Any:
         row(f"recall {hz}: evacuate before arrival", lambda s, h=hz: f"{s['recall'][h]['evacuate']:.1%} of {s['recall'][h]['n']}")
         row(f"recall {hz}: evacuate, peak >= 20 m3/s", lambda s, h=hz: "-" if s["recall"][h]["evacuate_damaging"] is None
             else f"{s['recall'][h]['evacuate_damaging']:.1%} of {s['recall'][h]['n_damaging']}")
+        row(f"recall {hz}: evacuate, detectable events", lambda s, h=hz: "-" if s["recall"][h].get("evacuate_detectable") is None
+            else f"{s['recall'][h]['evacuate_detectable']:.1%} of {s['recall'][h]['n_detectable']}")
         row(f"recall {hz}: warning+ before arrival", lambda s, h=hz: f"{s['recall'][h]['warning']:.1%}")
     for b in first["recall_by_peak"]:
         row(f"  recall, peak at 1st zone {b} m3/s", lambda s, b=b: "-" if b not in s["recall_by_peak"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ import orjson
 import pandas as pd
 
 from glofwatch.errors import GlofwatchError
+from glofwatch.evaluation.detectable import detectability
 from glofwatch.evaluation.scoring import ScenarioScore, score_scenario, summarize
 from glofwatch.sim.scenarios import EVALUATION_SEED_START, read_truth, scenario
 from glofwatch.site.model import Site
@@ -124,6 +125,7 @@ def evaluate(site: Site, cases: Iterator[Case] | list[Case], *, detectors: Seque
             except GlofwatchError as e:
                 ev.skipped[d] = str(e)
     negative_hours = 0.0
+    kinds = {st.id: st.kind for st in site.stations}
     for name in names:
         ev.scores[name] = []
         ev.replay_s[name] = 0.0
@@ -131,6 +133,7 @@ def evaluate(site: Site, cases: Iterator[Case] | list[Case], *, detectors: Seque
         ev.rows += len(case.telemetry)
         if case.truth.get("hazard") is None:
             negative_hours += _hours(case.truth)
+        judged = detectability(case.truth, case.telemetry, kinds)
         for name in names:
             if name in ev.skipped:
                 continue
@@ -141,7 +144,10 @@ def evaluate(site: Site, cases: Iterator[Case] | list[Case], *, detectors: Seque
                 ev.skipped[name] = str(e)
                 continue
             ev.replay_s[name] += time.perf_counter() - t
-            ev.scores[name].append(score_scenario(case.truth, decisions))
+            sc = score_scenario(case.truth, decisions)
+            if judged is not None:
+                sc = replace(sc, detectable=judged.detectable, undetectable_reason=judged.reason)
+            ev.scores[name].append(sc)
     ran = [n for n in names if n not in ev.skipped]
     if not ran:
         raise GlofwatchError("no detector could run: " + "; ".join(f"{k}: {v}" for k, v in ev.skipped.items()))

@@ -67,6 +67,8 @@ class ScenarioScore:
     wrong_zones: list[str] = field(default_factory=list)
     decisions: int = 0
     peak_first_zone_m3s: float | None = None  # from the truth, when given: how big the flood is where people are
+    detectable: bool | None = None  # some working sensor showed it above noise before first_arrival (detectable.py)
+    undetectable_reason: str | None = None  # no_sensor_reached, no_readings, faulted, below_noise
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -192,6 +194,15 @@ def summarize(scores: Sequence[ScenarioScore], *, stations: int, negative_hours:
                 "warning": round(sum(bool(s.detected_warning) for s in hs) / len(hs), 4),
                 "missed": [{"id": s.id, "reason": s.miss_reason} for s in hs if not s.detected],
             }
+            judged = [s for s in hs if s.detectable is not None]
+            if judged:  # the physics' misses apart from detection's (never dropped from the figures above)
+                det = [s for s in judged if s.detectable]
+                recall[hz].update({
+                    "n_detectable": len(det),
+                    "evacuate_detectable": round(sum(bool(s.detected) for s in det) / len(det), 4) if det else None,
+                    "undetectable": [{"id": s.id, "reason": s.undetectable_reason, "detected": bool(s.detected)}
+                                     for s in judged if not s.detectable],
+                })
     out["recall"] = recall
     out["recall_by_peak"] = recall_by_peak(scores)
     hz_scores = [s for s in scores if s.hazard]
