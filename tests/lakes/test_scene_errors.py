@@ -98,3 +98,14 @@ def test_geographic_scene_is_reprojected_with_a_note(tmp_path: Path) -> None:
                   origin=(77.0, 42.9))
     sc = open_scene(p)
     assert sc.ds.rio.crs.is_projected and "reprojected" in sc.notes[0]
+
+
+def test_scene_tasks_use_the_worker_threads_not_every_core() -> None:
+    """On a cluster a scene's chunks run on the worker's own threads (no oversubscription of a shared host)."""
+    from distributed import Client, LocalCluster
+
+    from glofwatch.lakes.workflow import worker_threads
+
+    assert worker_threads() is None  # outside a worker: Dask's default (one thread per core)
+    with LocalCluster(n_workers=1, threads_per_worker=3, processes=False, dashboard_address=None) as cl, Client(cl) as c:
+        assert c.submit(worker_threads, pure=False).result() == 3

@@ -105,8 +105,23 @@ def expand_scenes(paths: list[str | Path | StacScene], *, bbox: tuple[float, flo
 
 
 def _map_one_sync(path: str | StacScene, *, lakes: list[tuple[str, BaseGeometry, str]], **kw: Any) -> SceneMap:
-    """A scene inside a cluster task: its chunks are computed in the task, not re-submitted to the scheduler."""
+    """A scene inside a cluster task: its chunks are computed in the task, not re-submitted to the scheduler.
+
+    The scene's chunks use as many threads as the worker has (``--nthreads``), not one per core of the
+    machine: otherwise every worker of a many-worker host would start a thread per core and the
+    workers would fight over the same cores.
+    """
     import dask
 
-    with dask.config.set(scheduler="threads"):
+    with dask.config.set(scheduler="threads", num_workers=worker_threads()):
         return map_one(path, lakes, **kw)
+
+
+def worker_threads() -> int | None:
+    """The current Dask worker's thread count, or None outside a worker (Dask then uses one per core)."""
+    try:
+        from distributed import get_worker
+
+        return int(get_worker().state.nthreads)
+    except (ImportError, ValueError, AttributeError):  # not inside a worker
+        return None
