@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from glofwatch.detection.features import RAW, run_minutes
-from glofwatch.detection.fusion import GEO_SUSTAIN_MIN, STORM_ON_MM_H, evidence_gates
+from glofwatch.detection.fusion import GEO_SUSTAIN_MIN, STORM_ON_MM_H, evidence_gates, rule_floor
 
 
 def _raw(n: int, **cols: np.ndarray) -> dict[str, np.ndarray]:
@@ -44,7 +44,18 @@ def test_geophone_in_heavy_rain_evacuates_only_when_sustained() -> None:
 def test_gauge_front_evacuates_a_debris_flow_only_while_the_storm_is_on() -> None:
     """Caine's ratio stays above 1 for hours after a storm (its 6-24 h windows): a stage glitch then is no flow."""
     n = 5
-    front = {"gauge": np.full(n, 2.0), "gauge_front": np.ones(n), "rain_c": np.full(n, 1.3), "rain_g": np.full(n, 9.0)}
+    front = {"gauge": np.full(n, 2.0), "gauge_front": np.ones(n), "gauge_held": np.ones(n), "rain_c": np.full(n, 1.3),
+             "rain_g": np.full(n, 9.0)}
     during = evidence_gates("debris_flow", _raw(n, rain_i1=np.full(n, 20.0), **front))[1]
     after = evidence_gates("debris_flow", _raw(n, rain_i1=np.full(n, 1.0), **front))[1]  # drizzle, 2 h after the storm
     assert during.all() and not after.any()
+
+
+def test_a_gauge_alone_evacuates_a_debris_flow_on_its_second_reading_whatever_the_model_says() -> None:
+    n = 2
+    one = {"gauge": np.full(n, 1.0), "gauge_front": np.ones(n), "rain_c": np.full(n, 1.3), "rain_g": np.full(n, 9.0),
+           "rain_i1": np.full(n, 20.0)}
+    assert not evidence_gates("debris_flow", _raw(n, **one))[1].any()  # one reading: a glitch until a second agrees
+    held = _raw(n, gauge_held=np.ones(n), **one)
+    assert evidence_gates("debris_flow", held)[1].all() and rule_floor("debris_flow", held).all()
+    assert not rule_floor("debris_flow", _raw(n, gauge_held=np.ones(n), **{**one, "rain_i1": np.full(n, 1.0)})).any()

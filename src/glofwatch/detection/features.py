@@ -17,7 +17,9 @@ geo_ratio       largest geophone STA/LTA on the path (geo_has: 1 when the path h
 geo_run         minutes the path's geophones have been triggered without a break (a flow's tremor
                 lasts tens of minutes; rockfall, a quake or a vehicle a few)
 gauge           largest gauge rise (m) on the path (gauge_front: 1 where a gauge saw a front, see
-                gauge_rise.JUMP_M)
+                gauge_rise.JUMP_M, and not a frozen sensor coming back: gauge_rise's thaw)
+gauge_held      1 where a gauge that saw a front has its last two readings >= gauge_rise.FIRE_M above
+                its 3-hour median (the front confirmed by a second reading)
 down_missed     missed intervals of the path's stations (a wave destroys them too)
 rain_c, rain_g  rainfall intensity-duration over Caine (1980) / Guzzetti (2008) thresholds
 rain_i1         rain of the last hour (mm/h): is the storm still on? (rain_c stays up for hours after it)
@@ -44,7 +46,7 @@ from glofwatch.site.model import Site
 
 RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", "sib_drop", "sib_missed", "geo_ratio", "gauge",
        "gauge_front", "down_missed", "rain_c", "rain_g", "freeboard", "rise6h", "t_lake", "geo_has", "geo_run",
-       "rain_i1")
+       "rain_i1", "gauge_held")
 MAX_MISSED = 12.0
 
 
@@ -140,18 +142,22 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     gauge = z.copy()
     down_missed = z.copy()
     gauge_front = np.zeros(n, dtype=bool)
+    gauge_held = np.zeros(n, dtype=bool)
     fired = []
     for st, km in src.downstream:
         g = _max_feature(bs, [st], "sta_lta", "ratio", ticks)
         r = _max_feature(bs, [st], "gauge_rise", "rise", ticks)
-        front = (r >= GAUGE_FIRE_M) & (_max_feature(bs, [st], "gauge_rise", "jump", ticks) >= JUMP_M)
+        front = (r >= GAUGE_FIRE_M) & (_max_feature(bs, [st], "gauge_rise", "jump", ticks) >= JUMP_M) & \
+            (_max_feature(bs, [st], "gauge_rise", "thaw", ticks) < 0.5)  # not a frozen sensor catching up
         geo, gauge = np.maximum(geo, g), np.maximum(gauge, r)
         gauge_front |= front
+        gauge_held |= front & (_max_feature(bs, [st], "gauge_rise", "held", ticks, -np.inf) >= GAUGE_FIRE_M)
         down_missed = np.maximum(down_missed, missed_at(st))
         fired.append((st, km, (g >= FIRE_RATIO) | front))
     raw["geo_ratio"], raw["gauge"], raw["down_missed"] = geo, gauge, down_missed
     raw["geo_run"] = run_minutes(geo >= FIRE_RATIO, ticks)
     raw["gauge_front"] = gauge_front.astype(float)
+    raw["gauge_held"] = gauge_held.astype(float)
     has_geo = any(site.station_by_id[st].kind == "geophone" for st, _ in src.downstream)
     raw["geo_has"] = np.full(n, 1.0 if has_geo else 0.0)
     raw["rain_c"] = _max_feature(bs, src.weather, "rainfall", "caine", ticks)

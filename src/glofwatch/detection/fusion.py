@@ -112,15 +112,24 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     # while runoff-triggered debris flows start during the intense rain; a stage glitch two hours after the
     # storm is not a debris flow (held-out false evacuations before this rule)
     storm = (raw["rain_c"] >= 1.0) & (raw["rain_i1"] >= STORM_ON_MM_H)
-    evac = (geo & gauge) | (gauge & storm) | (sustained & storm)
+    # a gauge alone must be confirmed by a second reading: a stage glitch in a storm (1-3 readings off by
+    # metres; QC's spike test flags one only when the next reading arrives) looks like a front for one reading
+    held = gauge & (raw["gauge_held"] > 0)
+    evac = (geo & gauge) | (held & storm) | (sustained & storm)
     return warn, evac & warn
 
 
 def rule_floor(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
-    """Evidence strong enough to evacuate whatever the model says: a confirmed lake fall of the
-    thresholds baseline (two readings, >= 0.3 m, still falling, below the 3-hour level)."""
+    """Evidence strong enough to evacuate whatever the model says. Outburst: a confirmed lake fall of the
+    thresholds baseline (two readings, >= 0.3 m, still falling, below the 3-hour level). Debris flow: a
+    gauge front held for two readings while the storm is on (the model, trained mostly on flows that
+    pass a geophone first, rates a gauge alone low, and flows that start below the geophone have
+    minutes, not tens of minutes, before the first zone)."""
     if hazard != "glof":
-        return np.zeros(len(raw["drop"]), dtype=bool)
+        from glofwatch.detection.detectors.gauge_rise import FIRE_M as GAUGE_FIRE
+
+        storm = (raw["rain_c"] >= 1.0) & (raw["rain_i1"] >= STORM_ON_MM_H)
+        return (raw["gauge"] >= GAUGE_FIRE) & (raw["gauge_front"] > 0) & (raw["gauge_held"] > 0) & storm
     return (raw["drop2"] >= 0.3) & (raw["fall"] > 0) & (raw["below"] >= 0.3)
 
 

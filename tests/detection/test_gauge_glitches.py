@@ -1,0 +1,81 @@
+"""A gauge in a storm: a front held by two moving readings evacuates a debris flow; glitches do not.
+
+Synthetic telemetry of the reference site (a quiet day with a storm over Caine's threshold at the weather
+stations) replayed through the real engine: the gauge-cak valley has no geophone, so its gauge is the only
+witness and must not be believed on one reading, on a stuck offset, or on a frozen sensor catching up.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from glofwatch.detection.detectors.gauge_rise import GaugeRise
+from glofwatch.detection.replay import replay_frame
+from glofwatch.sim.day import quiet_day
+
+START = datetime(2026, 7, 1, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def site():  # type: ignore[no-untyped-def]
+    from glofwatch.cli import _site
+
+    return _site(None)
+
+
+def storm_day(site, gauge_cak) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """6 h of quiet telemetry, 25 mm/h from 02:00 to 05:00 at both weather stations, gauge-cak stage replaced."""
+    df = quiet_day(site, START, hours=6.0, seed=3)
+    t = pd.to_datetime(df["time"], utc=True)
+    hours = (t - pd.Timestamp(START)).dt.total_seconds() / 3600
+    rain = (df["sensor"] == "precipitation") & (hours >= 2) & (hours < 5)
+    df.loc[rain, "value"] = 25.0 / 6  # mm per 10-min interval
+    g = (df["station"] == "gauge-cak") & (df["sensor"] == "stage")
+    df.loc[g, "value"] = gauge_cak(hours[g].to_numpy())
+    return df
+
+
+def base_stage(h: np.ndarray) -> np.ndarray:
+    rng = np.random.default_rng(5)
+    return 0.5 + 0.1 * np.clip(h - 2.5, 0, None) + rng.normal(0, 0.005, len(h))  # storm runoff, slowly
+
+
+def evacuations(site, gauge_cak) -> list:  # type: ignore[no-untyped-def]
+    return [d for d in replay_frame(site, storm_day(site, gauge_cak)) if d.level == "evacuate"]
+
+
+def test_a_moving_front_held_by_two_readings_evacuates_the_valley(site) -> None:  # type: ignore[no-untyped-def]
+    def front(h: np.ndarray) -> np.ndarray:  # a debris flow reaches the gauge at 04:00: 1.5 m, then recedes
+        return base_stage(h) + np.where(h >= 4.0, 1.5 * np.exp(-(h - 4.0) / 0.4), 0.0)
+
+    ev = evacuations(site, front)
+    assert ev and ev[0].hazard == "debris_flow" and ev[0].zones == ["cak-grig"]
+    assert ev[0].time <= "2026-07-01T04:06:00Z"  # on the second reading (04:05), not later
+
+
+@pytest.mark.parametrize("readings", [1, 2, 3])
+def test_a_stage_glitch_of_one_to_three_readings_in_a_storm_does_not_evacuate(site, readings: int) -> None:  # type: ignore[no-untyped-def]
+    def glitch(h: np.ndarray) -> np.ndarray:  # readings offset by 2.3 m, as a bad transducer does
+        return base_stage(h) + np.where((h >= 4.0) & (h < 4.0 + readings * 5 / 60 - 1e-9), 2.3, 0.0)
+
+    assert evacuations(site, glitch) == []
+
+
+def test_a_frozen_gauge_catching_up_with_the_storm_is_no_front(site) -> None:  # type: ignore[no-untyped-def]
+    def frozen(h: np.ndarray) -> np.ndarray:  # stuck at 0.5 m from 02:30 to 04:00 while the river rose 0.8 m, then back
+        v = base_stage(h) + 0.6 * np.clip(h - 2.5, 0, None)
+        return np.where((h >= 2.5) & (h < 4.0), 0.5, v)
+
+    assert evacuations(site, frozen) == []
+
+
+def test_thaw_marks_the_readings_after_a_frozen_run() -> None:
+    t = np.arange(10) * 300_000
+    v = np.array([1.0, 1.01, 1.02, 1.02, 1.02, 1.02, 2.0, 2.1, 2.1, 2.2])
+    f = GaugeRise().compute(t, v, None, None)  # type: ignore[arg-type]
+    assert f["thaw"].tolist() == [0, 0, 0, 0, 0, 1, 1, 1, 0, 0]
+    assert np.isneginf(f["held"][8])  # 2.1 twice: not moving
