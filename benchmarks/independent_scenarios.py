@@ -23,11 +23,12 @@ data, on purpose different from the main simulator's where the literature allows
 - debris flows: volume lognormal (median 5e4 m3), peak from the 13 measured Illgraben debris flows
   (log10 Qp = -2.03 + 0.80 log10 V, scatter widened to 0.25), a steep front then an exponential tail,
   front speed from the measured Illgraben front velocities (median 2.9 m/s), peak loss by deposition.
-- geophone: background from the real Illgraben ILL11 record in the hour before the front (1-min
-  RMS 5-20 Hz: median 0.0019 mm/s, log10 sd 0.33, lag-1 autocorrelation 0.97), river noise that
-  follows discharge, flow signal G (Q / 10 m3/s)^0.67 times background with G ~ 24 for a debris flow
-  (the real ILL11 peak/background of a ~10 m3/s flow), a third of that for a water flood, and the
-  approaching front heard through the ground, decaying over 0.3-1.5 km.
+- geophone: background from the real Illgraben ILL11 record before the front (1-min RMS 5-20 Hz of
+  the quiet 17:43-18:15 UTC: median 0.0016 mm/s, log10 sd 0.13, lag-1 autocorrelation 0.87), river
+  noise that follows discharge, rain-drop noise growing with intensity, a flow signal
+  0.046 mm/s x (Q / 10 m3/s)^0.67 (the real ILL11 peak of the ~10 m3/s flow) times a lognormal
+  coupling factor (sd 0.5 ln), a third of that for a water flood, and the approaching flow heard
+  before it arrives (e-folding 1.5-5 min, as the real rise).
 - weather: diurnal cycle and noise from the Hintereisferner AWS (TOA5 10-min records: Tair residual
   sd 0.22 K, humidity 1.3 %, wind sd 2.1 m/s, the real battery charge cycle 12.4-13.4 V); storms are
   the 8 wettest real 13-hour sequences of the Hintereisferner hourly record, scaled to a target
@@ -93,8 +94,10 @@ STORMS_MM_H = [
 # Hintereisferner CR3000 Batt_Min by UTC hour (V): the real solar charge cycle.
 BATTERY_BY_HOUR = [12.43, 12.41, 12.4, 12.4, 12.54, 13.22, 13.39, 13.39, 13.28, 13.19, 13.09, 13.2,
                    13.18, 13.18, 13.25, 13.34, 13.39, 13.37, 13.07, 12.68, 12.56, 12.51, 12.48, 12.45]
-ILL_BG_MM_S, ILL_BG_LOG10_SD, ILL_BG_AR1 = 0.00193, 0.328, 0.97
-ILL_DF_RATIO = 24.0  # peak / background of the ~10 m3/s 2019-06-10 Illgraben debris flow at ILL11
+# Illgraben ILL11 (2019-06-10), 1-min RMS of the 5-20 Hz ground velocity: the quiet 32 min 17:43-18:15 UTC
+# (before the ~20-min rise that precedes the front), and the peak of the ~10 m3/s debris flow.
+ILL_BG_MM_S, ILL_BG_LOG10_SD, ILL_BG_AR1 = 0.00158, 0.133, 0.87
+ILL_DF_PEAK_MM_S, ILL_DF_Q = 0.046, 10.0
 
 RECEDE_H = 1.5
 
@@ -594,11 +597,15 @@ def build(sc: Scene, paths: dict[str, SitePath]) -> None:
                 bg = ILL_BG_MM_S * rng.uniform(0.5, 2.0) * 10 ** ar1(rng, n, ILL_BG_LOG10_SD, ILL_BG_AR1)
                 river = bg * 0.3 * (1 + melt_amp * np.cos(2 * np.pi * (hours - hour_peak - 4) / 24))
                 amp2 = bg ** 2 + river ** 2
+                if sc.rain:  # rain drops on the ground near the sensor: noise grows with intensity
+                    near = min(sc.rain, key=lambda k: _dist_km(st.location, site.station_by_id[k].location))
+                    mm_h = rain_at(sc, near, tn, se.interval_s) * 3600 / se.interval_s
+                    amp2 = amp2 + (bg * 0.5 * np.sqrt(mm_h)) ** 2
                 if st.id in sc.geo_extra:
                     tq, qq, gfac, _, _ = sc.geo_extra[st.id]
-                    g = ILL_DF_RATIO * rng.lognormal(0, 0.5) * gfac
+                    g = rng.lognormal(0, 0.5) * gfac  # distance to the channel, coupling
                     q = np.interp(ts, tq, qq, left=0.0, right=0.0)
-                    flow = ILL_BG_MM_S * g * (np.maximum(q, 0) / 10.0) ** 0.67
+                    flow = ILL_DF_PEAK_MM_S * g * (np.maximum(q, 0) / ILL_DF_Q) ** 0.67
                     # the approaching flow, heard through the ground before it arrives: a reading holds
                     # what arrives later, decayed by the time to its arrival (e-folding 1.5-5 min, as in
                     # the real Illgraben rise: 3x background 5 min before the front, 19x at it)
@@ -648,12 +655,13 @@ def add_fault(sc: Scene, kind: str | None = None) -> None:
         se = site.station_by_id[key[0]].sensor(key[1])
         lo, hi = se.valid if se.valid else (-1e9, 1e9)
         m = (tn >= t0.value) & (tn < t1.value)
-        scale = max(float(np.nanstd(v)), 0.02 * max(abs(hi - lo), 1e-3) if hi - lo < 1e6 else 1.0)
+        scale = max(float(np.nanstd(v[tn < t0.value])) if (tn < t0.value).sum() > 3 else 0.0, 1e-3)
         if kind == "spike":
             k = np.nonzero(m)[0]
             pick = k[: int(rng.integers(1, 4))] if len(k) else []
             for i in pick:
-                v[i] = float(np.clip(v[i] + rng.choice([-1, 1]) * rng.uniform(5, 30) * scale, lo, hi))
+                jump = max(rng.uniform(5, 30) * scale, 0.05 * (hi - lo) if hi - lo < 1e6 else 0.0)
+                v[i] = float(np.clip(v[i] + rng.choice([-1, 1]) * jump, lo, hi))
             t1 = t0 + pd.Timedelta(seconds=se.interval_s * 3)
         elif kind == "stuck":
             k = np.nonzero(m)[0]
