@@ -575,6 +575,10 @@ def build(sc: Scene, paths: dict[str, SitePath]) -> None:
                 if sc.level_drop is not None and st.lake == sc.truth.get("lake"):
                     v = v - np.interp(ts, sc.level_drop[0], sc.level_drop[1], left=0.0,
                                       right=float(sc.level_drop[1][-1]))
+                    # the transducer hangs at a fixed depth: below it, it reads air (a flat line)
+                    mount = float(rng.uniform(4.0, 15.0))
+                    sc.truth.setdefault("params", {})["transducer_depth_m"] = round(mount, 1)
+                    v = np.maximum(v, -mount + rng.normal(0, 0.003, n))
                     wave = sc.truth.get("params", {}).get("displacement_wave_m")
                     if wave:
                         onset_s = (pd.Timestamp(sc.truth["onset"]) - sc.start).total_seconds()
