@@ -762,9 +762,12 @@ def scenario(site, paths: dict[str, SitePath], seed: int, kind: str | None = Non
     if kind == "glof":
         lakes = sorted(paths)
         lake = lake or lakes[int(rng.integers(len(lakes)))]
-        plan_glof(sc, paths, lake)
-        if not truth["zones"]:  # a drainage that reaches no zone is no hazard scenario; call it quiet
-            pass
+        for _ in range(10):  # a drainage too small to reach any zone is drawn again
+            truth["faults"], sc.silent_from, sc.level_drop = [], {}, None
+            sc.q_extra, sc.geo_extra = {}, {}
+            plan_glof(sc, paths, lake)
+            if truth["zones"]:
+                break
     elif kind == "debris_flow":
         plan_debris_flow(sc, paths)
     elif kind in ("rain", "fault") and (kind == "rain" or rng.random() < 0.3):
