@@ -59,3 +59,23 @@ def test_a_gauge_alone_evacuates_a_debris_flow_on_its_second_reading_whatever_th
     held = _raw(n, gauge_held=np.ones(n), **one)
     assert evidence_gates("debris_flow", held)[1].all() and rule_floor("debris_flow", held).all()
     assert not rule_floor("debris_flow", _raw(n, gauge_held=np.ones(n), **{**one, "rain_i1": np.full(n, 1.0)})).any()
+
+
+def test_a_tremor_that_holds_evacuates_sooner_than_a_decaying_burst() -> None:
+    """Five minutes of a geophone trigger that has not decayed, in a storm, is a flow; a decaying impulse is not."""
+    from glofwatch.detection.detectors.sta_lta import StaLta
+
+    n = 20
+    t = np.arange(n) * 60_000
+    flow = np.r_[np.full(8, 0.02), np.linspace(0.2, 0.6, n - 8)]  # the front's tremor grows
+    burst = np.r_[np.full(8, 0.02), 3.0 * np.exp(-np.arange(n - 8) / 2.0) + 0.02]  # rockfall: jumps, decays
+    storm = {"rain_c": np.full(n, 1.5), "rain_i1": np.full(n, 2 * STORM_ON_MM_H)}
+    first = []
+    for v in (flow, burst):
+        f = StaLta().compute(t, v, None, None)  # type: ignore[arg-type]
+        ratio = f["ratio"]
+        raw = _raw(n, geo_ratio=ratio, geo_run=run_minutes(ratio >= 4, t), geo_hold=np.where(ratio >= 4, f["hold"], 0), **storm)
+        evac = evidence_gates("debris_flow", raw)[1]
+        first.append(int(np.flatnonzero(evac)[0]) if evac.any() else None)
+    assert first[0] is not None and first[0] - 8 < GEO_SUSTAIN_MIN  # sooner than the 12-min rule
+    assert first[1] is None

@@ -16,6 +16,8 @@ sib_missed      missed intervals at sibling lake stations
 geo_ratio       largest geophone STA/LTA on the path (geo_has: 1 when the path has a geophone)
 geo_run         minutes the path's geophones have been triggered without a break (a flow's tremor
                 lasts tens of minutes; rockfall, a quake or a vehicle a few)
+geo_hold        STA now / largest STA of the last 15 min at the triggered geophone (sta_lta's hold): near
+                1 while a flow's tremor grows or holds, falling as an impulse (rockfall, a quake) decays
 gauge           largest gauge rise (m) on the path (gauge_front: 1 where a gauge saw a front, see
                 gauge_rise.JUMP_M, and not a frozen sensor coming back: gauge_rise's thaw)
 gauge_held      1 where a gauge that saw a front has its last two readings >= gauge_rise.FIRE_M above
@@ -46,7 +48,7 @@ from glofwatch.site.model import Site
 
 RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", "sib_drop", "sib_missed", "geo_ratio", "gauge",
        "gauge_front", "down_missed", "rain_c", "rain_g", "freeboard", "rise6h", "t_lake", "geo_has", "geo_run",
-       "rain_i1", "gauge_held")
+       "rain_i1", "gauge_held", "geo_hold")
 MAX_MISSED = 12.0
 
 
@@ -143,9 +145,11 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     down_missed = z.copy()
     gauge_front = np.zeros(n, dtype=bool)
     gauge_held = np.zeros(n, dtype=bool)
+    geo_hold = z.copy()
     fired = []
     for st, km in src.downstream:
         g = _max_feature(bs, [st], "sta_lta", "ratio", ticks)
+        geo_hold = np.maximum(geo_hold, np.where(g >= FIRE_RATIO, _max_feature(bs, [st], "sta_lta", "hold", ticks), 0.0))
         r = _max_feature(bs, [st], "gauge_rise", "rise", ticks)
         front = (r >= GAUGE_FIRE_M) & (_max_feature(bs, [st], "gauge_rise", "jump", ticks) >= JUMP_M) & \
             (_max_feature(bs, [st], "gauge_rise", "thaw", ticks) < 0.5)  # not a frozen sensor catching up
@@ -156,6 +160,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
         fired.append((st, km, (g >= FIRE_RATIO) | front))
     raw["geo_ratio"], raw["gauge"], raw["down_missed"] = geo, gauge, down_missed
     raw["geo_run"] = run_minutes(geo >= FIRE_RATIO, ticks)
+    raw["geo_hold"] = geo_hold
     raw["gauge_front"] = gauge_front.astype(float)
     raw["gauge_held"] = gauge_held.astype(float)
     has_geo = any(site.station_by_id[st].kind == "geophone" for st, _ in src.downstream)

@@ -30,6 +30,8 @@ from glofwatch.errors import GlofwatchError
 MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "fusion.json"
 LEVEL_KEYS = ("advisory", "watch", "warning", "evacuate")  # index + 1 = policy level
 GEO_SUSTAIN_MIN = 12.0  # minutes of unbroken geophone trigger that a burst (<= 10 min) does not reach
+GEO_GROW_MIN = 5.0  # minutes of trigger after which a tremor that has not decayed is a flow (with the storm on)
+GEO_HOLD = 0.6  # STA now / its peak of the last 15 min: a decaying impulse is below this within minutes
 STORM_ON_MM_H = 2.2  # rain of the last hour that says the storm is still on: Guzzetti et al. (2008) minimum for D = 1 h
 
 
@@ -108,6 +110,9 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     # surges for tens of minutes (Illgraben: the front's tremor grows for 10+ min). Evacuates at the geophone
     # instead of waiting for the gauge a few km further down.
     sustained = geo & (raw["geo_run"] >= GEO_SUSTAIN_MIN)
+    # sooner when the tremor is not decaying: an impulse (rockfall, a quake, a vehicle) has fallen to a third
+    # of its peak a third of the way through; a flow's tremor grows or holds as its surges pass
+    growing = geo & (raw["geo_run"] >= GEO_GROW_MIN) & (raw["geo_hold"] >= GEO_HOLD)
     # the storm must still be on: Caine's ratio stays above 1 for hours after a storm (its 6-24 h windows),
     # while runoff-triggered debris flows start during the intense rain; a stage glitch two hours after the
     # storm is not a debris flow (held-out false evacuations before this rule)
@@ -115,7 +120,7 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     # a gauge alone must be confirmed by a second reading: a stage glitch in a storm (1-3 readings off by
     # metres; QC's spike test flags one only when the next reading arrives) looks like a front for one reading
     held = gauge & (raw["gauge_held"] > 0)
-    evac = (geo & gauge) | (held & storm) | (sustained & storm)
+    evac = (geo & gauge) | (held & storm) | ((sustained | growing) & storm)
     return warn, evac & warn
 
 

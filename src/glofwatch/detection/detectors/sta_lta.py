@@ -9,7 +9,11 @@ ratio is floored at ``MIN_LTA`` so a dead-quiet or zero-reporting sensor cannot 
 On the real Illgraben recording of 2019-06-10 (tests/detection/test_illgraben.py) this fires at the
 debris-flow front and stays quiet in the hour before it.
 
-Features: ``ratio`` (STA/LTA), ``sta`` (mm/s).
+``hold`` = STA now over the largest STA of the last ``HOLD_MS``: a debris flow's tremor grows or holds
+for tens of minutes (its surges pass for as long as the flow lasts), while rockfall, a quake or a
+vehicle is an impulse that decays within minutes (``hold`` falls well below 1).
+
+Features: ``ratio`` (STA/LTA), ``sta`` (mm/s), ``hold``.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ STA_MS = 180_000
 LTA_MS = 3_600_000
 MIN_LTA = 1e-4  # mm/s
 FIRE_RATIO = 4.0
+HOLD_MS = 15 * 60_000
 
 
 class StaLta(Detector):
@@ -32,13 +37,14 @@ class StaLta(Detector):
     sensors: ClassVar[tuple[str, ...]] = ("ground_velocity",)
     kinds: ClassVar[tuple[str, ...]] = ()
     lookback_ms: ClassVar[int] = LTA_MS
-    features: ClassVar[tuple[str, ...]] = ("ratio", "sta")
+    features: ClassVar[tuple[str, ...]] = ("ratio", "sta", "hold")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         v = np.abs(value.astype(float))
         sta = rolling(t_ms, v, STA_MS).median().to_numpy()
         lta = rolling(t_ms, v, LTA_MS).median().to_numpy()
-        return {"ratio": sta / np.maximum(lta, MIN_LTA), "sta": sta}
+        peak = rolling(t_ms, sta, HOLD_MS).max().to_numpy()
+        return {"ratio": sta / np.maximum(lta, MIN_LTA), "sta": sta, "hold": sta / np.maximum(peak, MIN_LTA)}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
                 series: tuple[np.ndarray, np.ndarray]) -> Evidence:
