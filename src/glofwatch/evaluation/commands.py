@@ -121,6 +121,11 @@ def report_table(ev: Any) -> Any:
     row("warning fraction (median)", lambda s: _d(s["warning_fraction"], fmt="{:.3f}"))
     row("warning fraction (p10-p90)", lambda s: "-" if not s["warning_fraction"].get("n") else
         f"{s['warning_fraction']['p10']:.3f}-{s['warning_fraction']['p90']:.3f}")
+    for hz in first["recall"]:
+        row(f"  warning fraction {hz} (median)",
+            lambda s, h=hz: _d(s.get("warning_fraction_by_hazard", {}).get(h, {}), fmt="{:.3f}"))
+    row("time from 1st signal above noise (median)", lambda s: _d(s.get("signal_min", {})))
+    row("warning / time since 1st signal (median)", lambda s: _d(s.get("warning_fraction_of_signal", {}), fmt="{:.3f}"))
     row("fraction, misses as 0 (median)", lambda s: _d(s["warning_fraction_misses_as_zero"], fmt="{:.3f}"))
     row("fraction histogram", lambda s: " ".join(f"{k}:{v}" for k, v in s["warning_fraction_histogram"].items()))
     row("warning-level fraction (median)", lambda s: _d(s["warning_level"]["warning_fraction"], fmt="{:.3f}"))

@@ -19,7 +19,9 @@ above that sensor's own noise before the wave reaches the first zone (``first_ar
 This deliberately asks much less than an evacuation needs (one reading at one sensor, no rule about
 spikes): an event that fails it was invisible to *any* detector, not just to ours, so recall over the
 detectable events tells detection's own misses from the physics' ones. It never removes an event
-from the main figures.
+from the main figures. The first reading above noise also bounds the warning time any detector could
+give: ``first_arrival`` minus that reading is the *signal time* (often much less than the time from the
+onset for a debris flow that starts kilometres above the first sensor).
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class SensorCheck:
     snr: float  # largest departure / noise (0 when no reading)
     above: int  # readings above K_SIGMA
     note: str = ""
+    first_above_ms: int | None = None  # the first of them
 
     def as_dict(self) -> dict[str, Any]:
         return {"station": self.station, "sensor": self.sensor, "readings": self.readings,
@@ -60,6 +63,12 @@ class Detectability:
     detectable: bool
     reason: str | None  # why not: no_sensor_reached, faulted, below_noise (None when detectable)
     checks: list[SensorCheck] = field(default_factory=list)
+
+    @property
+    def first_signal_ms(self) -> int | None:
+        """When the first reading above noise came in (the earliest any detector could have known)."""
+        hits = [c.first_above_ms for c in self.checks if c.first_above_ms is not None]
+        return min(hits) if hits else None
 
     def as_dict(self) -> dict[str, Any]:
         return {"detectable": self.detectable, "reason": self.reason, "sensors": [c.as_dict() for c in self.checks]}
@@ -121,7 +130,9 @@ def check_sensor(truth: Mapping[str, Any], telemetry: pd.DataFrame, station: str
     noise = max(1.4826 * float(np.median(np.abs(resid - np.median(resid)))), MIN_NOISE)
     tw = (t[win] - onset_ms) / 3_600_000.0
     dep = sign * (v[win] - (slope * tw + icpt)) / noise
-    return SensorCheck(station, sensor, reached_ms, n_win, float(max(dep.max(), 0.0)), int((dep >= K_SIGMA).sum()))
+    hit = np.flatnonzero(dep >= K_SIGMA)
+    return SensorCheck(station, sensor, reached_ms, n_win, float(max(dep.max(), 0.0)), len(hit),
+                       first_above_ms=int(t[win][hit[0]]) if len(hit) else None)
 
 
 def detectability(truth: Mapping[str, Any], telemetry: pd.DataFrame, kinds: Mapping[str, str]) -> Detectability | None:

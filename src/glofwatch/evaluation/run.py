@@ -146,7 +146,10 @@ def evaluate(site: Site, cases: Iterator[Case] | list[Case], *, detectors: Seque
             ev.replay_s[name] += time.perf_counter() - t
             sc = score_scenario(case.truth, decisions)
             if judged is not None:
-                sc = replace(sc, detectable=judged.detectable, undetectable_reason=judged.reason)
+                first = judged.first_signal_ms
+                arrive = pd.Timestamp(case.truth["first_arrival"]).value // 1_000_000
+                sc = replace(sc, detectable=judged.detectable, undetectable_reason=judged.reason,
+                             signal_min=round((arrive - first) / 60_000, 2) if first is not None else None)
             ev.scores[name].append(sc)
     ran = [n for n in names if n not in ev.skipped]
     if not ran:

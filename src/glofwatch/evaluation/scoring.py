@@ -69,6 +69,7 @@ class ScenarioScore:
     peak_first_zone_m3s: float | None = None  # from the truth, when given: how big the flood is where people are
     detectable: bool | None = None  # some working sensor showed it above noise before first_arrival (detectable.py)
     undetectable_reason: str | None = None  # no_sensor_reached, no_readings, faulted, below_noise
+    signal_min: float | None = None  # first_arrival - the first reading above noise on the path (detectable.py)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -227,6 +228,16 @@ def summarize(scores: Sequence[ScenarioScore], *, stations: int, negative_hours:
         "warning_fraction": _dist([s.warning_fraction_warning for s in detw if s.warning_fraction_warning is not None]),
     }
     out["available_min"] = _dist([s.available_min for s in hz_scores if s.available_min is not None])
+    # the share of the time the sensors allowed (from the first reading above noise): how much of the gap to
+    # the goal is detection's and how much is the sensors' placement
+    out["signal_min"] = _dist([s.signal_min for s in hz_scores if s.signal_min is not None])
+    out["warning_fraction_of_signal"] = _dist([min(s.warning_min / s.signal_min, 1.0) for s in det
+                                               if s.warning_min is not None and s.signal_min])
+    for hz in HAZARDS:
+        d = [s for s in det if s.hazard == hz]
+        if d:
+            out.setdefault("warning_fraction_by_hazard", {})[hz] = _dist([s.warning_fraction for s in d
+                                                                         if s.warning_fraction is not None])
     glofs = [s for s in det if s.lake_correct is not None]
     out["lake_correct"] = round(sum(bool(s.lake_correct) for s in glofs) / len(glofs), 4) if glofs else None
     # fractions counting a miss as 0 (the issue's goal is about every event, so misses must weigh)
