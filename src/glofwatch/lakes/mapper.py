@@ -17,6 +17,12 @@ from affine import Affine
 from shapely.geometry import Point, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
+from glofwatch.lakes.adaptive import BANDS as ADAPTIVE_BANDS
+from glofwatch.lakes.adaptive import CLOUD as ADAPTIVE_CLOUD
+from glofwatch.lakes.adaptive import REQUIRED as ADAPTIVE_REQUIRED
+from glofwatch.lakes.adaptive import SHADOW as ADAPTIVE_SHADOW
+from glofwatch.lakes.adaptive import WATER as ADAPTIVE_WATER
+from glofwatch.lakes.adaptive import adaptive_classes
 from glofwatch.lakes.masks import cloud_mask, qa_pixel_mask, scl_mask, snow_mask, terrain_mask
 from glofwatch.lakes.scene import Scene
 from glofwatch.lakes.water import KnownLake, LakeMap, MapParams, WaterBody, find_water_bodies, map_lake, water_rule
@@ -184,6 +190,12 @@ def map_scene(scene: Scene, lakes: list[tuple[str, BaseGeometry, str]], *, lakes
                 hidden = scl_mask(ds["scl"])
             elif "qa_pixel" in ds:
                 hidden = qa_pixel_mask(ds["qa_pixel"])
+            elif params.discovery == "adaptive" and all(k in ds for k in ADAPTIVE_REQUIRED):
+                # no cloud mask with the scene: clouds, their matched shadows and water from the scene itself
+                codes = adaptive_classes({k: ds[k] for k in ADAPTIVE_BANDS if k in ds}, px_m=px, params=params.adaptive)
+                codes = ds["green"].copy(data=codes)
+                water = codes == ADAPTIVE_WATER
+                hidden = (codes == ADAPTIVE_CLOUD) | (codes == ADAPTIVE_SHADOW)
             elif "blue" in ds and "swir1" in ds:
                 hidden = cloud_mask(ds["blue"], ds["swir1"])
             if hidden is not None:

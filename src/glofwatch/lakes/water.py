@@ -27,6 +27,7 @@ from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
+from glofwatch.lakes.adaptive import AdaptiveParams
 from glofwatch.lakes.indices import mndwi, ndwi
 
 LakeStatus = Literal["mapped", "obscured", "not_found", "outside"]
@@ -176,6 +177,11 @@ class MapParams:
     max_obscured: float = 0.3
     min_new_area_m2: float = 10_000.0
     rule: WaterRule = field(default_factory=WaterRule)
+    #: new water bodies on a scene without a cloud mask (no SCL / QA_PIXEL): "adaptive" (clouds, their matched
+    #: shadows and a classifier trained on the scene itself, :mod:`glofwatch.lakes.adaptive`) or "rule" (the
+    #: pixel rule minus a bright-cloud mask). Scenes with SCL or QA_PIXEL always use the rule and that mask.
+    discovery: Literal["adaptive", "rule"] = "adaptive"
+    adaptive: AdaptiveParams = field(default_factory=AdaptiveParams)
 
 
 def pick_index(bands: dict[str, np.ndarray], which: str = "auto") -> tuple[str, np.ndarray]:
