@@ -54,6 +54,34 @@ def facts(t: dict) -> str:
     return " | ".join(bits)
 
 
+def signals(csv: Path, t: dict, deadline: str) -> str:
+    """Largest departure of each hazard sensor from its hour before the onset (or the start), up to deadline."""
+    import pandas as pd
+
+    df = pd.read_csv(csv)
+    df["value"] = pd.to_numeric(df["value"], errors="coerce")
+    df["time"] = pd.to_datetime(df["time"], utc=True)
+    ref = pd.Timestamp(t.get("onset") or t["start"]) if t.get("onset") else pd.Timestamp(t["start"]) + pd.Timedelta(hours=1)
+    end = pd.Timestamp(deadline)
+    out = []
+    for (st, se), g in df.groupby(["station", "sensor"]):
+        if se not in ("stage", "ground_velocity", "water_level"):
+            continue
+        g = g.dropna().sort_values("time")
+        base = g[(g.time < ref) & (g.time >= ref - pd.Timedelta(hours=1))].value
+        win = g[(g.time >= ref) & (g.time < end)].value if t.get("onset") else g[g.time < end].value
+        if base.empty or win.empty:
+            out.append(f"{st} -")
+            continue
+        if se == "ground_velocity":
+            out.append(f"{st} x{win.max() / base.median():.0f}")
+        elif se == "stage":
+            out.append(f"{st} {win.max() - base.median():+.2f} m")
+        else:
+            out.append(f"{st} {win.min() - base.median():+.2f} m")
+    return ", ".join(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scenarios", type=Path, required=True)
@@ -76,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"== {s['id']}: {what.strip()} (detectable: {s.get('detectable')}, {s.get('undetectable_reason')})")
         print("   " + facts(t))
         deadline = t.get("first_arrival") or t["end"]
+        print("   signals before the deadline: " + signals(a.scenarios / t["file"], t, deadline))
         before = [x for x in alerts if x["time"] <= deadline and x["level"] in LEVELS]
         top = max(before, key=lambda x: LEVELS.index(x["level"]), default=None)
         if top:

@@ -341,7 +341,7 @@ def plan_glof(sc: Scene, paths: dict[str, SitePath], lake_id: str) -> None:
         if p.kind == "gauge":
             sc.q_extra[key] = (t_s + off, qs[:, i])
         elif p.kind == "geophone":
-            sc.geo_extra[key] = (t_s + off, qs[:, i], 1.0 / 3.0, p.chainage_km, ch)
+            sc.geo_extra[key] = (t_s + off, qs[:, i], 1.0 / 3.0, off)
         if peaks[key] > 150 and fronts[key] is not None and rng.random() < 0.12:
             kill = onset + pd.Timedelta(seconds=fronts[key] + float(rng.uniform(60, 900)))
             sc.silent_from[key] = kill
@@ -479,7 +479,7 @@ def plan_debris_flow(sc: Scene, paths: dict[str, SitePath]) -> None:
         if p.kind == "gauge":
             sc.q_extra[p.station] = (t_abs, q)
         elif p.kind == "geophone":
-            sc.geo_extra[p.station] = (t_abs, q, 1.0, None, None)
+            sc.geo_extra[p.station] = (t_abs, q, 1.0, off)
             sc.truth.setdefault("params", {})["geophone_front"] = iso(onset + pd.Timedelta(seconds=fronts[p.station]))
     first = min(arrivals.values())
     sc.end = max(sc.start + pd.Timedelta(hours=6), max(arrivals.values()) + pd.Timedelta(hours=RECEDE_H),
@@ -582,7 +582,7 @@ def build(sc: Scene, paths: dict[str, SitePath]) -> None:
                     wave = sc.truth.get("params", {}).get("displacement_wave_m")
                     if wave:
                         onset_s = (pd.Timestamp(sc.truth["onset"]) - sc.start).total_seconds()
-                        k = np.nonzero(ts >= onset_s - 60)[0]
+                        k = np.nonzero(ts >= onset_s)[0]
                         if len(k):
                             v[k[0]] += wave
             elif sid == "stage":
@@ -606,7 +606,7 @@ def build(sc: Scene, paths: dict[str, SitePath]) -> None:
                     mm_h = rain_at(sc, near, tn, se.interval_s) * 3600 / se.interval_s
                     amp2 = amp2 + (bg * 0.5 * np.sqrt(mm_h)) ** 2
                 if st.id in sc.geo_extra:
-                    tq, qq, gfac, _, _ = sc.geo_extra[st.id]
+                    tq, qq, gfac, onset_s = sc.geo_extra[st.id]
                     g = rng.lognormal(0, 0.5) * gfac  # distance to the channel, coupling
                     q = np.interp(ts, tq, qq, left=0.0, right=0.0)
                     flow = ILL_DF_PEAK_MM_S * g * (np.maximum(q, 0) / ILL_DF_Q) ** 0.67
@@ -617,7 +617,7 @@ def build(sc: Scene, paths: dict[str, SitePath]) -> None:
                     ahead = flow.copy()
                     for i in range(n - 2, -1, -1):
                         ahead[i] = max(ahead[i], ahead[i + 1] * decay)
-                    flow = ahead
+                    flow = np.where(ts >= onset_s, ahead, 0.0)  # nothing to hear before the flow exists
                     amp2 = amp2 + flow ** 2
                 v = np.sqrt(amp2) * rng.lognormal(0, 0.08, n)
             else:
