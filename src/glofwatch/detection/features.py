@@ -16,6 +16,10 @@ sib_missed      missed intervals at sibling lake stations
 geo_ratio       largest geophone STA/LTA on the path (geo_has: 1 when the path has a geophone)
 geo_run         minutes the path's geophones have been triggered without a break (a flow's tremor
                 lasts tens of minutes; rockfall, a quake or a vehicle a few)
+gauge_dep       largest departure (m) of two readings of a path gauge above its extrapolated 3-hour trend,
+                where it is DEP_Z times the fit's scatter (gauge_rise's dep2/depz; 0 elsewhere)
+geo_recent      1 where a path geophone triggered within the last 90 min (sta_lta's recent)
+geo_lift        largest 10-min over 3-hour median ground velocity on the path (sta_lta's lift)
 geo_hold        STA now / largest STA of the last 15 min at the triggered geophone (sta_lta's hold): near
                 1 while a flow's tremor grows or holds, falling as an impulse (rockfall, a quake) decays
 gauge           largest gauge rise (m) on the path (gauge_front: 1 where a gauge saw a front, see
@@ -48,8 +52,9 @@ from glofwatch.site.model import Site
 
 RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", "sib_drop", "sib_missed", "geo_ratio", "gauge",
        "gauge_front", "down_missed", "rain_c", "rain_g", "freeboard", "rise6h", "t_lake", "geo_has", "geo_run",
-       "rain_i1", "gauge_held", "geo_hold")
+       "rain_i1", "gauge_held", "geo_hold", "gauge_dep", "geo_recent", "geo_lift")
 MAX_MISSED = 12.0
+DEP_Z = 5.0
 
 
 @dataclass
@@ -146,6 +151,9 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     gauge_front = np.zeros(n, dtype=bool)
     gauge_held = np.zeros(n, dtype=bool)
     geo_hold = z.copy()
+    gauge_dep = z.copy()
+    geo_recent = z.copy()
+    geo_lift = z.copy()
     fired = []
     for st, km in src.downstream:
         g = _max_feature(bs, [st], "sta_lta", "ratio", ticks)
@@ -155,12 +163,17 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
             (_max_feature(bs, [st], "gauge_rise", "thaw", ticks) < 0.5)  # not a frozen sensor catching up
         geo, gauge = np.maximum(geo, g), np.maximum(gauge, r)
         gauge_front |= front
+        d2 = _max_feature(bs, [st], "gauge_rise", "dep2", ticks)
+        gauge_dep = np.maximum(gauge_dep, np.where(_max_feature(bs, [st], "gauge_rise", "depz", ticks) >= DEP_Z, d2, 0.0))
+        geo_recent = np.maximum(geo_recent, _max_feature(bs, [st], "sta_lta", "recent", ticks))
+        geo_lift = np.maximum(geo_lift, _max_feature(bs, [st], "sta_lta", "lift", ticks))
         gauge_held |= front & (_max_feature(bs, [st], "gauge_rise", "held", ticks, -np.inf) >= GAUGE_FIRE_M)
         down_missed = np.maximum(down_missed, missed_at(st))
         fired.append((st, km, (g >= FIRE_RATIO) | front))
     raw["geo_ratio"], raw["gauge"], raw["down_missed"] = geo, gauge, down_missed
     raw["geo_run"] = run_minutes(geo >= FIRE_RATIO, ticks)
     raw["geo_hold"] = geo_hold
+    raw["gauge_dep"], raw["geo_recent"], raw["geo_lift"] = gauge_dep, geo_recent, geo_lift
     raw["gauge_front"] = gauge_front.astype(float)
     raw["gauge_held"] = gauge_held.astype(float)
     has_geo = any(site.station_by_id[st].kind == "geophone" for st, _ in src.downstream)

@@ -33,6 +33,9 @@ GEO_SUSTAIN_MIN = 12.0  # minutes of unbroken geophone trigger that a burst (<= 
 GEO_GROW_MIN = 5.0  # minutes of trigger after which a tremor that has not decayed is a flow (with the storm on)
 GEO_HOLD = 0.6  # STA now / its peak of the last 15 min: a decaying impulse is below this within minutes
 STORM_ON_MM_H = 2.2  # rain of the last hour that says the storm is still on: Guzzetti et al. (2008) minimum for D = 1 h
+SLOW_DEP_M = 0.03  # a gauge's rise out of its melt rhythm after a geophone trigger, dry weather (slow outburst)
+SILENT_DEP_M = 0.15  # ... after its lake station fell silent
+SLOW_LIFT = 1.5  # 10-min over 3-hour median ground velocity while the slow flood passes the geophone
 
 
 def _sil(m: np.ndarray) -> np.ndarray:
@@ -103,7 +106,8 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
         plausible = (raw["drop"] >= 2 * DROP_FIRE) & (raw["drop"] <= raw["drop_cap"]) & below
         evac = ((raw["drop2"] >= DROP_FIRE) & (raw["fall"] > 0) & below) | plausible | (drop & down) | \
             ((raw["lake_missed"] >= 1.5) & down) | (geo & gauge)
-        return warn, evac & warn
+        slow = slow_outburst(raw)
+        return warn | slow, (evac & warn) | slow
     warn = geo | (gauge & (raw["rain_g"] >= 1.0))
     # a geophone whose tremor has lasted GEO_SUSTAIN_MIN in rain over Caine's threshold is a flow, not a
     # burst: rockfall, a quake or a vehicle shake a geophone for seconds to a few minutes, a debris flow's
@@ -124,6 +128,29 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     return warn, evac & warn
 
 
+def slow_outburst(raw: dict[str, np.ndarray]) -> np.ndarray:
+    """A lake nobody watches (no lake station, or its station silent) draining slowly in dry weather.
+
+    Ice-dammed lakes drain through tunnels over hours: the front brings centimetres, not a wall of water,
+    and no lake station sees them (cha-2 has none). With no rain to lift the river, two signs in the flood's
+    order are an outburst: the geophone on the path triggered (within 90 min: the front passing it) and
+    still shakes SLOW_LIFT times its 3-hour background (a rockfall's impulse is spent within minutes; a
+    drifting gauge with such an impulse nearby is not a flood), and the gauge below rises out of its
+    daily melt rhythm (two readings >= SLOW_DEP_M above the extrapolated 3-hour trend, at >= DEP_Z times
+    the trend's scatter); or the lake station fell silent and the gauge rose SILENT_DEP_M out of its
+    rhythm (a lake without geophone on its path).
+    """
+    from glofwatch.detection.detectors.level_drop import FIRE_M as DROP_FIRE
+
+    dry = (raw["rain_c"] < 0.5) & (raw["rain_i1"] < 1.0)
+    # no one watches this lake, and the watched sibling lakes of the valley did not fall (their drop explains the wave)
+    unwatched = ((raw["lake_has"] < 1) | (raw["lake_missed"] >= 3)) & (raw["sib_drop"] < DROP_FIRE)
+    dep = raw["gauge_dep"]
+    # the geophone still shakes above its 3-hour background (the flow passing it), not a spent impulse
+    flowing = (raw["geo_recent"] > 0) & (raw["geo_lift"] >= SLOW_LIFT)
+    return dry & unwatched & (((dep >= SLOW_DEP_M) & flowing) | ((dep >= SILENT_DEP_M) & (raw["lake_missed"] >= 3)))
+
+
 def rule_floor(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
     """Evidence strong enough to evacuate whatever the model says. Outburst: a confirmed lake fall of the
     thresholds baseline (two readings, >= 0.3 m, still falling, below the 3-hour level). Debris flow: a
@@ -135,7 +162,7 @@ def rule_floor(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
 
         storm = (raw["rain_c"] >= 1.0) & (raw["rain_i1"] >= STORM_ON_MM_H)
         return (raw["gauge"] >= GAUGE_FIRE) & (raw["gauge_front"] > 0) & (raw["gauge_held"] > 0) & storm
-    return (raw["drop2"] >= 0.3) & (raw["fall"] > 0) & (raw["below"] >= 0.3)
+    return ((raw["drop2"] >= 0.3) & (raw["fall"] > 0) & (raw["below"] >= 0.3)) | slow_outburst(raw)
 
 
 @dataclass(frozen=True)

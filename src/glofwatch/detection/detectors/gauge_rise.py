@@ -14,7 +14,12 @@ readings by one amount does not (``MOVING_M``). ``thaw`` = 1
 when a reading of the last 10 minutes followed ``FROZEN_N`` identical readings: a frozen sensor (an
 iced float, a stuck logger channel) that comes back jumps to where the storm-swollen river already
 is, a step that is no front (a live sensor's noise never repeats a value to the millimetre three times).
-Features: ``rise``, ``jump``, ``held``, ``thaw``, ``stage`` (m).
+``dep`` = the reading minus the straight line fitted to the readings of ``TREND_MS`` before the last
+``GAP_MS`` (the melt cycle's trend, extrapolated), ``dep2`` the lower of it at this and the previous
+reading, and ``depz`` = ``dep2`` over the scatter of the fit: the slow rise of a small outburst that
+drains through a tunnel over hours (centimetres where the front arrives) departs from the river's
+own daily rhythm long before it makes a front.
+Features: ``rise``, ``jump``, ``held``, ``thaw``, ``dep``, ``dep2``, ``depz``, ``stage`` (m).
 """
 
 from __future__ import annotations
@@ -32,14 +37,43 @@ FIRE_M = 0.5
 JUMP_M = 0.45
 FROZEN_N = 3
 MOVING_M = 0.03  # a front's second reading differs from its first by more than this (6x the stage noise)
+TREND_MS = 3 * 3_600_000  # the trend: readings in (t - 3 h, t - 30 min]
+GAP_MS = 1_800_000
+MIN_FIT = 6  # readings the trend needs
+MIN_SCATTER_M = 0.002
+
+
+def trend_departure(t_ms: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each reading minus the least-squares line through the readings in (t - TREND_MS, t - GAP_MS], and
+    the residual scatter of that fit (NaN with fewer than MIN_FIT readings). Window sums by cumulative
+    sums (vectorised), times in hours from the series' middle for precision."""
+    n = len(t_ms)
+    if n == 0:
+        return np.zeros(0), np.zeros(0)
+    x = (t_ms - t_ms[n // 2]) / 3_600_000.0
+    mv = float(np.mean(v))
+    y = v - mv
+    cs = [np.r_[0.0, np.cumsum(a)] for a in (np.ones(n), x, y, x * x, x * y, y * y)]
+    hi = np.searchsorted(t_ms, t_ms - GAP_MS, side="right")  # readings with t <= t_i - GAP
+    lo = np.searchsorted(t_ms, t_ms - TREND_MS, side="right")  # ... and t > t_i - TREND
+    k, sx, sy, sxx, sxy, syy = (c[hi] - c[lo] for c in cs)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        den = k * sxx - sx * sx
+        b = np.where(den > 1e-12, (k * sxy - sx * sy) / den, 0.0)
+        a = (sy - b * sx) / k
+        rss = np.clip(syy - a * sy - b * sxy, 0.0, None)
+        scatter = np.sqrt(rss / np.maximum(k - 2, 1))
+        dep = y - (a + b * x)
+    bad = k < MIN_FIT
+    return np.where(bad, np.nan, dep), np.where(bad, np.nan, np.maximum(scatter, MIN_SCATTER_M))
 
 
 class GaugeRise(Detector):
     name: ClassVar[str] = "gauge_rise"
     sensors: ClassVar[tuple[str, ...]] = ("stage", "water_surface_height_above_reference_datum")
     kinds: ClassVar[tuple[str, ...]] = ("gauge",)
-    lookback_ms: ClassVar[int] = BASE_MS
-    features: ClassVar[tuple[str, ...]] = ("rise", "jump", "held", "thaw", "stage")
+    lookback_ms: ClassVar[int] = BASE_MS + 600_000  # the trend's window plus the previous reading
+    features: ClassVar[tuple[str, ...]] = ("rise", "jump", "held", "thaw", "dep", "dep2", "depz", "stage")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         v = value.astype(float)
@@ -59,12 +93,20 @@ class GaugeRise(Detector):
         # a flood moves (rises to its peak or recedes: decimetres in an interval after a metre step); a glitch
         # that offsets 2-3 readings by the same amount sits still: two readings at one level are no front
         held = np.where(np.abs(v - prev) >= MOVING_M, np.minimum(v, prev) - base, -np.inf)
-        return {"rise": now - base, "jump": jump, "held": held, "thaw": thaw, "stage": now}
+        dep, scatter = trend_departure(np.asarray(t_ms, dtype=np.int64), v)
+        dep2 = np.minimum(dep, np.r_[np.nan, dep[:-1]])
+        return {"rise": now - base, "jump": jump, "held": held, "thaw": thaw, "dep": dep, "dep2": dep2,
+                "depz": dep2 / scatter, "stage": now}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
                 series: tuple[np.ndarray, np.ndarray]) -> Evidence:
         rise, jump, stage = feats.get("rise", 0.0), feats.get("jump", 0.0), feats.get("stage", 0.0)
+        dep2, depz = feats.get("dep2", np.nan), feats.get("depz", np.nan)
         fires = rise >= FIRE_M and jump >= JUMP_M
         text = (f"{station.id} river stage {stage:.2f} m, {rise:+.2f} m against its 3-hour median, "
                 f"largest step {jump:+.2f} m ({'a front' if fires else 'no front'})")
-        return Evidence(self.name, station.id, rise, fires, text, {"rise_m": round(rise, 3), "jump_m": round(jump, 3)})
+        details = {"rise_m": round(rise, 3), "jump_m": round(jump, 3)}
+        if np.isfinite(dep2) and np.isfinite(depz):
+            text += f"; {dep2:+.2f} m off its 3-hour trend over two readings ({depz:.0f}x the trend's scatter)"
+            details.update(trend_dep_m=round(float(dep2), 3), trend_dep_z=round(float(depz), 1))
+        return Evidence(self.name, station.id, rise, fires, text, details)

@@ -13,7 +13,14 @@ debris-flow front and stays quiet in the hour before it.
 for tens of minutes (its surges pass for as long as the flow lasts), while rockfall, a quake or a
 vehicle is an impulse that decays within minutes (``hold`` falls well below 1).
 
-Features: ``ratio`` (STA/LTA), ``sta`` (mm/s), ``hold``.
+``recent`` = 1 when the trigger fired within the last ``RECENT_MS`` (a flood that passed the geophone
+reaches the gauge below it within the travel time).
+
+``lift`` = the median of the last 10 min over the median of the last 3 h: a flow keeps the ground
+shaking above its background for as long as it passes (the LTA follows it within the hour, the 3-hour
+median does not), an impulse leaves it at its background minutes later.
+
+Features: ``ratio`` (STA/LTA), ``sta`` (mm/s), ``hold``, ``recent``, ``lift``.
 """
 
 from __future__ import annotations
@@ -30,26 +37,38 @@ LTA_MS = 3_600_000
 MIN_LTA = 1e-4  # mm/s
 FIRE_RATIO = 4.0
 HOLD_MS = 15 * 60_000
+RECENT_MS = 90 * 60_000
+LIFT_NOW_MS = 600_000
+LIFT_BASE_MS = 3 * 3_600_000
 
 
 class StaLta(Detector):
     name: ClassVar[str] = "sta_lta"
     sensors: ClassVar[tuple[str, ...]] = ("ground_velocity",)
     kinds: ClassVar[tuple[str, ...]] = ()
-    lookback_ms: ClassVar[int] = LTA_MS
-    features: ClassVar[tuple[str, ...]] = ("ratio", "sta", "hold")
+    lookback_ms: ClassVar[int] = max(LTA_MS + RECENT_MS, LIFT_BASE_MS)
+    features: ClassVar[tuple[str, ...]] = ("ratio", "sta", "hold", "recent", "lift")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         v = np.abs(value.astype(float))
         sta = rolling(t_ms, v, STA_MS).median().to_numpy()
         lta = rolling(t_ms, v, LTA_MS).median().to_numpy()
         peak = rolling(t_ms, sta, HOLD_MS).max().to_numpy()
-        return {"ratio": sta / np.maximum(lta, MIN_LTA), "sta": sta, "hold": sta / np.maximum(peak, MIN_LTA)}
+        ratio = sta / np.maximum(lta, MIN_LTA)
+        recent = rolling(t_ms, (ratio >= FIRE_RATIO).astype(float), RECENT_MS).max().to_numpy()
+        lift = rolling(t_ms, v, LIFT_NOW_MS).median().to_numpy() / np.maximum(
+            rolling(t_ms, v, LIFT_BASE_MS).median().to_numpy(), MIN_LTA)
+        return {"ratio": ratio, "sta": sta, "hold": sta / np.maximum(peak, MIN_LTA), "recent": recent, "lift": lift}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
                 series: tuple[np.ndarray, np.ndarray]) -> Evidence:
         r, sta = feats.get("ratio", 0.0), feats.get("sta", 0.0)
+        lift, recent = feats.get("lift", np.nan), feats.get("recent", 0.0)
         fires = r >= FIRE_RATIO
         text = (f"{station.id} ground shaking {sta:.3g} mm/s, {r:.1f}x its last hour (STA/LTA "
                 f"{'above' if fires else 'below'} {FIRE_RATIO:g})")
-        return Evidence(self.name, station.id, r, fires, text, {"ratio": round(r, 2), "sta_mm_s": round(sta, 4)})
+        details = {"ratio": round(r, 2), "sta_mm_s": round(sta, 4)}
+        if np.isfinite(lift):
+            text += f", {lift:.1f}x its 3-hour background{'; triggered in the last 90 min' if recent >= 1 else ''}"
+            details.update(lift=round(float(lift), 2), recent=bool(recent >= 1))
+        return Evidence(self.name, station.id, r, fires, text, details)

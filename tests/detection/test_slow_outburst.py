@@ -1,0 +1,83 @@
+"""A slow outburst of a lake nobody watches (cha-2: ice-dammed, no lake station) evacuates in dry weather when
+the geophone on its path shakes and the gauge below then rises out of its melt rhythm; a drifting gauge with a
+rockfall at the geophone does not, nor does a gauge rising in the rain. Synthetic telemetry of the reference
+site replayed through the real engine."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from glofwatch.detection.replay import replay_frame
+from glofwatch.sim.day import quiet_day
+
+START = datetime(2026, 7, 1, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def site():  # type: ignore[no-untyped-def]
+    from glofwatch.cli import _site
+
+    return _site(None)
+
+
+def day(site, *, geo=None, gauge_cha=None, rain_mm_h: float = 0.0, lake_cak_silent_from: float | None = None,
+        gauge_cak=None) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """6 h of a quiet day; ``geo``/``gauge_*``: functions (hours, values) -> values for geo-cha and the gauges."""
+    df = quiet_day(site, START, hours=6.0, seed=11)
+    hours = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
+    for (st, se), fn in ((("geo-cha", "ground_velocity"), geo), (("gauge-cha", "stage"), gauge_cha),
+                         (("gauge-cak", "stage"), gauge_cak)):
+        if fn is not None:
+            m = ((df["station"] == st) & (df["sensor"] == se)).to_numpy()
+            df.loc[m, "value"] = fn(hours[m], df.loc[m, "value"].to_numpy())
+    if rain_mm_h:
+        df.loc[((df["sensor"] == "precipitation") & (hours >= 2.5)).to_numpy(), "value"] = rain_mm_h / 6
+    if lake_cak_silent_from is not None:
+        df = df[~((df["station"] == "lake-cak-1") & (hours >= lake_cak_silent_from))]
+    return df
+
+
+def flow_at_geophone(h: np.ndarray, v: np.ndarray) -> np.ndarray:  # the front passes at 03:00, then a trickle
+    return v + np.where(h >= 3.0, 0.5 * np.exp(-(h - 3.0) * 60 / 2.0) + 0.03, 0.0)
+
+
+def rise_at_gauge(h: np.ndarray, v: np.ndarray) -> np.ndarray:  # it reaches the gauge at 03:30: centimetres
+    return v + 0.12 * np.clip((h - 3.5) / 1.0, 0, None) ** 0.6
+
+
+def evacuations(site, df: pd.DataFrame, hazard: str = "glof") -> list:  # type: ignore[no-untyped-def]
+    return [d for d in replay_frame(site, df) if d.level == "evacuate" and d.hazard == hazard]
+
+
+def test_a_slow_drainage_of_an_unwatched_lake_evacuates_before_the_first_zone(site) -> None:  # type: ignore[no-untyped-def]
+    ev = evacuations(site, day(site, geo=flow_at_geophone, gauge_cha=rise_at_gauge))
+    assert ev and ev[0].lake == "cha-2" and "cha-upper" in ev[0].zones
+    assert "2026-07-01T03:30:00Z" < ev[0].time < "2026-07-01T04:00:00Z"
+
+
+def test_a_drifting_gauge_after_a_rockfall_at_the_geophone_does_not_evacuate(site) -> None:  # type: ignore[no-untyped-def]
+    def burst(h: np.ndarray, v: np.ndarray) -> np.ndarray:  # 5 min of strong shaking, decaying, nothing after
+        return v + np.where(h >= 3.0, 3.0 * np.exp(-(h - 3.0) * 60 / 1.5), 0.0) * (h < 3.1)
+
+    def drift(h: np.ndarray, v: np.ndarray) -> np.ndarray:  # 8 cm an hour from 02:50
+        return v + 0.08 * np.clip(h - 2.83, 0, None)
+
+    assert evacuations(site, day(site, geo=burst, gauge_cha=drift)) == []
+
+
+def test_the_same_rise_in_the_rain_is_runoff_not_an_outburst(site) -> None:  # type: ignore[no-untyped-def]
+    df = day(site, geo=flow_at_geophone, gauge_cha=rise_at_gauge, rain_mm_h=6.0)
+    assert [d for d in evacuations(site, df) if d.lake == "cha-2"] == []
+
+
+def test_a_silent_lake_station_and_its_gauge_rising_out_of_rhythm_evacuate(site) -> None:  # type: ignore[no-untyped-def]
+    def rise(h: np.ndarray, v: np.ndarray) -> np.ndarray:  # the wave reaches gauge-cak at 03:30, slowly
+        return v + 0.5 * np.clip((h - 3.5) / 1.0, 0, None) ** 0.7
+
+    ev = evacuations(site, day(site, lake_cak_silent_from=2.5, gauge_cak=rise))
+    assert ev and ev[0].lake == "cak-1" and ev[0].zones == ["cak-grig"]
+    assert evacuations(site, day(site, gauge_cak=rise)) == []  # its lake station reports and did not fall
