@@ -110,9 +110,10 @@ def _offset(az_deg: float, d: float) -> tuple[int, int]:
 
 
 def shadow_direction(cloud: np.ndarray, bright: np.ndarray, *, max_px: int, min_overlap: int = 200) -> float | None:
-    """Azimuth (degrees clockwise from the array's top) of the shift of ``cloud`` that lands on the darkest
-    clear ground, over every shift of 3..``max_px`` pixels at once (FFT cross-correlation). None when no
-    shift overlaps ``min_overlap`` clear pixels (no cloud, or all cloud)."""
+    """Azimuth (degrees clockwise from the array's top) of the shift of ``cloud`` that darkens the clear ground
+    most (brightness below the clear median, summed over the shifted clouds), over every shift of
+    3..``max_px`` pixels at once (FFT cross-correlation). None when no shift overlaps ``min_overlap``
+    clear pixels (no cloud, or all cloud)."""
     from scipy.signal import fftconvolve
 
     if not cloud.any():
@@ -131,8 +132,10 @@ def shadow_direction(cloud: np.ndarray, bright: np.ndarray, *, max_px: int, min_
     ok = (den > min_overlap) & (dist >= 3) & (dist <= max_px)
     if not ok.any():
         return None
-    ratio = np.where(ok, num / np.maximum(den, 1.0) / max(ref, 1e-6), np.inf)
-    i = np.unravel_index(np.argmin(ratio), ratio.shape)
+    # darkness summed over the footprint (not its mean): the true direction darkens the ground under every
+    # cloud at once, a chance alignment of one cloud with another's shadow only under that one
+    deficit = np.where(ok, den * ref - num, -np.inf)
+    i = np.unravel_index(np.argmax(deficit), deficit.shape)
     return float(np.degrees(np.arctan2(dx[i], -dy[i])) % 360.0)
 
 
