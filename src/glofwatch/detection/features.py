@@ -17,9 +17,10 @@ geo_ratio       largest geophone STA/LTA on the path (geo_has: 1 when the path h
 geo_run         minutes the path's geophones have been triggered without a break (a flow's tremor
                 lasts tens of minutes; rockfall, a quake or a vehicle a few)
 gauge_dep       largest departure (m) of two readings of a path gauge above its extrapolated 3-hour trend,
-                where it is DEP_Z times the fit's scatter (gauge_rise's dep2/depz; 0 elsewhere)
-geo_recent      1 where a path geophone triggered within the last 90 min (sta_lta's recent)
-geo_lift        largest 10-min over 3-hour median ground velocity on the path (sta_lta's lift)
+                where it is gauge_rise.DEP_Z times the fit's scatter (gauge_rise's dep_ok; 0 elsewhere)
+geo_lift        largest 10-min median ground velocity over its background of 2-3 h before, at a path
+                geophone that triggered within the last 90 min (sta_lta's lift_recent; 0 elsewhere)
+geo_recent      1 where geo_lift > 0
 geo_hold        STA now / largest STA of the last 15 min at the triggered geophone (sta_lta's hold): near
                 1 while a flow's tremor grows or holds, falling as an impulse (rockfall, a quake) decays
 gauge           largest gauge rise (m) on the path (gauge_front: 1 where a gauge saw a front, see
@@ -41,8 +42,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from glofwatch.detection.detectors.gauge_rise import FIRE_M as GAUGE_FIRE_M
-from glofwatch.detection.detectors.gauge_rise import JUMP_M
 from glofwatch.detection.detectors.sta_lta import FIRE_RATIO
 from glofwatch.detection.detectors.station_silent import StationSilent
 from glofwatch.detection.detectors.warm_spell import LAPSE_K_PER_M
@@ -54,7 +53,6 @@ RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", 
        "gauge_front", "down_missed", "rain_c", "rain_g", "freeboard", "rise6h", "t_lake", "geo_has", "geo_run",
        "rain_i1", "gauge_held", "geo_hold", "gauge_dep", "geo_recent", "geo_lift")
 MAX_MISSED = 12.0
-DEP_Z = 5.0
 
 
 @dataclass
@@ -152,28 +150,30 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     gauge_held = np.zeros(n, dtype=bool)
     geo_hold = z.copy()
     gauge_dep = z.copy()
-    geo_recent = z.copy()
     geo_lift = z.copy()
     fired = []
     for st, km in src.downstream:
-        g = _max_feature(bs, [st], "sta_lta", "ratio", ticks)
-        geo_hold = np.maximum(geo_hold, np.where(g >= FIRE_RATIO, _max_feature(bs, [st], "sta_lta", "hold", ticks), 0.0))
-        r = _max_feature(bs, [st], "gauge_rise", "rise", ticks)
-        front = (r >= GAUGE_FIRE_M) & (_max_feature(bs, [st], "gauge_rise", "jump", ticks) >= JUMP_M) & \
-            (_max_feature(bs, [st], "gauge_rise", "thaw", ticks) < 0.5)  # not a frozen sensor catching up
-        geo, gauge = np.maximum(geo, g), np.maximum(gauge, r)
-        gauge_front |= front
-        d2 = _max_feature(bs, [st], "gauge_rise", "dep2", ticks)
-        gauge_dep = np.maximum(gauge_dep, np.where(_max_feature(bs, [st], "gauge_rise", "depz", ticks) >= DEP_Z, d2, 0.0))
-        geo_recent = np.maximum(geo_recent, _max_feature(bs, [st], "sta_lta", "recent", ticks))
-        geo_lift = np.maximum(geo_lift, _max_feature(bs, [st], "sta_lta", "lift", ticks))
-        gauge_held |= front & (_max_feature(bs, [st], "gauge_rise", "held", ticks, -np.inf) >= GAUGE_FIRE_M)
+        kinds = {d for s in bs.get(st, []) for d in s.feats}
+        g = z
+        front = np.zeros(n, dtype=bool)
+        if "sta_lta" in kinds:
+            g = _max_feature(bs, [st], "sta_lta", "ratio", ticks)
+            geo = np.maximum(geo, g)
+            geo_hold = np.maximum(geo_hold, _max_feature(bs, [st], "sta_lta", "hold_on", ticks))
+            geo_lift = np.maximum(geo_lift, _max_feature(bs, [st], "sta_lta", "lift_recent", ticks))
+        if "gauge_rise" in kinds:
+            gauge = np.maximum(gauge, _max_feature(bs, [st], "gauge_rise", "rise", ticks))
+            front = _max_feature(bs, [st], "gauge_rise", "front", ticks) > 0
+            gauge_front |= front
+            gauge_held |= _max_feature(bs, [st], "gauge_rise", "front_held", ticks) > 0
+            gauge_dep = np.maximum(gauge_dep, _max_feature(bs, [st], "gauge_rise", "dep_ok", ticks))
         down_missed = np.maximum(down_missed, missed_at(st))
         fired.append((st, km, (g >= FIRE_RATIO) | front))
     raw["geo_ratio"], raw["gauge"], raw["down_missed"] = geo, gauge, down_missed
     raw["geo_run"] = run_minutes(geo >= FIRE_RATIO, ticks)
     raw["geo_hold"] = geo_hold
-    raw["gauge_dep"], raw["geo_recent"], raw["geo_lift"] = gauge_dep, geo_recent, geo_lift
+    raw["gauge_dep"], raw["geo_lift"] = gauge_dep, geo_lift
+    raw["geo_recent"] = (geo_lift > 0).astype(float)
     raw["gauge_front"] = gauge_front.astype(float)
     raw["gauge_held"] = gauge_held.astype(float)
     has_geo = any(site.station_by_id[st].kind == "geophone" for st, _ in src.downstream)

@@ -35,7 +35,7 @@ GEO_HOLD = 0.6  # STA now / its peak of the last 15 min: a decaying impulse is b
 STORM_ON_MM_H = 2.2  # rain of the last hour that says the storm is still on: Guzzetti et al. (2008) minimum for D = 1 h
 SLOW_DEP_M = 0.03  # a gauge's rise out of its melt rhythm after a geophone trigger, dry weather (slow outburst)
 SILENT_DEP_M = 0.15  # ... after its lake station fell silent
-SLOW_LIFT = 1.5  # 10-min over 3-hour median ground velocity while the slow flood passes the geophone
+SLOW_LIFT = 1.5  # 10-min median ground velocity over its background of 2-3 h before, while the slow flood passes the geophone
 
 
 def _sil(m: np.ndarray) -> np.ndarray:
@@ -134,7 +134,7 @@ def slow_outburst(raw: dict[str, np.ndarray]) -> np.ndarray:
     Ice-dammed lakes drain through tunnels over hours: the front brings centimetres, not a wall of water,
     and no lake station sees them (cha-2 has none). With no rain to lift the river, two signs in the flood's
     order are an outburst: the geophone on the path triggered (within 90 min: the front passing it) and
-    still shakes SLOW_LIFT times its 3-hour background (a rockfall's impulse is spent within minutes; a
+    still shakes SLOW_LIFT times its background of 2-3 hours before (a rockfall's impulse is spent within minutes; a
     drifting gauge with such an impulse nearby is not a flood), and the gauge below rises out of its
     daily melt rhythm (two readings >= SLOW_DEP_M above the extrapolated 3-hour trend, at >= DEP_Z times
     the trend's scatter); or the lake station fell silent and the gauge rose SILENT_DEP_M out of its
@@ -146,7 +146,7 @@ def slow_outburst(raw: dict[str, np.ndarray]) -> np.ndarray:
     # no one watches this lake, and the watched sibling lakes of the valley did not fall (their drop explains the wave)
     unwatched = ((raw["lake_has"] < 1) | (raw["lake_missed"] >= 3)) & (raw["sib_drop"] < DROP_FIRE)
     dep = raw["gauge_dep"]
-    # the geophone still shakes above its 3-hour background (the flow passing it), not a spent impulse
+    # the geophone still shakes above its earlier background (the flow passing it), not a spent impulse
     flowing = (raw["geo_recent"] > 0) & (raw["geo_lift"] >= SLOW_LIFT)
     return dry & unwatched & (((dep >= SLOW_DEP_M) & flowing) | ((dep >= SILENT_DEP_M) & (raw["lake_missed"] >= 3)))
 

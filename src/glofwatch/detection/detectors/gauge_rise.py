@@ -19,7 +19,10 @@ is, a step that is no front (a live sensor's noise never repeats a value to the 
 reading, and ``depz`` = ``dep2`` over the scatter of the fit: the slow rise of a small outburst that
 drains through a tunnel over hours (centimetres where the front arrives) departs from the river's
 own daily rhythm long before it makes a front.
-Features: ``rise``, ``jump``, ``held``, ``thaw``, ``dep``, ``dep2``, ``depz``, ``stage`` (m).
+Combined per reading for the sources: ``front`` (rise and jump over their thresholds, no thaw),
+``front_held`` (a front that ``held`` confirms), ``dep_ok`` (``dep2`` where ``depz`` >= ``DEP_Z``, else 0).
+Features: ``rise``, ``jump``, ``held``, ``thaw``, ``dep``, ``dep2``, ``depz``, ``front``, ``front_held``,
+``dep_ok``, ``stage`` (m).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ TREND_MS = 3 * 3_600_000  # the trend: readings in (t - 3 h, t - 30 min]
 GAP_MS = 1_800_000
 MIN_FIT = 6  # readings the trend needs
 MIN_SCATTER_M = 0.002
+DEP_Z = 5.0  # a departure counts (``dep_ok``) at this many times the trend's scatter
 
 
 def trend_departure(t_ms: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -73,7 +77,8 @@ class GaugeRise(Detector):
     sensors: ClassVar[tuple[str, ...]] = ("stage", "water_surface_height_above_reference_datum")
     kinds: ClassVar[tuple[str, ...]] = ("gauge",)
     lookback_ms: ClassVar[int] = BASE_MS + 600_000  # the trend's window plus the previous reading
-    features: ClassVar[tuple[str, ...]] = ("rise", "jump", "held", "thaw", "dep", "dep2", "depz", "stage")
+    features: ClassVar[tuple[str, ...]] = ("rise", "jump", "held", "thaw", "dep", "dep2", "depz", "front", "front_held",
+                                                 "dep_ok", "stage")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         v = value.astype(float)
@@ -95,8 +100,14 @@ class GaugeRise(Detector):
         held = np.where(np.abs(v - prev) >= MOVING_M, np.minimum(v, prev) - base, -np.inf)
         dep, scatter = trend_departure(np.asarray(t_ms, dtype=np.int64), v)
         dep2 = np.minimum(dep, np.r_[np.nan, dep[:-1]])
-        return {"rise": now - base, "jump": jump, "held": held, "thaw": thaw, "dep": dep, "dep2": dep2,
-                "depz": dep2 / scatter, "stage": now}
+        depz = dep2 / scatter
+        with np.errstate(invalid="ignore"):
+            front = (now - base >= FIRE_M) & (jump >= JUMP_M) & ~(thaw >= 0.5)  # not a frozen sensor catching up
+            dep_ok = np.where(depz >= DEP_Z, dep2, 0.0)
+        # the combinations the sources read, per reading (one as-of lookup each instead of several)
+        return {"rise": now - base, "jump": jump, "held": held, "thaw": thaw, "dep": dep, "dep2": dep2, "depz": depz,
+                "front": front.astype(float), "front_held": (front & (held >= FIRE_M)).astype(float), "dep_ok": dep_ok,
+                "stage": now}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
                 series: tuple[np.ndarray, np.ndarray]) -> Evidence:

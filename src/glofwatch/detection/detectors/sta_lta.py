@@ -16,11 +16,14 @@ vehicle is an impulse that decays within minutes (``hold`` falls well below 1).
 ``recent`` = 1 when the trigger fired within the last ``RECENT_MS`` (a flood that passed the geophone
 reaches the gauge below it within the travel time).
 
-``lift`` = the median of the last 10 min over the median of the last 3 h: a flow keeps the ground
-shaking above its background for as long as it passes (the LTA follows it within the hour, the 3-hour
-median does not), an impulse leaves it at its background minutes later.
+``lift`` = the median of the last 10 min over the background of two hours before (the LTA as it was
+at t - 2 h: the median of (t - 3 h, t - 2 h]): a flow keeps the ground shaking above its background for
+as long as it passes (the LTA follows it within the hour, that background does not), an impulse leaves
+it at its background minutes later.
 
-Features: ``ratio`` (STA/LTA), ``sta`` (mm/s), ``hold``, ``recent``, ``lift``.
+Features: ``ratio`` (STA/LTA), ``sta`` (mm/s), ``hold``, ``recent``, ``lift``, and for the sources
+``hold_on`` (``hold`` while triggered, else 0) and ``lift_recent`` (``lift`` within ``RECENT_MS`` of a
+trigger, else 0).
 """
 
 from __future__ import annotations
@@ -39,15 +42,15 @@ FIRE_RATIO = 4.0
 HOLD_MS = 15 * 60_000
 RECENT_MS = 90 * 60_000
 LIFT_NOW_MS = 600_000
-LIFT_BASE_MS = 3 * 3_600_000
+LIFT_LAG_MS = 2 * 3_600_000
 
 
 class StaLta(Detector):
     name: ClassVar[str] = "sta_lta"
     sensors: ClassVar[tuple[str, ...]] = ("ground_velocity",)
     kinds: ClassVar[tuple[str, ...]] = ()
-    lookback_ms: ClassVar[int] = max(LTA_MS + RECENT_MS, LIFT_BASE_MS)
-    features: ClassVar[tuple[str, ...]] = ("ratio", "sta", "hold", "recent", "lift")
+    lookback_ms: ClassVar[int] = max(LTA_MS + RECENT_MS, LTA_MS + LIFT_LAG_MS)
+    features: ClassVar[tuple[str, ...]] = ("ratio", "sta", "hold", "recent", "lift", "hold_on", "lift_recent")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         v = np.abs(value.astype(float))
@@ -55,10 +58,25 @@ class StaLta(Detector):
         lta = rolling(t_ms, v, LTA_MS).median().to_numpy()
         peak = rolling(t_ms, sta, HOLD_MS).max().to_numpy()
         ratio = sta / np.maximum(lta, MIN_LTA)
-        recent = rolling(t_ms, (ratio >= FIRE_RATIO).astype(float), RECENT_MS).max().to_numpy()
-        lift = rolling(t_ms, v, LIFT_NOW_MS).median().to_numpy() / np.maximum(
-            rolling(t_ms, v, LIFT_BASE_MS).median().to_numpy(), MIN_LTA)
-        return {"ratio": ratio, "sta": sta, "hold": sta / np.maximum(peak, MIN_LTA), "recent": recent, "lift": lift}
+        t = np.asarray(t_ms, dtype=np.int64)
+        # triggered within (t - RECENT_MS, t]: the newest trigger time so far (same as a rolling max, cheaper)
+        last_on = np.maximum.accumulate(np.where(ratio >= FIRE_RATIO, t, np.iinfo(np.int64).min))
+        recent = (last_on > t - RECENT_MS).astype(float)
+        # the background: the LTA (1-hour median) as it was LIFT_LAG_MS ago, i.e. the median of (t-3h, t-2h];
+        # lift is only read within RECENT_MS of a trigger, so its 10-min median is taken there alone
+        lift = np.full(len(t), np.nan)
+        idx = np.flatnonzero(recent > 0)
+        if len(idx):
+            j = np.searchsorted(t, t[idx] - LIFT_LAG_MS, side="right") - 1
+            lo = np.searchsorted(t, t[idx] - LIFT_NOW_MS, side="right")
+            now = np.array([np.median(v[a:i + 1]) for a, i in zip(lo.tolist(), idx.tolist(), strict=True)])
+            # a series younger than that (a station just installed or back, a short file): the first full hour
+            k0 = int(np.searchsorted(t, t[0] + LTA_MS, side="left"))
+            past = lta[np.maximum(j, np.minimum(k0, idx))]
+            lift[idx] = now / np.maximum(past, MIN_LTA)
+        hold = sta / np.maximum(peak, MIN_LTA)
+        return {"ratio": ratio, "sta": sta, "hold": hold, "recent": recent, "lift": lift,
+                "hold_on": np.where(ratio >= FIRE_RATIO, hold, 0.0), "lift_recent": np.where(recent >= 1, lift, 0.0)}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
                 series: tuple[np.ndarray, np.ndarray]) -> Evidence:
@@ -69,6 +87,6 @@ class StaLta(Detector):
                 f"{'above' if fires else 'below'} {FIRE_RATIO:g})")
         details = {"ratio": round(r, 2), "sta_mm_s": round(sta, 4)}
         if np.isfinite(lift):
-            text += f", {lift:.1f}x its 3-hour background{'; triggered in the last 90 min' if recent >= 1 else ''}"
+            text += f", {lift:.1f}x its background 2-3 h ago{'; triggered in the last 90 min' if recent >= 1 else ''}"
             details.update(lift=round(float(lift), 2), recent=bool(recent >= 1))
         return Evidence(self.name, station.id, r, fires, text, details)
