@@ -79,3 +79,14 @@ def test_a_tremor_that_holds_evacuates_sooner_than_a_decaying_burst() -> None:
         first.append(int(np.flatnonzero(evac)[0]) if evac.any() else None)
     assert first[0] is not None and first[0] - 8 < GEO_SUSTAIN_MIN  # sooner than the 12-min rule
     assert first[1] is None
+
+
+def test_a_silent_lake_station_and_a_rockfall_at_the_geophone_do_not_evacuate_an_outburst() -> None:
+    """A flat battery at the lake and an impulse at the geophone are two faults; a flow's tremor holds."""
+    n = 6
+    silent = {"lake_missed": np.full(n, 4.0), "lake_has": np.ones(n), "geo_ratio": np.full(n, 30.0),
+              "geo_run": np.arange(1.0, n + 1)}
+    burst = evidence_gates("glof", _raw(n, geo_hold=np.array([1.0, 0.8, 0.4, 0.2, 0.1, 0.05]), **silent))[1]
+    flow = evidence_gates("glof", _raw(n, geo_hold=np.ones(n), **silent))[1]
+    assert not burst.any()
+    assert flow.tolist() == [False, False, True, True, True, True]  # from the third minute of trigger

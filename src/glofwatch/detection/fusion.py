@@ -31,6 +31,7 @@ MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "fusion.json"
 LEVEL_KEYS = ("advisory", "watch", "warning", "evacuate")  # index + 1 = policy level
 GEO_SUSTAIN_MIN = 12.0  # minutes of unbroken geophone trigger that a burst (<= 10 min) does not reach
 GEO_GROW_MIN = 5.0  # minutes of trigger after which a tremor that has not decayed is a flow (with the storm on)
+SILENT_GEO_MIN = 3.0  # with a silent lake station: minutes of trigger, still holding, that an impulse does not last
 GEO_HOLD = 0.6  # STA now / its peak of the last 15 min: a decaying impulse is below this within minutes
 STORM_ON_MM_H = 2.2  # rain of the last hour that says the storm is still on: Guzzetti et al. (2008) minimum for D = 1 h
 SLOW_DEP_M = 0.03  # a gauge's rise out of its melt rhythm after a geophone trigger, dry weather (slow outburst)
@@ -104,8 +105,11 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
         # fastest drawdown of Huggel et al. 2002's upper-bound peak discharge, 2V/1000 s, over an interval)
         below = raw["below"] >= DROP_FIRE
         plausible = (raw["drop"] >= 2 * DROP_FIRE) & (raw["drop"] <= raw["drop_cap"]) & below
+        # a silent lake station with a geophone trigger: a flow's tremor, not an impulse (a rockfall while the
+        # station's battery is flat is two faults, not an outburst); with a gauge front it needs no more
+        flowing = geo & (raw["geo_run"] >= SILENT_GEO_MIN) & (raw["geo_hold"] >= GEO_HOLD)
         evac = ((raw["drop2"] >= DROP_FIRE) & (raw["fall"] > 0) & below) | plausible | (drop & down) | \
-            ((raw["lake_missed"] >= 1.5) & down) | (geo & gauge)
+            ((raw["lake_missed"] >= 1.5) & (gauge | flowing)) | (geo & gauge)
         slow = slow_outburst(raw)
         return warn | slow, (evac & warn) | slow
     warn = geo | (gauge & (raw["rain_g"] >= 1.0))
