@@ -109,11 +109,18 @@ def _offset(az_deg: float, d: float) -> tuple[int, int]:
     return int(round(-np.cos(a) * d)), int(round(np.sin(a) * d))
 
 
-def shadow_direction(cloud: np.ndarray, bright: np.ndarray, *, max_px: int, min_overlap: int = 200) -> float | None:
+def _coarsen(a: np.ndarray, f: int) -> np.ndarray:
+    H, W = (a.shape[0] // f) * f, (a.shape[1] // f) * f
+    return a[:H, :W].reshape(H // f, f, W // f, f).mean(axis=(1, 3))
+
+
+def shadow_direction(cloud: np.ndarray, bright: np.ndarray, *, max_px: int, min_overlap: int = 200,
+                     work_px: int = 512) -> float | None:
     """Azimuth (degrees clockwise from the array's top) of the shift of ``cloud`` that darkens the clear ground
     most (brightness below the clear median, summed over the shifted clouds), over every shift of
-    3..``max_px`` pixels at once (FFT cross-correlation). None when no shift overlaps ``min_overlap``
-    clear pixels (no cloud, or all cloud)."""
+    3..``max_px`` pixels at once (FFT cross-correlation). A scene larger than ``work_px`` is block-averaged
+    to about that size first (the direction needs no fine detail). None when no shift overlaps
+    ``min_overlap`` clear pixels (no cloud, or all cloud)."""
     from scipy.signal import fftconvolve
 
     if not cloud.any():
@@ -122,14 +129,20 @@ def shadow_direction(cloud: np.ndarray, bright: np.ndarray, *, max_px: int, min_
     if not clear.any():
         return None
     ref = float(np.median(bright[clear]))
-    c = cloud.astype("float64")
-    # sum over the shifted cloud of (clear ground brightness) and of (clear) for every shift (dy, dx)
-    num = fftconvolve(np.where(clear, bright, 0.0), c[::-1, ::-1], mode="full")
-    den = fftconvolve(clear.astype("float64"), c[::-1, ::-1], mode="full")
-    H, W = cloud.shape
-    dy, dx = np.mgrid[-(H - 1):H, -(W - 1):W]
+    f = max(1, int(np.ceil(max(cloud.shape) / work_px)))
+    c, cl, br = cloud.astype("float64"), clear.astype("float64"), np.where(clear, bright, 0.0)
+    if f > 1:
+        c, cl, br = (_coarsen(c, f) >= 0.5).astype("float64"), _coarsen(cl, f), _coarsen(br, f)
+        max_px, min_overlap = max(3, max_px // f), max(1, min_overlap // (f * f))
+    # sum over the shifted cloud of (clear ground brightness) and of (clear), for every shift (dy, dx)
+    num = fftconvolve(br, c[::-1, ::-1], mode="full")
+    den = fftconvolve(cl, c[::-1, ::-1], mode="full")
+    H, W = c.shape
+    ly, lx = min(max_px, H - 1), min(max_px, W - 1)
+    num, den = num[H - 1 - ly:H + ly, W - 1 - lx:W + lx], den[H - 1 - ly:H + ly, W - 1 - lx:W + lx]
+    dy, dx = np.mgrid[-ly:ly + 1, -lx:lx + 1]
     dist = np.hypot(dy, dx)
-    ok = (den > min_overlap) & (dist >= 3) & (dist <= max_px)
+    ok = (den > min_overlap) & (dist >= min(3, max_px)) & (dist <= max_px)
     if not ok.any():
         return None
     # darkness summed over the footprint (not its mean): the true direction darkens the ground under every
@@ -153,6 +166,11 @@ def matched_shadows(cloud: np.ndarray, bright: np.ndarray, azimuth_deg: float, *
         return zone
     ref = float(np.median(bright[clear]))
     lab, n = ndi.label(cloud, structure=np.ones((3, 3), bool))
+    cand = [(a, d, *_offset(a, d)) for a in (azimuth_deg - spread_deg, azimuth_deg, azimuth_deg + spread_deg)
+            for d in range(2, max_px + 1, 2)]
+    shift_az = np.array([c[0] for c in cand])
+    shift_d = np.array([c[1] for c in cand])
+    shifts = np.array([(c[2], c[3]) for c in cand], dtype=np.int64)
     for i, sl in enumerate(ndi.find_objects(lab), start=1):
         obj = lab[sl] == i
         if obj.sum() < min_cloud_px:
@@ -160,20 +178,22 @@ def matched_shadows(cloud: np.ndarray, bright: np.ndarray, azimuth_deg: float, *
         ys, xs = np.nonzero(obj)
         ys, xs = ys + sl[0].start, xs + sl[1].start
         best: tuple[float, float, int] | None = None
-        for a in (azimuth_deg - spread_deg, azimuth_deg, azimuth_deg + spread_deg):
-            for d in range(2, max_px + 1, 2):
-                dy, dx = _offset(a, d)
-                yy, xx = ys + dy, xs + dx
-                inside = (yy >= 0) & (yy < H) & (xx >= 0) & (xx < W)
-                if inside.mean() < 0.3:
-                    continue
-                yy, xx = yy[inside], xx[inside]
-                free = clear[yy, xx]
-                if free.sum() < 0.3 * ys.size:
-                    continue
-                v = float(np.median(bright[yy[free], xx[free]])) / max(ref, 1e-6)
-                if best is None or v < best[0]:
-                    best = (v, a, d)
+        # every candidate shift of this cloud at once (rows), in slices of at most ~4 M pixel lookups
+        step = max(1, 4_000_000 // ys.size)
+        for k0 in range(0, len(shifts), step):
+            sh = shifts[k0:k0 + step]
+            yy, xx = ys[None, :] + sh[:, 0:1], xs[None, :] + sh[:, 1:2]
+            inside = (yy >= 0) & (yy < H) & (xx >= 0) & (xx < W)
+            free = inside & clear[np.clip(yy, 0, H - 1), np.clip(xx, 0, W - 1)]
+            usable = (inside.mean(1) >= 0.3) & (free.sum(1) >= 0.3 * ys.size)
+            if not usable.any():
+                continue
+            vals = np.where(free, bright[np.clip(yy, 0, H - 1), np.clip(xx, 0, W - 1)], np.nan)[usable]
+            med = np.nanmedian(vals, axis=1) / max(ref, 1e-6)
+            j = int(np.argmin(med))
+            if best is None or med[j] < best[0]:
+                row = np.flatnonzero(usable)[j] + k0
+                best = (float(med[j]), float(shift_az[row]), int(shift_d[row]))
         if best is None or best[0] > max_ratio:
             continue
         _, a, d = best
