@@ -21,6 +21,19 @@ def test_run_minutes_counts_unbroken_stretches() -> None:
     assert run_minutes(np.ones(3, dtype=bool), ticks[:3]).tolist() == [1, 2, 3]
 
 
+def test_run_minutes_carried_across_evaluations_equals_one_pass() -> None:
+    from glofwatch.detection.features import last_off_tick
+
+    ticks = np.arange(12) * 60_000
+    on = np.array([1, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1], dtype=bool)
+    whole = run_minutes(on, ticks)
+    off, parts = None, []
+    for a in range(12):  # one tick a call, as live
+        parts += run_minutes(on[a:a + 1], ticks[a:a + 1], off).tolist()
+        off = last_off_tick(on[a:a + 1], ticks[a:a + 1], off)
+    assert parts == whole.tolist() == [1, 2, 0, 1, 2, 3, 4, 5, 0, 1, 2, 3]
+
+
 def test_geophone_in_heavy_rain_evacuates_only_when_sustained() -> None:
     n = 30
     ticks = np.arange(n) * 60_000

@@ -1,7 +1,9 @@
 """The detection engine: the one code path behind replay and the live listener.
 
 State: one :class:`~glofwatch.detection.series.SensorState` per sensor (the whole file in replay, a
-bounded buffer live) and one :class:`~glofwatch.detection.policy.SourceState` per source.
+bounded buffer live) and one :class:`~glofwatch.detection.policy.SourceState` per source, plus what a
+feature counts over ticks (how long the path's geophones have been triggered: ``geo_off``), carried
+from one evaluation to the next so that live (a few ticks a call) and replay (one call) agree.
 :meth:`Engine.evaluate` takes evaluation instants (*ticks*) and, vectorised over them, computes each
 source's evidence (:mod:`~glofwatch.detection.features`), scores it (fusion model or the thresholds
 baseline), adds ``watch`` precursors, and runs the decision policy, which emits
@@ -90,6 +92,7 @@ class Engine:
         self.sources: dict[str, SourceState] = {s.id: SourceState() for s in self.topology.sources}
         self.last_zones: dict[str, list[str]] = {}
         self.last_tick: int | None = None
+        self.geo_off: dict[str, int | None] = {}  # per source: state of geo_run carried across evaluations
 
     # -- sensor state ------------------------------------------------------------------------
     def state(self, key: int) -> SensorState:
@@ -143,7 +146,8 @@ class Engine:
         out: list[tuple[int, int, Decision]] = []
         glof_level: dict[str, np.ndarray] = {}
         for order, src in enumerate(self.topology.sources):
-            sf = source_features(self.site, src, self.states, ticks, by_station, missed)
+            sf = source_features(self.site, src, self.states, ticks, by_station, missed, self.geo_off.get(src.id))
+            self.geo_off[src.id] = sf.geo_off
             entry, stay, p = self.scorer.score(src.hazard, sf.raw)
             entry = np.maximum(entry, precursors(src, sf.raw))
             stay = np.maximum(stay, precursors(src, sf.raw, stay=True))

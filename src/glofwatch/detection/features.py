@@ -61,6 +61,7 @@ class SourceFeatures:
 
     raw: dict[str, np.ndarray]
     fired: list[tuple[str, float, np.ndarray]]  # (station, chainage km, fired at tick)
+    geo_off: int | None = None  # the last tick at which the path's geophones were not triggered (carried)
 
 
 def drop_cap(site: Site, src: Source) -> float:
@@ -78,16 +79,26 @@ def drop_cap(site: Site, src: Source) -> float:
     return float(2.0 * vol / 1000.0 / lake.area_m2 * interval)
 
 
-def run_minutes(on: np.ndarray, ticks: np.ndarray) -> np.ndarray:
-    """Minutes ``on`` has held without a break at each tick (0 where it is off; counted from the
-    last tick where it was off, or from the first tick)."""
+def run_minutes(on: np.ndarray, ticks: np.ndarray, last_off: int | None = None) -> np.ndarray:
+    """Minutes ``on`` has held without a break at each tick (0 where it is off), counted from the last
+    tick where it was off. ``last_off``: that tick from the evaluations before these ``ticks`` (live
+    evaluates a few ticks a call; the run must not restart with each call), None when it was on since
+    the first tick ever evaluated: then the run counts from one grid step before the first tick."""
     if len(ticks) == 0:
         return np.zeros(0)
     idx = np.where(on, -1, np.arange(len(ticks)))
-    last_off = np.maximum.accumulate(idx)
-    step = ticks[1] - ticks[0] if len(ticks) > 1 else 60_000  # on from the first tick: count that tick too
-    since = np.where(last_off >= 0, ticks[np.clip(last_off, 0, None)], ticks[0] - step)
+    last = np.maximum.accumulate(idx)
+    before = int(ticks[0]) - 60_000 if last_off is None else int(last_off)
+    since = np.where(last >= 0, ticks[np.clip(last, 0, None)], before)
     return np.where(on, (ticks - since) / 60_000.0, 0.0)
+
+
+def last_off_tick(on: np.ndarray, ticks: np.ndarray, last_off: int | None) -> int:
+    """The ``last_off`` to carry into the next evaluation after these ``ticks``."""
+    off = np.flatnonzero(~on)
+    if len(off):
+        return int(ticks[off[-1]])
+    return int(ticks[0]) - 60_000 if last_off is None else last_off  # on since the first tick ever
 
 
 def _by_station(states: dict[int, SensorState]) -> dict[str, list[SensorState]]:
@@ -117,9 +128,11 @@ def _max_feature(by_station: dict[str, list[SensorState]], stations: tuple[str, 
 
 def source_features(site: Site, src: Source, states: dict[int, SensorState], ticks: np.ndarray,
                     by_station: dict[str, list[SensorState]] | None = None,
-                    missed_cache: dict[str, np.ndarray] | None = None) -> SourceFeatures:
+                    missed_cache: dict[str, np.ndarray] | None = None, geo_off: int | None = None) -> SourceFeatures:
     """``missed_cache``: station -> missed intervals at these ``ticks``, shared by the sources of one
-    evaluation (a lake station is also its siblings' sibling, a gauge lies on several paths)."""
+    evaluation (a lake station is also its siblings' sibling, a gauge lies on several paths). ``geo_off``:
+    the last tick before these at which the path's geophones were not triggered (the previous evaluation's
+    :attr:`SourceFeatures.geo_off`; None for the first), so that ``geo_run`` counts across evaluations."""
     bs = by_station if by_station is not None else _by_station(states)
     cache = missed_cache if missed_cache is not None else {}
 
@@ -170,7 +183,8 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
         down_missed = np.maximum(down_missed, missed_at(st))
         fired.append((st, km, (g >= FIRE_RATIO) | front))
     raw["geo_ratio"], raw["gauge"], raw["down_missed"] = geo, gauge, down_missed
-    raw["geo_run"] = run_minutes(geo >= FIRE_RATIO, ticks)
+    geo_on = geo >= FIRE_RATIO
+    raw["geo_run"] = run_minutes(geo_on, ticks, geo_off)
     raw["geo_hold"] = geo_hold
     raw["gauge_dep"], raw["geo_lift"] = gauge_dep, geo_lift
     raw["geo_recent"] = (geo_lift > 0).astype(float)
@@ -201,4 +215,4 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
                     t24 = s.feature("warm_spell", "t24", ticks, np.nan)
                     t_lake = np.fmax(t_lake, t24 + LAPSE_K_PER_M * ((station.elevation_m or lake.elevation_m) - lake.elevation_m))
     raw["t_lake"] = t_lake
-    return SourceFeatures(raw, fired)
+    return SourceFeatures(raw, fired, last_off_tick(geo_on, ticks, geo_off) if n else geo_off)
