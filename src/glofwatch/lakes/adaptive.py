@@ -8,8 +8,8 @@ do transfer:
 
 1. **A shadow is its cloud, moved.** Every cloud casts its shadow in the same direction (away from
    the sun), at a distance that grows with the cloud's height. The direction is found from the
-   scene: the shift of the cloud mask that lands on the darkest ground (one FFT cross-correlation
-   over all shifts). Each cloud is then moved along that direction (+-10 degrees) to the distance
+   scene: the shift of the cloud mask that darkens the clear ground most in total (one FFT
+   cross-correlation over all shifts). Each cloud is then moved along that direction (+-10 degrees) to the distance
    where its footprint is darkest (median NIR+SWIR1 below ``shadow_max_ratio`` of the clear
    ground), as Fmask matches shadows (Zhu & Woodcock 2012), without needing the sun angles.
 2. **Within one scene, water, shadow, land and cloud are separable** even where a fixed rule is
