@@ -46,7 +46,7 @@ def main() -> None:
         paths.append(p)
     base = None
     for w in a.workers:
-        cluster = LocalCluster(n_workers=w, threads_per_worker=a.threads, processes=True, dashboard_address=None)
+        cluster = LocalCluster(n_workers=w, threads_per_worker=a.threads, processes=True, dashboard_address=":0")
         with cluster as cl, Client(cl) as c:
             t0 = time.perf_counter()
             rep = map_scenes(paths, lakes=known, lakes_crs="EPSG:32643", client=c)

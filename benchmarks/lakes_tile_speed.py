@@ -68,7 +68,7 @@ def run(folder: Path, lakes: list[tuple[str, float, float, float]], workers: int
     from glofwatch.lakes.scene import open_scene
 
     known = [(lid, Point(x, y).buffer(r * 0.9), "") for lid, x, y, r in lakes]
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cl, Client(cl):
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cl, Client(cl):
         t0 = time.perf_counter()
         scene = open_scene(folder, chunks=2048)
         sm = map_scene(scene, known, lakes_crs="EPSG:32643")

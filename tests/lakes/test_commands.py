@@ -32,7 +32,7 @@ def test_map_save_history_and_plot(tmp_path: Path) -> None:
     r = CliRunner().invoke(app, ["lakes", "map", *map(str, scenes), str(bad), "--lakes", str(known), "--out", str(out),
                                  "--database", db, "--save", "--json"])
     assert r.exit_code == 1, r.output  # one scene failed; the four others are mapped and saved
-    rep = json.loads(r.output.strip().splitlines()[-1])
+    rep = json.loads(r.stdout.strip().splitlines()[-1])  # stdout only: warnings go to stderr
     assert rep["ok"] == 4 and rep["failed"] == 1
     fc = json.loads(out.read_text())
     assert sum(f["properties"]["kind"] == "lake" for f in fc["features"]) == 4

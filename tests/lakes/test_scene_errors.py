@@ -65,7 +65,7 @@ def test_same_result_on_a_dask_cluster(tmp_path: Path) -> None:
     paths = [_good(tmp_path, "S2_20250801_a.tif"), _good(tmp_path, "S2_20250802_b.tif")]
     lakes = [("cha-x", _lake_at_centre(), "synthetic")]
     here = map_scenes(paths, site=site, lakes=lakes)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cl, Client(cl) as c:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as cl, Client(cl) as c:
         there = map_scenes(paths, site=site, lakes=lakes, client=c)
     assert [s.lakes[0].area_m2 for s in there.scenes] == [s.lakes[0].area_m2 for s in here.scenes]
     assert there.ok == 2
@@ -107,5 +107,5 @@ def test_scene_tasks_use_the_worker_threads_not_every_core() -> None:
     from glofwatch.lakes.workflow import worker_threads
 
     assert worker_threads() is None  # outside a worker: Dask's default (one thread per core)
-    with LocalCluster(n_workers=1, threads_per_worker=3, processes=False, dashboard_address=None) as cl, Client(cl) as c:
+    with LocalCluster(n_workers=1, threads_per_worker=3, processes=False, dashboard_address=":0") as cl, Client(cl) as c:
         assert c.submit(worker_threads, pure=False).result() == 3

@@ -115,7 +115,7 @@ def test_catalog_filtered_by_bbox_and_datetime_and_broken_items_reported(tmp_pat
     assert read_stac(catalog, bbox=(10.0, 40.0, 11.0, 41.0)) == []  # elsewhere
     from distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cl, Client(cl) as c:
+    with LocalCluster(n_workers=1, processes=False, dashboard_address=":0") as cl, Client(cl) as c:
         there = map_scenes([catalog], lakes=LAKES, client=c, datetime_range="2025-08-01/2025-08-31")
     assert {s.scene: s.status for s in there.scenes} == {s.scene: s.status for s in run.scenes}
     assert _areas(there) == _areas(run)

@@ -38,9 +38,11 @@ def dask_client(scheduler: str | None, workers: int) -> Any:
 
     if scheduler:
         return Client(scheduler, timeout="20s")
+    # dashboard_address=None still serves the dashboard on :8787 (distributed 2026.8) and warns into the
+    # output when another cluster holds that port; ":0" takes a free port, so runs never collide.
     if workers > 0:
-        return Client(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None))
-    return Client(LocalCluster(n_workers=1, processes=False, dashboard_address=None))
+        return Client(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"))
+    return Client(LocalCluster(n_workers=1, processes=False, dashboard_address=":0"))
 
 
 @lakes_app.command("map")
