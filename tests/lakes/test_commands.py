@@ -75,3 +75,13 @@ def test_map_command_on_the_iceland_rasters_with_last_years_outlines(tmp_path: P
     areas = sorted(m["area_m2"] for m in rep["scenes"][0]["lakes"])
     ref = sorted(f["properties"]["area_m2"] for f in json.loads(outlines.read_text())["features"] if f["properties"]["year"] == 1991)
     assert abs(areas[-1] - ref[-1]) / ref[-1] < 0.05 and abs(areas[-2] - ref[-2]) / ref[-2] < 0.05, (areas, ref)
+
+
+def test_discovery_choice_is_checked(tmp_path: Path) -> None:
+    bands, _, _ = synthetic_lake(n=60, radius_px=8, seed=1)
+    scene = write_tif(tmp_path / "S2_20250801_t.tif", {k: bands[k] for k in ("blue", "green", "nir", "swir1")})
+    r = CliRunner().invoke(app, ["lakes", "map", str(scene), "--discovery", "magic", "--json"])
+    assert r.exit_code != 0 and "--discovery 'magic'" in r.output and "'adaptive' or 'rule'" in r.output
+    r = CliRunner().invoke(app, ["lakes", "map", str(scene), "--discovery", "rule", "--json"])
+    rep = json.loads(r.stdout.strip().splitlines()[-1])
+    assert len(rep["scenes"]) == 1 and "--discovery" not in r.output

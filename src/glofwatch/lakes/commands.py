@@ -60,6 +60,9 @@ def map_cmd(
     date: Annotated[str | None, typer.Option(help="Acquisition date (YYYY-MM-DD) when the file names hold none.")] = None,
     buffer_m: Annotated[float, typer.Option(help="Window around each lake's last outline for its threshold (m).")] = 300.0,
     min_new_area_m2: Annotated[float, typer.Option(help="Smallest new water body reported (m2).")] = 10_000.0,
+    discovery: Annotated[str, typer.Option(
+        help="New water bodies in scenes without a cloud mask: 'adaptive' (the scene trains its own water/shadow "
+             "classifier) or 'rule' (the fixed pixel rule).")] = "adaptive",
     scheduler: Annotated[str | None, typer.Option(help="Address of a Dask distributed scheduler (tcp://host:8786).")] = None,
     workers: Annotated[int, typer.Option(help="Local worker processes when no --scheduler (0: in-process).")] = 0,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON report.")] = False,
@@ -86,7 +89,9 @@ def map_cmd(
         lakes_crs = geojson_crs(fc) if fc else "EPSG:4326"
         if known is None and (save or database):
             known = _site_lakes_with_history(s, database)
-        params = MapParams(buffer_m=buffer_m, min_new_area_m2=min_new_area_m2)
+        if discovery not in ("adaptive", "rule"):
+            raise ValueError(f"--discovery {discovery!r}: use 'adaptive' or 'rule'")
+        params = MapParams(buffer_m=buffer_m, min_new_area_m2=min_new_area_m2, discovery=discovery)  # type: ignore[arg-type]
         try:
             sun_ae = tuple(float(v) for v in sun.split(",")) if sun else None
         except ValueError:
