@@ -30,6 +30,8 @@ gauge_held      1 where a gauge that saw a front has its last two readings >= ga
 down_missed     missed intervals of the path's stations (a wave destroys them too)
 rain_c, rain_g  rainfall intensity-duration over Caine (1980) / Guzzetti (2008) thresholds
 rain_i1         rain of the last hour (mm/h): is the storm still on? (rain_c stays up for hours after it)
+rain_i3         mean rain of the last 3 hours (mm/h)
+rain_far        1 when the valley has no weather station of its own (rain_* are a neighbour valley's)
 freeboard       spillway level minus lake level (m; NaN unknown)       [watch precursor]
 rise6h          lake rise over 6 h (m)                                  [watch precursor]
 t_lake          24-h mean air temperature moved to the lake (°C; NaN)   [watch precursor]
@@ -51,7 +53,7 @@ from glofwatch.site.model import Site
 
 RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", "sib_drop", "sib_missed", "geo_ratio", "gauge",
        "gauge_front", "down_missed", "rain_c", "rain_g", "freeboard", "rise6h", "t_lake", "geo_has", "geo_run",
-       "rain_i1", "gauge_held", "geo_hold", "gauge_dep", "geo_recent", "geo_lift")
+       "rain_i1", "gauge_held", "geo_hold", "gauge_dep", "geo_recent", "geo_lift", "rain_i3", "rain_far")
 MAX_MISSED = 12.0
 
 
@@ -195,6 +197,8 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["rain_c"] = _max_feature(bs, src.weather, "rainfall", "caine", ticks)
     raw["rain_g"] = _max_feature(bs, src.weather, "rainfall", "guzzetti", ticks)
     raw["rain_i1"] = _max_feature(bs, src.weather, "rainfall", "i1h", ticks)
+    raw["rain_i3"] = _max_feature(bs, src.weather, "rainfall", "i3h", ticks)
+    raw["rain_far"] = np.full(n, 1.0 if src.weather_borrowed else 0.0)
     lake = site.lake_by_id.get(src.lake) if src.lake else None
     free = np.full(n, np.nan)
     rise = np.full(n, np.nan)

@@ -36,6 +36,7 @@ GEO_HOLD = 0.6  # STA now / its peak of the last 15 min: a decaying impulse is b
 STORM_ON_MM_H = 2.2  # rain of the last hour that says the storm is still on: Guzzetti et al. (2008) minimum for D = 1 h
 SLOW_DEP_M = 0.03  # a gauge's rise out of its melt rhythm after a geophone trigger, dry weather (slow outburst)
 SILENT_DEP_M = 0.15  # ... after its lake station fell silent
+RAIN_FAR_I3_MM_H = 0.3  # rain of the last 3 hours at a neighbour valley's gauge: the storm is about
 SLOW_LIFT = 1.5  # 10-min median ground velocity over its background of 2-3 h before, while the slow flood passes the geophone
 
 
@@ -124,12 +125,22 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     # the storm must still be on: Caine's ratio stays above 1 for hours after a storm (its 6-24 h windows),
     # while runoff-triggered debris flows start during the intense rain; a stage glitch two hours after the
     # storm is not a debris flow (held-out false evacuations before this rule)
-    storm = (raw["rain_c"] >= 1.0) & (raw["rain_i1"] >= STORM_ON_MM_H)
+    storm = debris_storm(raw)
     # a gauge alone must be confirmed by a second reading: a stage glitch in a storm (1-3 readings off by
     # metres; QC's spike test flags one only when the next reading arrives) looks like a front for one reading
     held = gauge & (raw["gauge_held"] > 0)
     evac = (geo & gauge) | (held & storm) | ((sustained | growing) & storm)
     return warn, evac & warn
+
+
+def debris_storm(raw: dict[str, np.ndarray]) -> np.ndarray:
+    """The storm that can start a debris flow is on: rain over Caine's (1980) threshold and still raining
+    (the last hour over Guzzetti's minimum for D = 1 h). In a valley without its own rain gauge the
+    neighbour's gauge sees the storm weakened by the distance, or its edge only: there rain over Guzzetti's
+    (2008) global minimum and rain in the last 3 hours (RAIN_FAR_I3_MM_H) say a storm is about."""
+    own = (raw["rain_c"] >= 1.0) & (raw["rain_i1"] >= STORM_ON_MM_H)
+    far = (raw["rain_far"] > 0) & (raw["rain_g"] >= 1.0) & (raw["rain_i3"] >= RAIN_FAR_I3_MM_H)
+    return own | far
 
 
 def slow_outburst(raw: dict[str, np.ndarray]) -> np.ndarray:
@@ -164,7 +175,7 @@ def rule_floor(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
     if hazard != "glof":
         from glofwatch.detection.detectors.gauge_rise import FIRE_M as GAUGE_FIRE
 
-        storm = (raw["rain_c"] >= 1.0) & (raw["rain_i1"] >= STORM_ON_MM_H)
+        storm = debris_storm(raw)
         return (raw["gauge"] >= GAUGE_FIRE) & (raw["gauge_front"] > 0) & (raw["gauge_held"] > 0) & storm
     return ((raw["drop2"] >= 0.3) & (raw["fall"] > 0) & (raw["below"] >= 0.3)) | slow_outburst(raw)
 

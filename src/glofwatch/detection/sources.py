@@ -9,7 +9,8 @@ in one valley (``debris_flow:<valley>``, lake ``None``). Each source knows
   station declared on another lake's path of the same river counts, shifted by the chainage
   difference of the zones both paths share (below the confluence);
 - the weather stations of its valley (a weather station belongs to the valley of its nearest
-  lake; a valley without one borrows the nearest);
+  lake; a valley without one borrows the nearest, and says so: a storm over its own catchment reaches
+  a neighbour's rain gauge weakened, or not at all);
 - the zones its wave reaches, with chainage, for the impact (:mod:`glofwatch.detection.impact`).
 
 Valleys are the lakes' ``valley`` (or the river of their flow path, or the lake itself).
@@ -35,6 +36,7 @@ class Source:
     downstream: tuple[tuple[str, float], ...]  # (station, chainage km along ``zones``' path)
     weather: tuple[str, ...]
     zones: dict[str, float] = field(default_factory=dict)  # zone -> chainage km from the source's path origin
+    weather_borrowed: bool = False  # the valley has no weather station: ``weather`` is a neighbour's
 
 
 def _dist_km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -87,11 +89,13 @@ class Topology:
     def weather_by_valley(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {v: [] for v in self.valleys}
         weather = [st for st in self.site.stations if st.kind == "weather"]
+        self.borrowed: set[str] = set()
         if not self.site.lakes:
             return out
         for st in weather:
             lk = min(self.site.lakes, key=lambda lk: _dist_km(st.location, lk.location))
             out[self.valley_of_lake(lk.id)].append(st.id)
+        self.borrowed = {v for v, sts in out.items() if not sts}
         for v, lakes in self.valleys.items():
             if not out[v] and weather:
                 loc = self.site.lake_by_id[lakes[0]].location
@@ -115,7 +119,7 @@ class Topology:
             down = sorted(path_stations(site, lk.id).items(), key=lambda kv: kv[1])
             out.append(Source(f"glof:{lk.id}", "glof", lk.id, v, tuple(self._lake_stations(lk.id)), tuple(sib),
                               tuple(down), tuple(self.weather_by_valley.get(v, [])),
-                              dict(sorted(fp.zones.items(), key=lambda kv: kv[1]))))
+                              dict(sorted(fp.zones.items(), key=lambda kv: kv[1])), v in self.borrowed))
         for v, lakes in self.valleys.items():
             paths = [lk for lk in lakes if (fp := site.flow_path(lk)) is not None and fp.zones]
             if not paths:
@@ -128,7 +132,7 @@ class Topology:
             down = sorted(path_stations(site, best).items(), key=lambda kv: kv[1])
             out.append(Source(f"debris_flow:{v}", "debris_flow", None, v, tuple(lake_st), (), tuple(down),
                               tuple(self.weather_by_valley.get(v, [])),
-                              dict(sorted(fp.zones.items(), key=lambda kv: kv[1]))))
+                              dict(sorted(fp.zones.items(), key=lambda kv: kv[1])), v in self.borrowed))
         return out
 
     def source(self, source_id: str) -> Source:
