@@ -103,3 +103,24 @@ def test_a_silent_lake_station_and_a_rockfall_at_the_geophone_do_not_evacuate_an
     flow = evidence_gates("glof", _raw(n, geo_hold=np.ones(n), **silent))[1]
     assert not burst.any()
     assert flow.tolist() == [False, False, True, True, True, True]  # from the third minute of trigger
+
+
+def test_a_flow_tremor_in_the_storm_evacuates_whatever_the_model_says() -> None:
+    """The floor: a geophone tremor that holds (growing) or lasts (sustained) in the storm evacuates even where
+    the model's probability is low; a decaying impulse or dry weather does not."""
+    from glofwatch.detection.fusion import GEO_GROW_MIN, FusionScorer
+
+    n = 20
+    ticks = np.arange(n) * 60_000
+    geo = np.full(n, 4.5)  # just over the trigger: the model alone rates this low
+    storm = {"rain_c": np.full(n, 1.2), "rain_g": np.full(n, 8.0), "rain_i1": np.full(n, 2 * STORM_ON_MM_H)}
+    run = run_minutes(geo >= 4, ticks)
+    held = _raw(n, geo_ratio=geo, geo_run=run, geo_hold=np.full(n, 0.9), geo_has=np.ones(n), **storm)
+    floor = rule_floor("debris_flow", held)
+    assert floor[run >= GEO_GROW_MIN].all() and not floor[run < GEO_GROW_MIN].any()
+    entry, _stay, _p = FusionScorer().score("debris_flow", held)
+    assert (entry[run >= GEO_GROW_MIN] == 4).all()
+    decaying = dict(held, geo_hold=np.full(n, 0.3), geo_run=np.minimum(run, GEO_SUSTAIN_MIN - 1))
+    assert not rule_floor("debris_flow", decaying).any()
+    dry = dict(held, rain_c=np.zeros(n), rain_g=np.zeros(n), rain_i1=np.zeros(n))
+    assert not rule_floor("debris_flow", dry).any()

@@ -171,12 +171,19 @@ def rule_floor(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
     thresholds baseline (two readings, >= 0.3 m, still falling, below the 3-hour level). Debris flow: a
     gauge front held for two readings while the storm is on (the model, trained mostly on flows that
     pass a geophone first, rates a gauge alone low, and flows that start below the geophone have
-    minutes, not tens of minutes, before the first zone)."""
+    minutes, not tens of minutes, before the first zone); and a geophone whose tremor held (``growing``)
+    or lasted (``sustained``) in the storm, the gates' flow signs (an independent red-team debris flow the
+    model rated 0.52 for 15 min while its tremor held at the geophone reached the town 2.5 h later)."""
     if hazard != "glof":
         from glofwatch.detection.detectors.gauge_rise import FIRE_M as GAUGE_FIRE
+        from glofwatch.detection.detectors.sta_lta import FIRE_RATIO
 
         storm = debris_storm(raw)
-        return (raw["gauge"] >= GAUGE_FIRE) & (raw["gauge_front"] > 0) & (raw["gauge_held"] > 0) & storm
+        held = (raw["gauge"] >= GAUGE_FIRE) & (raw["gauge_front"] > 0) & (raw["gauge_held"] > 0)
+        geo = raw["geo_ratio"] >= FIRE_RATIO
+        sustained = geo & (raw["geo_run"] >= GEO_SUSTAIN_MIN)
+        growing = geo & (raw["geo_run"] >= GEO_GROW_MIN) & (raw["geo_hold"] >= GEO_HOLD)
+        return (held | sustained | growing) & storm
     return ((raw["drop2"] >= 0.3) & (raw["fall"] > 0) & (raw["below"] >= 0.3)) | slow_outburst(raw)
 
 
