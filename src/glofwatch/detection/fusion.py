@@ -36,6 +36,7 @@ GEO_HOLD = 0.6  # STA now / its peak of the last 15 min: a decaying impulse is b
 STORM_ON_MM_H = 2.2  # rain of the last hour that says the storm is still on: Guzzetti et al. (2008) minimum for D = 1 h
 SLOW_DEP_M = 0.03  # a gauge's rise out of its melt rhythm after a geophone trigger, dry weather (slow outburst)
 SILENT_DEP_M = 0.15  # ... after its lake station fell silent
+SPIKE_SILENT_MISSED = 1.0  # a single large lake fall evacuates once the station missed its next reading
 RAIN_FAR_I3_MM_H = 0.3  # rain of the last 3 hours at a neighbour valley's gauge: the storm is about
 SLOW_LIFT = 1.5  # 10-min median ground velocity over its background of 2-3 h before, while the slow flood passes the geophone
 
@@ -104,8 +105,12 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
             (gauge & (raw["geo_has"] < 1))
         # one reading suffices when its fall is large yet physically possible for this lake (below the
         # fastest drawdown of Huggel et al. 2002's upper-bound peak discharge, 2V/1000 s, over an interval)
+        # and the station then falls silent (destroyed by the breach); while it reports, its next reading
+        # confirms the fall (drop2) or shows a one-reading spike (a pressure transducer's 1.7 m glitch is as
+        # plausible as a breach: red-team fault days evacuated on it); the single reading warns meanwhile
         below = raw["below"] >= DROP_FIRE
-        plausible = (raw["drop"] >= 2 * DROP_FIRE) & (raw["drop"] <= raw["drop_cap"]) & below
+        plausible = (raw["drop"] >= 2 * DROP_FIRE) & (raw["drop"] <= raw["drop_cap"]) & below & \
+            (raw["lake_missed"] >= SPIKE_SILENT_MISSED)
         # a silent lake station with a geophone trigger: a flow's tremor, not an impulse (a rockfall while the
         # station's battery is flat is two faults, not an outburst); with a gauge front it needs no more
         flowing = geo & (raw["geo_run"] >= SILENT_GEO_MIN) & (raw["geo_hold"] >= GEO_HOLD)
