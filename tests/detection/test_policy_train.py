@@ -63,3 +63,22 @@ def test_train_is_reproducible(site, tmp_path) -> None:
     assert a == b
     assert set(a["hazards"]) == {"glof", "debris_flow"}
     assert (tmp_path / "a.json").stat().st_size < 1_000_000
+
+
+def test_train_on_a_mix_with_the_shifted_physics(site, tmp_path, monkeypatch) -> None:
+    import glofwatch.sim.scenarios as sims
+    from glofwatch.detection.train import train
+
+    seen: list[str | None] = []
+    real = sims.scenario
+
+    def spy(site, seed, **kw):  # type: ignore[no-untyped-def]
+        seen.append(kw.get("variant"))
+        return real(site, seed, **kw)
+
+    monkeypatch.setattr(sims, "scenario", spy)
+    m = orjson.loads(train(site, n=20, seed=100, out=tmp_path / "m.json", shifted=0.5).read_bytes())
+    assert seen.count("shifted") == 10 and seen[:4] == [None, "shifted", None, "shifted"]
+    assert m["meta"]["shifted_share"] == 0.5
+    with pytest.raises(ValueError, match="share"):
+        train(site, n=20, seed=100, out=tmp_path / "x.json", shifted=1.5)

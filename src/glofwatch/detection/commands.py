@@ -50,6 +50,8 @@ def train(
     seed: Annotated[int, typer.Option("--seed", help="First seed (training seeds stay below 1,000,000).")] = 0,
     out: Annotated[Path | None, typer.Option("--out", help="Model file; default: the shipped models/fusion.json.")] = None,
     site: Annotated[str | None, typer.Option("--site", "-s", help="Site directory or site.yaml; default: the demo site.")] = None,
+    shifted: Annotated[float, typer.Option("--shifted", help="Share of the scenarios drawn with the 'shifted' physics "
+                                           "(every assumption moved; docs/scenarios.md), 0-1.")] = 0.0,
 ) -> None:
     """Rebuild the fusion model from simulator scenarios (seeded, reproducible)."""
     from glofwatch.detection.train import train as run
@@ -57,7 +59,7 @@ def train(
     from glofwatch.site import load_site
 
     try:
-        run(load_site(site), n=n, seed=seed, out=out, log=console.print)
+        run(load_site(site), n=n, seed=seed, out=out, log=console.print, shifted=shifted)
     except (GlofwatchError, ValueError) as e:
         console.print(f"[red]error:[/red] {e}", highlight=False)
         raise typer.Exit(2) from e

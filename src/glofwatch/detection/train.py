@@ -140,8 +140,12 @@ def fit_hazard(hazard: str, rows: Rows, *, seed: int) -> dict[str, Any]:
     }
 
 
-def train(site: Site, *, n: int = 400, seed: int = 0, out: Path | None = None, log: Any = None) -> Path:
-    """Build the fusion model from ``n`` scenarios with seeds ``seed .. seed+n-1`` (all < 1,000,000)."""
+def train(site: Site, *, n: int = 400, seed: int = 0, out: Path | None = None, log: Any = None,
+          shifted: float = 0.0) -> Path:
+    """Build the fusion model from ``n`` scenarios with seeds ``seed .. seed+n-1`` (all < 1,000,000).
+
+    ``shifted``: the share of them drawn with the ``shifted`` physics (every ``round(1 / shifted)``-th seed
+    and its successors up to the share, deterministic), so the model sees the default's assumptions moved."""
     from glofwatch.sim.scenarios import scenario
 
     try:
@@ -154,15 +158,19 @@ def train(site: Site, *, n: int = 400, seed: int = 0, out: Path | None = None, l
         raise ValueError(f"training seeds {seed}..{seed + n - 1} reach the evaluation range (>= {EVALUATION_SEED_START}); "
                          "lower --seed or --n")
     into: dict[str, Rows] = {}
+    if not 0.0 <= shifted <= 1.0:
+        raise ValueError(f"--shifted {shifted}: a share between 0 and 1")
     for i, s in enumerate(range(seed, seed + n)):
-        sc = scenario(site, s)
+        # seed s is shifted when the running share of shifted scenarios falls behind ``shifted``
+        variant = "shifted" if int((i + 1) * shifted) > int(i * shifted) else None
+        sc = scenario(site, s, variant=variant)
         scenario_rows(site, sc.telemetry, sc.truth, s, into)
         if log and (i + 1) % 50 == 0:
             log(f"  {i + 1}/{n} scenarios")
     hazards = {h: fit_hazard(h, r, seed=seed) for h, r in sorted(into.items())}
     model = {
         "format": "glofwatch-fusion/1",
-        "meta": {"site": site.id, "seeds": [seed, seed + n - 1], "n": n,
+        "meta": {"site": site.id, "seeds": [seed, seed + n - 1], "n": n, "shifted_share": shifted,
                  "trained": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                  "model": "logistic regression (scikit-learn lbfgs, C=1) + isotonic calibration, per hazard",
                  "labels": "event under way: onset .. last zone arrival + 30 min"},
