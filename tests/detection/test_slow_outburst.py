@@ -81,3 +81,16 @@ def test_a_silent_lake_station_and_its_gauge_rising_out_of_rhythm_evacuate(site)
     ev = evacuations(site, day(site, lake_cak_silent_from=2.5, gauge_cak=rise))
     assert ev and ev[0].lake == "cak-1" and ev[0].zones == ["cak-grig"]
     assert evacuations(site, day(site, gauge_cak=rise)) == []  # its lake station reports and did not fall
+
+
+def test_a_slow_flood_reaching_the_gauge_two_hours_after_the_geophone_evacuates(site) -> None:  # type: ignore[no-untyped-def]
+    """A tunnel drainage of ~15 m3/s runs at ~1 m/s: 2 h from geo-cha to gauge-cha (independent red-team scenarios);
+    the geophone still shakes over its background then, so the gauge's departure is the same flood."""
+    def slow_flow(h: np.ndarray, v: np.ndarray) -> np.ndarray:  # from 01:50, holding for hours (it triggers ~30 min)
+        return v + np.where(h >= 1 + 50 / 60, 0.2, 0.0)
+
+    def late_rise(h: np.ndarray, v: np.ndarray) -> np.ndarray:  # reaches the gauge at 03:50: 2 h later
+        return v + 0.12 * np.clip((h - 3 - 50 / 60) / 1.0, 0, None) ** 0.6
+
+    ev = evacuations(site, day(site, geo=slow_flow, gauge_cha=late_rise))
+    assert ev and ev[0].lake == "cha-2" and "2026-07-01T03:50:00Z" < ev[0].time < "2026-07-01T04:30:00Z"

@@ -19,7 +19,7 @@ geo_run         minutes the path's geophones have been triggered without a break
 gauge_dep       largest departure (m) of two readings of a path gauge above its extrapolated 3-hour trend,
                 where it is gauge_rise.DEP_Z times the fit's scatter (gauge_rise's dep_ok; 0 elsewhere)
 geo_lift        largest 10-min median ground velocity over its background of 2-3 h before, at a path
-                geophone that triggered within the last 90 min (sta_lta's lift_recent; 0 elsewhere)
+                geophone that triggered within the last 3 h (sta_lta's lift_recent; 0 elsewhere)
 geo_recent      1 where geo_lift > 0
 geo_hold        STA now / largest STA of the last 15 min at the triggered geophone (sta_lta's hold): near
                 1 while a flow's tremor grows or holds, falling as an impulse (rockfall, a quake) decays

@@ -153,8 +153,9 @@ def slow_outburst(raw: dict[str, np.ndarray]) -> np.ndarray:
 
     Ice-dammed lakes drain through tunnels over hours: the front brings centimetres, not a wall of water,
     and no lake station sees them (cha-2 has none). With no rain to lift the river, two signs in the flood's
-    order are an outburst: the geophone on the path triggered (within 90 min: the front passing it) and
-    still shakes SLOW_LIFT times its background of 2-3 hours before (a rockfall's impulse is spent within minutes; a
+    order are an outburst: the geophone on the path triggered (within 3 h: the front passing it; a slow
+    flood of ~15 m3/s takes 2-3 h to the gauge 7 km below, red-team tunnel drainages) and still shakes
+    SLOW_LIFT times its background of 2-3 hours before (a rockfall's impulse is spent within minutes; a
     drifting gauge with such an impulse nearby is not a flood), and the gauge below rises out of its
     daily melt rhythm (two readings >= SLOW_DEP_M above the extrapolated 3-hour trend, at >= DEP_Z times
     the trend's scatter); or the lake station fell silent and the gauge rose SILENT_DEP_M out of its

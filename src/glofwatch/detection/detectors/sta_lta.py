@@ -40,7 +40,7 @@ LTA_MS = 3_600_000
 MIN_LTA = 1e-4  # mm/s
 FIRE_RATIO = 4.0
 HOLD_MS = 15 * 60_000
-RECENT_MS = 90 * 60_000
+RECENT_MS = 180 * 60_000  # a slow flood (~1 m/s) takes 2-3 h from the geophone to the gauge 7 km below
 LIFT_NOW_MS = 600_000
 LIFT_LAG_MS = 2 * 3_600_000
 
@@ -87,6 +87,6 @@ class StaLta(Detector):
                 f"{'above' if fires else 'below'} {FIRE_RATIO:g})")
         details = {"ratio": round(r, 2), "sta_mm_s": round(sta, 4)}
         if np.isfinite(lift):
-            text += f", {lift:.1f}x its background 2-3 h ago{'; triggered in the last 90 min' if recent >= 1 else ''}"
+            text += f", {lift:.1f}x its background 2-3 h ago{'; triggered in the last 3 h' if recent >= 1 else ''}"
             details.update(lift=round(float(lift), 2), recent=bool(recent >= 1))
         return Evidence(self.name, station.id, r, fires, text, details)
