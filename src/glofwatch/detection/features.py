@@ -19,7 +19,8 @@ geo_run         minutes the path's geophones have been triggered without a break
 gauge_dep       largest departure (m) of two readings of a path gauge above its extrapolated 3-hour trend,
                 where it is gauge_rise.DEP_Z times the fit's scatter (gauge_rise's dep_ok; 0 elsewhere)
 geo_lift        largest 10-min median ground velocity over its background of 2-3 h before, at a path
-                geophone that triggered within the last 3 h (sta_lta's lift_recent; 0 elsewhere)
+                geophone that triggered within the last 3 h, the lowest of the last 15 min (sta_lta's
+                lift_held; 0 elsewhere)
 geo_recent      1 where geo_lift > 0
 geo_hold        STA now / largest STA of the last 15 min at the triggered geophone (sta_lta's hold): near
                 1 while a flow's tremor grows or holds, falling as an impulse (rockfall, a quake) decays
@@ -32,6 +33,7 @@ rain_c, rain_g  rainfall intensity-duration over Caine (1980) / Guzzetti (2008) 
 rain_i1         rain of the last hour (mm/h): is the storm still on? (rain_c stays up for hours after it)
 rain_i3         mean rain of the last 3 hours (mm/h)
 rain_far        1 when the valley has no weather station of its own (rain_* are a neighbour valley's)
+gauge_step      height (m) of a front against a path gauge's own river (gauge_rise's step_front; 0 elsewhere)
 freeboard       spillway level minus lake level (m; NaN unknown)       [watch precursor]
 rise6h          lake rise over 6 h (m)                                  [watch precursor]
 t_lake          24-h mean air temperature moved to the lake (°C; NaN)   [watch precursor]
@@ -53,7 +55,7 @@ from glofwatch.site.model import Site
 
 RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", "sib_drop", "sib_missed", "geo_ratio", "gauge",
        "gauge_front", "down_missed", "rain_c", "rain_g", "freeboard", "rise6h", "t_lake", "geo_has", "geo_run",
-       "rain_i1", "gauge_held", "geo_hold", "gauge_dep", "geo_recent", "geo_lift", "rain_i3", "rain_far")
+       "rain_i1", "gauge_held", "geo_hold", "gauge_dep", "geo_recent", "geo_lift", "rain_i3", "rain_far", "gauge_step")
 MAX_MISSED = 12.0
 
 
@@ -165,6 +167,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     gauge_held = np.zeros(n, dtype=bool)
     geo_hold = z.copy()
     gauge_dep = z.copy()
+    gauge_step = z.copy()
     geo_lift = z.copy()
     fired = []
     for st, km in src.downstream:
@@ -175,20 +178,21 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
             g = _max_feature(bs, [st], "sta_lta", "ratio", ticks)
             geo = np.maximum(geo, g)
             geo_hold = np.maximum(geo_hold, _max_feature(bs, [st], "sta_lta", "hold_on", ticks))
-            geo_lift = np.maximum(geo_lift, _max_feature(bs, [st], "sta_lta", "lift_recent", ticks))
+            geo_lift = np.maximum(geo_lift, _max_feature(bs, [st], "sta_lta", "lift_held", ticks))
         if "gauge_rise" in kinds:
             gauge = np.maximum(gauge, _max_feature(bs, [st], "gauge_rise", "rise", ticks))
             front = _max_feature(bs, [st], "gauge_rise", "front", ticks) > 0
             gauge_front |= front
             gauge_held |= _max_feature(bs, [st], "gauge_rise", "front_held", ticks) > 0
             gauge_dep = np.maximum(gauge_dep, _max_feature(bs, [st], "gauge_rise", "dep_ok", ticks))
+            gauge_step = np.maximum(gauge_step, _max_feature(bs, [st], "gauge_rise", "step_front", ticks))
         down_missed = np.maximum(down_missed, missed_at(st))
         fired.append((st, km, (g >= FIRE_RATIO) | front))
     raw["geo_ratio"], raw["gauge"], raw["down_missed"] = geo, gauge, down_missed
     geo_on = geo >= FIRE_RATIO
     raw["geo_run"] = run_minutes(geo_on, ticks, geo_off)
     raw["geo_hold"] = geo_hold
-    raw["gauge_dep"], raw["geo_lift"] = gauge_dep, geo_lift
+    raw["gauge_dep"], raw["geo_lift"], raw["gauge_step"] = gauge_dep, geo_lift, gauge_step
     raw["geo_recent"] = (geo_lift > 0).astype(float)
     raw["gauge_front"] = gauge_front.astype(float)
     raw["gauge_held"] = gauge_held.astype(float)

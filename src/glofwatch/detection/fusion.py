@@ -118,7 +118,10 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
             ((raw["lake_missed"] >= 1.5) & (gauge | flowing)) | (geo & gauge)
         slow = slow_outburst(raw)
         return warn | slow, (evac & warn) | slow
-    warn = geo | (gauge & (raw["rain_g"] >= 1.0))
+    # a front against the gauge's own river, only in a valley without its own rain gauge and geophone, where the
+    # gauge is the only eye (where the storm is measured, our simulator's storm floods make the same steps)
+    step = (raw["gauge_step"] > 0) & (raw["rain_far"] > 0) & (raw["geo_has"] < 1)
+    warn = geo | ((gauge | step) & (raw["rain_g"] >= 1.0))
     # a geophone whose tremor has lasted GEO_SUSTAIN_MIN in rain over Caine's threshold is a flow, not a
     # burst: rockfall, a quake or a vehicle shake a geophone for seconds to a few minutes, a debris flow's
     # surges for tens of minutes (Illgraben: the front's tremor grows for 10+ min). Evacuates at the geophone
@@ -133,7 +136,7 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     storm = debris_storm(raw)
     # a gauge alone must be confirmed by a second reading: a stage glitch in a storm (1-3 readings off by
     # metres; QC's spike test flags one only when the next reading arrives) looks like a front for one reading
-    held = gauge & (raw["gauge_held"] > 0)
+    held = (gauge & (raw["gauge_held"] > 0)) | step
     evac = (geo & gauge) | (held & storm) | ((sustained | growing) & storm)
     return warn, evac & warn
 
@@ -163,7 +166,8 @@ def slow_outburst(raw: dict[str, np.ndarray]) -> np.ndarray:
     """
     from glofwatch.detection.detectors.level_drop import FIRE_M as DROP_FIRE
 
-    dry = (raw["rain_c"] < 0.5) & (raw["rain_i1"] < 1.0)
+    # a neighbour valley's gauge over Guzzetti's minimum: the storm may be over this valley (runoff lifts the gauge)
+    dry = (raw["rain_c"] < 0.5) & (raw["rain_i1"] < 1.0) & ~((raw["rain_far"] > 0) & (raw["rain_g"] >= 1.0))
     # no one watches this lake, and the watched sibling lakes of the valley did not fall (their drop explains the wave)
     unwatched = ((raw["lake_has"] < 1) | (raw["lake_missed"] >= 3)) & (raw["sib_drop"] < DROP_FIRE)
     dep = raw["gauge_dep"]
@@ -185,7 +189,8 @@ def rule_floor(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
         from glofwatch.detection.detectors.sta_lta import FIRE_RATIO
 
         storm = debris_storm(raw)
-        held = (raw["gauge"] >= GAUGE_FIRE) & (raw["gauge_front"] > 0) & (raw["gauge_held"] > 0)
+        held = ((raw["gauge"] >= GAUGE_FIRE) & (raw["gauge_front"] > 0) & (raw["gauge_held"] > 0)) | \
+            ((raw["gauge_step"] > 0) & (raw["rain_far"] > 0) & (raw["geo_has"] < 1))
         geo = raw["geo_ratio"] >= FIRE_RATIO
         sustained = geo & (raw["geo_run"] >= GEO_SUSTAIN_MIN)
         growing = geo & (raw["geo_run"] >= GEO_GROW_MIN) & (raw["geo_hold"] >= GEO_HOLD)

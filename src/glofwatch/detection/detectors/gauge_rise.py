@@ -19,10 +19,16 @@ is, a step that is no front (a live sensor's noise never repeats a value to the 
 reading, and ``depz`` = ``dep2`` over the scatter of the fit: the slow rise of a small outburst that
 drains through a tunnel over hours (centimetres where the front arrives) departs from the river's
 own daily rhythm long before it makes a front.
+``step_front`` = a front against the gauge's own river rather than in metres: the previous reading stepped
+up ``STEP_Z`` times the median step of the 3 hours before it and at least ``STEP_MIN_M``, this reading and that
+one both stand ``STEP_MIN_M`` above the reading before the step (which sat at the river's level, not in a
+dropout), and this reading moved (``MOVING_M``); 0, or the front's height (the lesser of step and lift, m).
+A flatter rating or a flow arriving in surges makes fronts of decimetres; so do some storm floods (the
+sources use it only where nothing else can tell them apart, :func:`glofwatch.detection.fusion.evidence_gates`).
 Combined per reading for the sources: ``front`` (rise and jump over their thresholds, no thaw),
 ``front_held`` (a front that ``held`` confirms), ``dep_ok`` (``dep2`` where ``depz`` >= ``DEP_Z``, else 0).
 Features: ``rise``, ``jump``, ``held``, ``thaw``, ``dep``, ``dep2``, ``depz``, ``front``, ``front_held``,
-``dep_ok``, ``stage`` (m).
+``dep_ok``, ``step_front``, ``stage`` (m).
 """
 
 from __future__ import annotations
@@ -40,11 +46,16 @@ FIRE_M = 0.5
 JUMP_M = 0.45
 FROZEN_N = 3
 MOVING_M = 0.03  # a front's second reading differs from its first by more than this (6x the stage noise)
+MOVING_SHARE = 0.05  # ... and by this share of the front's step (a flood rises to its peak or recedes; a glitch sits)
+GAP_STEPS = 2.5  # readings further apart than this many intervals: the step between them is no front
 TREND_MS = 3 * 3_600_000  # the trend: readings in (t - 3 h, t - 30 min]
 GAP_MS = 1_800_000
 MIN_FIT = 6  # readings the trend needs
 MIN_SCATTER_M = 0.002
 DEP_Z = 5.0  # a departure counts (``dep_ok``) at this many times the trend's scatter
+STEP_Z = 8.0  # a front step (``step_front``) is this many times the river's median step of the last 3 hours
+STEP_MIN_M = 0.3  # ... and lifts two readings this far above the one before it
+STEP_FROM_M = 0.1  # ... which sat at most this far below the 3-hour median (not a dropout the river returns from)
 
 
 def trend_departure(t_ms: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -78,13 +89,17 @@ class GaugeRise(Detector):
     kinds: ClassVar[tuple[str, ...]] = ("gauge",)
     lookback_ms: ClassVar[int] = BASE_MS + 600_000  # the trend's window plus the previous reading
     features: ClassVar[tuple[str, ...]] = ("rise", "jump", "held", "thaw", "dep", "dep2", "depz", "front", "front_held",
-                                                 "dep_ok", "stage")
+                                                 "dep_ok", "step_front", "stage")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         v = value.astype(float)
         now = rolling(t_ms, v, NOW_MS).median().to_numpy()
         base = rolling(t_ms, v, BASE_MS).median().to_numpy()
         step = np.r_[0.0, np.diff(v)]
+        # a step across a gap is no front: the river rose while the gauge was away (it catches up in one reading)
+        interval_s = getattr(sensor, "interval_s", None) or 300
+        gap = np.r_[False, np.diff(np.asarray(t_ms, dtype=np.int64)) > GAP_STEPS * 1000 * interval_s][:len(v)]
+        step = np.where(gap, 0.0, step)
         jump = rolling(t_ms, step, NOW_MS).max().to_numpy()
         prev = np.r_[-np.inf, v[:-1]] if len(v) else v
         same = np.r_[False, v[1:] == v[:-1]]  # reading i repeats reading i-1
@@ -97,7 +112,22 @@ class GaugeRise(Detector):
         thaw = rolling(t_ms, frozen.astype(float), NOW_MS).max().to_numpy()
         # a flood moves (rises to its peak or recedes: decimetres in an interval after a metre step); a glitch
         # that offsets 2-3 readings by the same amount sits still: two readings at one level are no front
-        held = np.where(np.abs(v - prev) >= MOVING_M, np.minimum(v, prev) - base, -np.inf)
+        # ... and by a share of its step (a glitch riding on a rising river moves by the river's centimetres)
+        pstep = np.abs(np.r_[0.0, step[:-1]]) if len(v) else step
+        moving = (np.abs(v - prev) >= MOVING_M) & (np.abs(v - prev) >= MOVING_SHARE * pstep) & ~gap
+        held = np.where(moving, np.minimum(v, prev) - base, -np.inf)
+        # a front against the river's own steps: the step into the previous reading over the median step of the
+        # 3 hours as known two readings ago (neither the front nor its confirmation in it)
+        n = len(v)
+        typical = rolling(t_ms, np.abs(step), BASE_MS).median().to_numpy()
+        typ2 = np.maximum(np.r_[np.full(min(n, 2), np.nan), typical[:-2]], MIN_SCATTER_M)[:n]
+        fstep = np.r_[np.nan, step[:-1]][:n]
+        before = np.r_[np.full(min(n, 2), np.nan), v[:-2]][:n]
+        base_before = np.r_[np.full(min(n, 2), np.nan), base[:-2]][:n]
+        lifted = np.minimum(v, prev) - before
+        with np.errstate(invalid="ignore"):
+            sfront = (fstep >= np.maximum(STEP_MIN_M, STEP_Z * typ2)) & (lifted >= STEP_MIN_M) & \
+                moving & (before >= base_before - STEP_FROM_M) & ~(thaw >= 0.5)
         dep, scatter = trend_departure(np.asarray(t_ms, dtype=np.int64), v)
         dep2 = np.minimum(dep, np.r_[np.nan, dep[:-1]])
         depz = dep2 / scatter
@@ -107,7 +137,7 @@ class GaugeRise(Detector):
         # the combinations the sources read, per reading (one as-of lookup each instead of several)
         return {"rise": now - base, "jump": jump, "held": held, "thaw": thaw, "dep": dep, "dep2": dep2, "depz": depz,
                 "front": front.astype(float), "front_held": (front & (held >= FIRE_M)).astype(float), "dep_ok": dep_ok,
-                "stage": now}
+                "step_front": np.where(sfront, np.minimum(fstep, lifted), 0.0), "stage": now}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
                 series: tuple[np.ndarray, np.ndarray]) -> Evidence:

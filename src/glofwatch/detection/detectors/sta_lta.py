@@ -22,8 +22,9 @@ as long as it passes (the LTA follows it within the hour, that background does n
 it at its background minutes later.
 
 Features: ``ratio`` (STA/LTA), ``sta`` (mm/s), ``hold``, ``recent``, ``lift``, and for the sources
-``hold_on`` (``hold`` while triggered, else 0) and ``lift_recent`` (``lift`` within ``RECENT_MS`` of a
-trigger, else 0).
+``hold_on`` (``hold`` while triggered, else 0), ``lift_recent`` (``lift`` within ``RECENT_MS`` of a trigger,
+else 0) and ``lift_held`` (the lowest ``lift_recent`` of the last ``LIFT_HELD_MS``: a flood keeps the ground
+shaking, noise lifts one 10-min median now and then).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ HOLD_MS = 15 * 60_000
 RECENT_MS = 180 * 60_000  # a slow flood (~1 m/s) takes 2-3 h from the geophone to the gauge 7 km below
 LIFT_NOW_MS = 600_000
 LIFT_LAG_MS = 2 * 3_600_000
+LIFT_HELD_MS = 15 * 60_000
 
 
 class StaLta(Detector):
@@ -50,7 +52,7 @@ class StaLta(Detector):
     sensors: ClassVar[tuple[str, ...]] = ("ground_velocity",)
     kinds: ClassVar[tuple[str, ...]] = ()
     lookback_ms: ClassVar[int] = max(LTA_MS + RECENT_MS, LTA_MS + LIFT_LAG_MS)
-    features: ClassVar[tuple[str, ...]] = ("ratio", "sta", "hold", "recent", "lift", "hold_on", "lift_recent")
+    features: ClassVar[tuple[str, ...]] = ("ratio", "sta", "hold", "recent", "lift", "hold_on", "lift_recent", "lift_held")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         v = np.abs(value.astype(float))
@@ -75,8 +77,11 @@ class StaLta(Detector):
             past = lta[np.maximum(j, np.minimum(k0, idx))]
             lift[idx] = now / np.maximum(past, MIN_LTA)
         hold = sta / np.maximum(peak, MIN_LTA)
+        lift_recent = np.where(recent >= 1, lift, 0.0)
+        # held: the lowest lift of the last LIFT_HELD_MS (a flood keeps the ground shaking; noise lifts one median)
+        lift_held = rolling(t_ms, lift_recent, LIFT_HELD_MS).min().to_numpy() if len(t) else lift_recent
         return {"ratio": ratio, "sta": sta, "hold": hold, "recent": recent, "lift": lift,
-                "hold_on": np.where(ratio >= FIRE_RATIO, hold, 0.0), "lift_recent": np.where(recent >= 1, lift, 0.0)}
+                "hold_on": np.where(ratio >= FIRE_RATIO, hold, 0.0), "lift_recent": lift_recent, "lift_held": lift_held}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
                 series: tuple[np.ndarray, np.ndarray]) -> Evidence:
