@@ -24,6 +24,7 @@ from glofwatch.telemetry.pipeline import Ingestor
 SCENARIOS = {
     500017: "debris_flow",  # evacuates on the geophone's held tremor (geo_run over several minutes)
     500001: "debris_flow",  # evacuates on a gauge front held by a second reading
+    500117: "debris_flow",  # chong-ak-suu: the neighbour's rain and a front against the gauge's own river
     500020: "glof",  # cha-1 outburst
     500000: "glof",  # slow drainage of cha-2 (no lake station)
     500013: "glof",  # cak-1 outburst, its lake station destroyed
@@ -68,6 +69,8 @@ def test_the_scenarios_exercise_what_they_are_here_for(site) -> None:  # noqa: A
     debris = replay_frame(site, scenario(site, 500017).telemetry)
     ev = [d for d in debris if d.level == "evacuate" and d.hazard == "debris_flow"]
     assert ev and ev[0].evidence["features"]["geo_run"] >= 5  # the held-tremor rule, counted over minutes
+    cak = [d for d in replay_frame(site, scenario(site, 500117).telemetry) if d.level == "evacuate"]
+    assert cak and cak[0].zones == ["cak-grig"] and cak[0].evidence["features"]["gauge_step"] > 0
     rock = scenario(site, 500049)
     assert any(f["kind"] == "burst" for f in rock.truth["faults"])
     slow = replay_frame(site, scenario(site, 500000).telemetry)
