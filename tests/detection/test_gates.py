@@ -124,3 +124,23 @@ def test_a_flow_tremor_in_the_storm_evacuates_whatever_the_model_says() -> None:
     assert not rule_floor("debris_flow", decaying).any()
     dry = dict(held, rain_c=np.zeros(n), rain_g=np.zeros(n), rain_i1=np.zeros(n))
     assert not rule_floor("debris_flow", dry).any()
+
+
+def test_a_long_tremor_in_rain_below_caines_threshold_evacuates_a_burst_does_not() -> None:
+    """Caine's threshold is met where the storm sits (where flows start), not always at the valley's rain gauge:
+    a tremor that lasted 12 min in rain over Guzzetti's minimum, still raining, evacuates; a 10-min burst in the
+    same rain does not, nor the same tremor after the rain has stopped."""
+    n = 30
+    ticks = np.arange(n) * 60_000
+    geo = np.full(n, 20.0)
+    weak = {"rain_c": np.full(n, 0.7), "rain_g": np.full(n, 5.0), "rain_i1": np.full(n, 2 * STORM_ON_MM_H)}
+    raw = _raw(n, geo_ratio=geo, geo_run=run_minutes(geo >= 4, ticks), **weak)
+    evac = evidence_gates("debris_flow", raw)[1]
+    floor = rule_floor("debris_flow", raw)
+    assert (evac == floor).all() and evac[raw["geo_run"] >= GEO_SUSTAIN_MIN].all()
+    assert not evac[raw["geo_run"] < GEO_SUSTAIN_MIN].any()
+    burst = np.where(np.arange(n) < 10, 120.0, 1.0)
+    raw_b = _raw(n, geo_ratio=burst, geo_run=run_minutes(burst >= 4, ticks), **weak)
+    assert not evidence_gates("debris_flow", raw_b)[1].any()
+    stopped = dict(raw, rain_i1=np.zeros(n))
+    assert not evidence_gates("debris_flow", stopped)[1].any()
