@@ -2,7 +2,7 @@
 over its catchment reaches the neighbour's gauge weakened, below Caine's threshold, so a gauge front held by a
 second reading evacuates there with rain over Guzzetti's global minimum and rain in the last 3 hours. The same
 front in dry weather (an outburst's or a fault's business, not a debris flow's) does not evacuate a debris flow,
-nor the same weak rain with a front in the valley whose own gauge shows the storm is not over Caine's."""
+nor, in the valley with its own rain gauge, once the rain there has stopped."""
 
 from __future__ import annotations
 
@@ -57,8 +57,18 @@ def test_the_same_front_in_dry_weather_is_no_debris_flow(site) -> None:  # type:
     assert debris_evacuations(site, day(site, "gauge-cak", 0.0)) == []
 
 
-def test_weak_rain_at_the_valleys_own_gauge_is_no_storm(site) -> None:  # type: ignore[no-untyped-def]
-    assert debris_evacuations(site, day(site, "gauge-cha", 3.0)) == []
+def test_rain_that_stopped_an_hour_before_counts_only_at_a_neighbours_gauge(site) -> None:  # type: ignore[no-untyped-def]
+    """6 mm/h from 02:00 to 03:00, the front at 04:00: at the valley's own gauge the storm is over (the last hour
+    dry); at a neighbour's gauge rain in the last 3 hours over Guzzetti's minimum says a storm is about."""
+    def shower(gauge: str) -> pd.DataFrame:
+        df = day(site, gauge, 0.0)
+        h = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
+        wet = (df["sensor"] == "precipitation").to_numpy() & (h >= 2.0) & (h < 3.0)
+        df.loc[wet, "value"] = 1.0
+        return df
+
+    assert debris_evacuations(site, shower("gauge-cha")) == []
+    assert debris_evacuations(site, shower("gauge-cak"))
 
 
 def test_a_front_of_decimetres_against_a_quiet_river_evacuates_where_the_gauge_is_the_only_eye(site) -> None:  # type: ignore[no-untyped-def]

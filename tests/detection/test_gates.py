@@ -144,3 +144,15 @@ def test_a_long_tremor_in_rain_below_caines_threshold_evacuates_a_burst_does_not
     assert not evidence_gates("debris_flow", raw_b)[1].any()
     stopped = dict(raw, rain_i1=np.zeros(n))
     assert not evidence_gates("debris_flow", stopped)[1].any()
+
+
+def test_a_held_gauge_front_in_rain_below_caines_threshold_evacuates_while_it_rains() -> None:
+    """The same locality: rain over Guzzetti's minimum at the gauge, still raining, with a front held by a second,
+    moving reading evacuates; without rain, or after it stopped, it does not."""
+    n = 3
+    front = {"gauge": np.full(n, 1.2), "gauge_front": np.ones(n), "gauge_held": np.ones(n)}
+    rain = {"rain_c": np.full(n, 0.8), "rain_g": np.full(n, 5.0)}
+    wet = _raw(n, rain_i1=np.full(n, 2 * STORM_ON_MM_H), **front, **rain)
+    assert evidence_gates("debris_flow", wet)[1].all() and rule_floor("debris_flow", wet).all()
+    assert not evidence_gates("debris_flow", _raw(n, rain_i1=np.full(n, 0.5), **front, **rain))[1].any()
+    assert not evidence_gates("debris_flow", _raw(n, **front))[1].any()

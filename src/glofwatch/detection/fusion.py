@@ -137,15 +137,16 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     # a gauge alone must be confirmed by a second reading: a stage glitch in a storm (1-3 readings off by
     # metres; QC's spike test flags one only when the next reading arrives) looks like a front for one reading
     held = (gauge & (raw["gauge_held"] > 0)) | step
-    evac = (geo & gauge) | (held & storm) | (growing & storm) | (sustained & (storm | raining(raw)))
+    evac = (geo & gauge) | (held & (storm | raining(raw))) | (growing & storm) | (sustained & (storm | raining(raw)))
     return warn, evac & warn
 
 
 def raining(raw: dict[str, np.ndarray]) -> np.ndarray:
     """Rain over Guzzetti's (2008) global minimum and still raining (the last hour over its 1-h value): enough
-    for a geophone tremor that lasted GEO_SUSTAIN_MIN, longer than any impulse. Caine's threshold is met where
-    the storm is centred, which is where debris flows start, not necessarily at the valley's rain gauge
-    (storms are local: red-team flows whose tremor lasted 20-30 min had 0.6-0.98x Caine at the gauge)."""
+    for a geophone tremor that lasted GEO_SUSTAIN_MIN, longer than any impulse, and for a gauge front held by a
+    second, moving reading. Caine's threshold is met where the storm is centred, which is where debris flows
+    start, not necessarily at the valley's rain gauge (storms are local: red-team flows whose tremor lasted
+    20-30 min, or whose front held at the gauge, had 0.6-0.98x Caine there)."""
     return (raw["rain_g"] >= 1.0) & (raw["rain_i1"] >= STORM_ON_MM_H)
 
 
@@ -202,7 +203,7 @@ def rule_floor(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
         geo = raw["geo_ratio"] >= FIRE_RATIO
         sustained = geo & (raw["geo_run"] >= GEO_SUSTAIN_MIN)
         growing = geo & (raw["geo_run"] >= GEO_GROW_MIN) & (raw["geo_hold"] >= GEO_HOLD)
-        return ((held | growing) & storm) | (sustained & (storm | raining(raw)))
+        return (growing & storm) | ((sustained | held) & (storm | raining(raw)))
     return ((raw["drop2"] >= 0.3) & (raw["fall"] > 0) & (raw["below"] >= 0.3)) | slow_outburst(raw)
 
 
