@@ -84,11 +84,12 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     evacuates: a geophone burst (rockfall, a vehicle), a run of glitched lake or gauge readings that
     QC cannot flag yet, all look like a wave front on one sensor. Outburst: warning on a lake fall, a
     geophone trigger (or a gauge where the path has no geophone); evacuate on a fall confirmed by two
-    readings *and still falling*, a single large fall the lake can physically make in one interval, or
-    one sensor confirmed by another (lake fall or a silent lake station with a downstream trigger, or
-    geophone and gauge). Debris flow: warning on a geophone, or a gauge in heavy rain; evacuate on
-    geophone and gauge, or a gauge with rain over Caine's (1980) threshold (a geophone burst in heavy
-    rain is not enough: rockfall and thunder come with storms). A fall must also leave the lake below
+    readings *and still falling*, a single large fall the lake can physically make in one interval once the
+    station then falls silent, or one sensor confirmed by another (lake fall or a silent lake station with a
+    downstream trigger, or geophone and gauge). Debris flow: warning on a geophone, or a gauge in heavy rain;
+    evacuate on geophone and gauge, or a held gauge front or a lasting tremor with rain over Caine's (1980)
+    threshold or, while it still rains, Guzzetti's (2008) minimum (a geophone burst in heavy rain is not
+    enough: rockfall and thunder come with storms). A fall must also leave the lake below
     its 3-hour median: a run of glitched-high readings ends with a "fall" back to normal.
     """
     from glofwatch.detection.detectors.gauge_rise import FIRE_M as GAUGE_FIRE
