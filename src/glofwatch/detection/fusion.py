@@ -127,19 +127,37 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     # burst: rockfall, a quake or a vehicle shake a geophone for seconds to a few minutes, a debris flow's
     # surges for tens of minutes (Illgraben: the front's tremor grows for 10+ min). Evacuates at the geophone
     # instead of waiting for the gauge a few km further down.
-    sustained = geo & (raw["geo_run"] >= GEO_SUSTAIN_MIN)
-    # sooner when the tremor is not decaying: an impulse (rockfall, a quake, a vehicle) has fallen to a third
-    # of its peak a third of the way through; a flow's tremor grows or holds as its surges pass
-    growing = geo & (raw["geo_run"] >= GEO_GROW_MIN) & (raw["geo_hold"] >= GEO_HOLD)
+    # sooner when the tremor is not decaying (``growing``): see debris_flow_signs
     # the storm must still be on: Caine's ratio stays above 1 for hours after a storm (its 6-24 h windows),
     # while runoff-triggered debris flows start during the intense rain; a stage glitch two hours after the
     # storm is not a debris flow (held-out false evacuations before this rule)
     storm = debris_storm(raw)
-    # a gauge alone must be confirmed by a second reading: a stage glitch in a storm (1-3 readings off by
-    # metres; QC's spike test flags one only when the next reading arrives) looks like a front for one reading
-    held = (gauge & (raw["gauge_held"] > 0)) | step
+    # a gauge alone must be confirmed by a second reading (``held``): see debris_flow_signs
+    held, sustained, growing = debris_flow_signs(raw)
     evac = (geo & gauge) | (held & (storm | raining(raw))) | (growing & storm) | (sustained & (storm | raining(raw)))
     return warn, evac & warn
+
+
+def debris_flow_signs(raw: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The signs of a flow (not a glitch or an impulse) that the gates and the rule floor share.
+
+    held: a gauge front confirmed by a second, moving reading (a stage glitch in a storm, 1-3 readings off
+    by metres that QC's spike test flags only when the next reading arrives, looks like a front for one
+    reading), or, where the gauge is the only eye (no geophone, the valley's rain measured next door), a
+    step against the gauge's own river. sustained: a geophone tremor that lasted GEO_SUSTAIN_MIN unbroken.
+    growing: a tremor over GEO_GROW_MIN that has not decayed (an impulse, rockfall, a quake, a vehicle, has
+    fallen to a third of its peak a third of the way through; a flow's tremor grows or holds as its surges pass).
+    """
+    from glofwatch.detection.detectors.gauge_rise import FIRE_M as GAUGE_FIRE
+    from glofwatch.detection.detectors.sta_lta import FIRE_RATIO
+
+    geo = raw["geo_ratio"] >= FIRE_RATIO
+    gauge = (raw["gauge"] >= GAUGE_FIRE) & (raw["gauge_front"] > 0)
+    step = (raw["gauge_step"] > 0) & (raw["rain_far"] > 0) & (raw["geo_has"] < 1)
+    held = (gauge & (raw["gauge_held"] > 0)) | step
+    sustained = geo & (raw["geo_run"] >= GEO_SUSTAIN_MIN)
+    growing = geo & (raw["geo_run"] >= GEO_GROW_MIN) & (raw["geo_hold"] >= GEO_HOLD)
+    return held, sustained, growing
 
 
 def raining(raw: dict[str, np.ndarray]) -> np.ndarray:
@@ -195,15 +213,8 @@ def rule_floor(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
     or lasted (``sustained``) in the storm, the gates' flow signs (an independent red-team debris flow the
     model rated 0.52 for 15 min while its tremor held at the geophone reached the town 2.5 h later)."""
     if hazard != "glof":
-        from glofwatch.detection.detectors.gauge_rise import FIRE_M as GAUGE_FIRE
-        from glofwatch.detection.detectors.sta_lta import FIRE_RATIO
-
         storm = debris_storm(raw)
-        held = ((raw["gauge"] >= GAUGE_FIRE) & (raw["gauge_front"] > 0) & (raw["gauge_held"] > 0)) | \
-            ((raw["gauge_step"] > 0) & (raw["rain_far"] > 0) & (raw["geo_has"] < 1))
-        geo = raw["geo_ratio"] >= FIRE_RATIO
-        sustained = geo & (raw["geo_run"] >= GEO_SUSTAIN_MIN)
-        growing = geo & (raw["geo_run"] >= GEO_GROW_MIN) & (raw["geo_hold"] >= GEO_HOLD)
+        held, sustained, growing = debris_flow_signs(raw)
         return (growing & storm) | ((sustained | held) & (storm | raining(raw)))
     return ((raw["drop2"] >= 0.3) & (raw["fall"] > 0) & (raw["below"] >= 0.3)) | slow_outburst(raw)
 
