@@ -125,11 +125,11 @@ def stations(
     json_out: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """The station table: health (ok, late, silent), last seen, battery and latest values."""
-    from glofwatch.clock import ms
+    from glofwatch.clock import ms, parse_iso
     from glofwatch.telemetry.queries import stations_overview
 
     s = _site(site)
-    now = datetime.fromisoformat(at.replace("Z", "+00:00")) if at else datetime.now(UTC)
+    now = parse_iso(at) if at else datetime.now(UTC)
     rows = stations_overview(_store(database), s, ms(now))
     if json_out:
         sys.stdout.write(orjson.dumps(rows).decode() + "\n")
@@ -164,12 +164,12 @@ def series(
     database: DbOpt = None,
 ) -> None:
     """Print a sensor's readings over a window as CSV, resampled."""
-    from glofwatch.clock import ms
+    from glofwatch.clock import ms, parse_iso
     from glofwatch.telemetry.queries import series as q
 
     s = _site(site)
-    t0 = ms(datetime.fromisoformat(start.replace("Z", "+00:00")))
-    t1 = ms(datetime.fromisoformat(end.replace("Z", "+00:00")))
+    t0 = ms(parse_iso(start))
+    t1 = ms(parse_iso(end))
     try:
         df = q(_store(database), s, station, sensor, t0, t1, every=None if every == "raw" else every, agg=agg)  # type: ignore[arg-type]
     except KeyError as e:
@@ -184,11 +184,11 @@ def health(
     at: Annotated[str | None, typer.Option(help="Evaluate at this UTC time (ISO 8601) instead of now.")] = None,
 ) -> None:
     """Check for silent stations now; record station_silent / station_back events."""
-    from glofwatch.clock import ms
+    from glofwatch.clock import ms, parse_iso
     from glofwatch.telemetry.health import check_silence
 
     s = _site(site)
-    now = datetime.fromisoformat(at.replace("Z", "+00:00")) if at else datetime.now(UTC)
+    now = parse_iso(at) if at else datetime.now(UTC)
     for e in check_silence(_store(database), s, ms(now)):
         console.print(f"{e['kind']}: {e['station']} at {_iso(e['t_ms'])}")
 

@@ -44,6 +44,12 @@ def ms(t: datetime) -> int:
     return int(round(t.timestamp() * 1000))
 
 
+def parse_iso(s: str) -> datetime:
+    """Aware datetime from ISO 8601 text (``Z`` or an offset; naive is taken as UTC)."""
+    t = datetime.fromisoformat(s)  # Python >= 3.11 reads the trailing Z
+    return t if t.tzinfo is not None else t.replace(tzinfo=UTC)
+
+
 def from_ms(t_ms: int) -> datetime:
     """Aware UTC datetime from epoch milliseconds."""
     return datetime.fromtimestamp(t_ms / 1000, tz=UTC)

@@ -33,7 +33,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from glofwatch.clock import FixedClock
+from glofwatch.clock import FixedClock, parse_iso
 from glofwatch.site import Site, load_site
 from glofwatch.store import open_store
 
@@ -82,7 +82,7 @@ def run_demo(*, out: Path | None = None, database: str | None = None, console: C
 
         store = open_store(database or str(out / "glofwatch.sqlite"))
         engine = store.engine
-        clock = FixedClock(datetime.fromisoformat(sc.truth["end"].replace("Z", "+00:00")))
+        clock = FixedClock(parse_iso(sc.truth["end"]))
         rep = Ingestor(site, store, clock=clock).ingest_file(tele)
         say(f"2/6 ingested {rep.accepted} readings ({rep.rejected} rejected, QC flags {dict(rep.flagged) or 'none'})")
         progress.advance(step)
@@ -114,7 +114,7 @@ def run_demo(*, out: Path | None = None, database: str | None = None, console: C
 
         evac_alert: str | None = None
         for d in decisions:
-            clock.set(datetime.fromisoformat(d.time.replace("Z", "+00:00")))
+            clock.set(parse_iso(d.time))
             t0 = time.perf_counter()
             try:
                 r = ws.issue_from_decision(engine, site, d, clock=clock, config=cfg)
@@ -218,10 +218,10 @@ def _plot(store: Any, site: Site, sc: Any) -> str:
                                           ("geo-cha", "ground_velocity", "geophone geo-cha (mm/s)"),
                                           ("gauge-cha", "stage", "gauge-cha stage (m)")], strict=True):
         s = df[(df.station == st) & (df.sensor == se)]
-        t = np.array([datetime.fromisoformat(x.replace("Z", "+00:00")) for x in s.time])
+        t = np.array([parse_iso(x) for x in s.time])
         ax.plot(t, s.value.astype(float), lw=1.2)
         ax.set_ylabel(label, fontsize=8)
-        ax.axvline(datetime.fromisoformat(sc.truth["onset"].replace("Z", "+00:00")), color="k", ls="--", lw=0.8)
+        ax.axvline(parse_iso(sc.truth["onset"]), color="k", ls="--", lw=0.8)
         ax.grid(alpha=0.3)
     axes[0].set_title("Simulated outburst of lake cha-1 (dashed: onset)", fontsize=10)
     fig.autofmt_xdate()

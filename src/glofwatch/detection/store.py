@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import orjson
 from sqlalchemy import select
 
-from glofwatch.clock import ms
+from glofwatch.clock import ms, parse_iso
 from glofwatch.detection.decision import Decision
 from glofwatch.store import tables as T
 
@@ -44,6 +44,4 @@ def decisions_since(store: object, site_id: str, after_id: int = 0, *, limit: in
 
 
 def _dt(s: str):  # type: ignore[no-untyped-def]
-    from datetime import datetime
-
-    return datetime.fromisoformat(s.replace("Z", "+00:00"))
+    return parse_iso(s)

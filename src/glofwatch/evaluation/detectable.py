@@ -28,11 +28,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from glofwatch.clock import parse_iso
 
 K_SIGMA = 5.0
 BASELINE_MS = 3_600_000
@@ -77,7 +78,7 @@ class Detectability:
 def _ms(s: str | None) -> int | None:
     if s is None:
         return None
-    return int(datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp() * 1000)
+    return int(parse_iso(s).timestamp() * 1000)
 
 
 def _fault_windows(truth: Mapping[str, Any], station: str, sensor: str) -> list[tuple[int, int]]:

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
 from typing import Any
 
 import numpy as np
 
+from glofwatch.clock import parse_iso
 from glofwatch.detection.decision import Decision, level_rank
 
 HAZARDS = ("glof", "debris_flow")
@@ -37,7 +37,7 @@ def _t(s: str | None) -> float | None:
     """ISO 8601 -> epoch seconds (None stays None)."""
     if s is None:
         return None
-    return datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
+    return parse_iso(s).timestamp()
 
 
 def as_dict(d: Decision | Mapping[str, Any]) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from glofwatch.clock import parse_iso
 from glofwatch.errors import MissingExtraError
 from glofwatch.lakes.scene import (
     BAND_ALIASES,
@@ -185,10 +186,9 @@ def _parse_datetime(value: str | None) -> tuple[datetime | None, datetime | None
             out.append(None)
             continue
         try:
-            t = datetime.fromisoformat(s.replace("Z", "+00:00"))
+            t = parse_iso(s)
         except ValueError as e:
             raise SceneError(f"--datetime {value!r}: give YYYY-MM-DD or START/END (ISO 8601, '..' for open)") from e
-        t = t if t.tzinfo else t.replace(tzinfo=UTC)
         if i == 1 and len(s) == 10:  # a date as end: the whole day
             t = t.replace(hour=23, minute=59, second=59)
         out.append(t)

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy import update as sql_update
 
-from glofwatch.clock import Clock, from_ms, ms
+from glofwatch.clock import Clock, from_ms, ms, parse_iso
 from glofwatch.detection.decision import LEVELS, Decision, level_rank
 from glofwatch.dissemination import outbox
 from glofwatch.dissemination.targeting import plan
@@ -287,7 +287,7 @@ def issue_from_decision(engine: Engine, site: Site, decision: Decision, *, clock
     done = _by_decision(engine, decision.id)
     if done is not None:
         return IssueResult(done, 0, [], created=False)
-    onset = datetime.fromisoformat((decision.onset or decision.time).replace("Z", "+00:00"))
+    onset = parse_iso(decision.onset or decision.time)
     arrivals: dict[str, datetime] = {}
     for a in decision.arrivals:
         arrivals[a.zone] = onset + timedelta(minutes=a.eta_min_early)

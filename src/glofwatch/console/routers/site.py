@@ -10,7 +10,7 @@ import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import Response
 
-from glofwatch.clock import iso, ms
+from glofwatch.clock import iso, ms, parse_iso
 from glofwatch.console import geo
 from glofwatch.console.alerting import Unavailable
 from glofwatch.console.deps import ConsoleContext, Principal, ctx, viewer
@@ -103,7 +103,7 @@ def _when(s: str | None, default: datetime, what: str) -> datetime:
     if not s:
         return default
     try:
-        d = datetime.fromisoformat(s.replace("Z", "+00:00"))
+        d = parse_iso(s)
     except ValueError as e:
         raise HTTPException(422, f"{what}={s!r} is not an ISO 8601 time; write e.g. 2025-07-27T06:00:00Z") from e
     return d if d.tzinfo else d.replace(tzinfo=default.tzinfo)
