@@ -27,13 +27,13 @@ def site():  # type: ignore[no-untyped-def]
     return _site(None)
 
 
-def storm_day(site, gauge_cak) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def storm_day(site, gauge_cak, rain_mm_h: float = 25.0) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     """6 h of quiet telemetry, 25 mm/h from 02:00 to 05:00 at both weather stations, gauge-cak stage replaced."""
     df = quiet_day(site, START, hours=6.0, seed=3)
     t = pd.to_datetime(df["time"], utc=True)
     hours = (t - pd.Timestamp(START)).dt.total_seconds() / 3600
     rain = (df["sensor"] == "precipitation") & (hours >= 2) & (hours < 5)
-    df.loc[rain, "value"] = 25.0 / 6  # mm per 10-min interval
+    df.loc[rain, "value"] = rain_mm_h / 6  # mm per 10-min interval
     g = (df["station"] == "gauge-cak") & (df["sensor"] == "stage")
     df.loc[g, "value"] = gauge_cak(hours[g].to_numpy())
     return df
@@ -44,8 +44,16 @@ def base_stage(h: np.ndarray) -> np.ndarray:
     return 0.5 + 0.1 * np.clip(h - 2.5, 0, None) + rng.normal(0, 0.005, len(h))  # storm runoff, slowly
 
 
-def evacuations(site, gauge_cak) -> list:  # type: ignore[no-untyped-def]
-    return [d for d in replay_frame(site, storm_day(site, gauge_cak)) if d.level == "evacuate"]
+def evacuations(site, gauge_cak, rain_mm_h: float = 25.0) -> list:  # type: ignore[no-untyped-def]
+    return [d for d in replay_frame(site, storm_day(site, gauge_cak, rain_mm_h)) if d.level == "evacuate"]
+
+
+def crest_that_sits(h: np.ndarray) -> np.ndarray:
+    """A debris flow reaches the gauge at 04:00 (+1.5 m), its crest sits for a reading (04:05, 4 mm lower), then it
+    recedes: the two readings of the front do not move, so only its standing for four readings says flood."""
+    rng = np.random.default_rng(5)
+    flat = 0.5 + rng.normal(0, 0.005, len(h))
+    return flat + np.where(h >= 4.0, 1.5, 0.0) - np.where(h >= 4.05, 0.004, 0.0) - 0.6 * np.clip(h - 4.1, 0, None)
 
 
 def test_a_moving_front_held_by_two_readings_evacuates_the_valley(site) -> None:  # type: ignore[no-untyped-def]
@@ -63,6 +71,19 @@ def test_a_stage_glitch_of_one_to_three_readings_in_a_storm_does_not_evacuate(si
         return base_stage(h) + np.where((h >= 4.0) & (h < 4.0 + readings * 5 / 60 - 1e-9), 2.3, 0.0)
 
     assert evacuations(site, glitch) == []
+
+
+def test_a_crest_that_sits_a_reading_evacuates_once_it_stood_four_readings(site) -> None:  # type: ignore[no-untyped-def]
+    ev = evacuations(site, crest_that_sits)
+    assert ev and ev[0].hazard == "debris_flow" and ev[0].zones == ["cak-grig"]
+    assert "2026-07-01T04:14:00Z" < ev[0].time <= "2026-07-01T04:16:00Z"  # the fourth reading (04:15)
+
+
+def test_in_the_valley_without_rain_gauge_a_standing_front_evacuates_with_rain_next_door_below_guzzetti(site) -> None:  # type: ignore[no-untyped-def]
+    """Chong-Ak-Suu's storm is measured 30 km away at its edge: 0.6 mm/h there (under Guzzetti's minimum)."""
+    ev = evacuations(site, crest_that_sits, rain_mm_h=0.6)
+    assert ev and ev[0].hazard == "debris_flow" and ev[0].zones == ["cak-grig"]
+    assert evacuations(site, crest_that_sits, rain_mm_h=0.0) == []  # dry: no storm to start a flow
 
 
 def test_a_frozen_gauge_catching_up_with_the_storm_is_no_front(site) -> None:  # type: ignore[no-untyped-def]

@@ -94,3 +94,35 @@ def test_a_slow_flood_reaching_the_gauge_two_hours_after_the_geophone_evacuates(
 
     ev = evacuations(site, day(site, geo=slow_flow, gauge_cha=late_rise))
     assert ev and ev[0].lake == "cha-2" and "2026-07-01T03:50:00Z" < ev[0].time < "2026-07-01T04:30:00Z"
+
+
+def creeping_geophone(h: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """A tunnel drainage growing from 00:30 with an e-folding time of 2.5 h (Nye 1976): never an STA/LTA trigger."""
+    return v * np.exp(np.clip(h - 0.5, 0, None) / 2.5)
+
+
+def climbing_gauge(h: np.ndarray, v: np.ndarray) -> np.ndarray:  # the same flood at gauge-cha from 02:30, 8 cm an hour
+    return v + 0.08 * np.clip(h - 2.5, 0, None)
+
+
+def dry(df: pd.DataFrame) -> pd.DataFrame:
+    """The quiet day without its drizzle (this test's weather is set by hand)."""
+    return df.assign(value=np.where(df["sensor"] == "precipitation", 0.0, df["value"]))
+
+
+def test_a_flood_growing_for_hours_evacuates_though_the_geophone_never_triggers(site) -> None:  # type: ignore[no-untyped-def]
+    ev = evacuations(site, dry(day(site, geo=creeping_geophone, gauge_cha=climbing_gauge)))
+    assert ev and ev[0].lake == "cha-2" and "cha-upper" in ev[0].zones
+    assert "2026-07-01T04:00:00Z" < ev[0].time < "2026-07-01T05:30:00Z"
+    text = " ".join(ev[0].explanation)
+    assert "geo-cha" in text and "every hour" in text  # the duty officer reads why
+
+
+@pytest.mark.parametrize("case", ["geophone alone", "gauge alone", "drizzle"])
+def test_a_creeping_geophone_needs_the_gauge_and_dry_weather(site, case: str) -> None:  # type: ignore[no-untyped-def]
+    df = dry(day(site, geo=None if case == "gauge alone" else creeping_geophone,
+                 gauge_cha=None if case == "geophone alone" else climbing_gauge))
+    if case == "drizzle":  # 0.9 mm/h from 02:30: under every threshold, yet its drumming and runoff grow too
+        hours = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
+        df.loc[((df["sensor"] == "precipitation") & (hours >= 2.5)).to_numpy(), "value"] = 0.9 / 6
+    assert [d for d in evacuations(site, df) if d.lake == "cha-2"] == []

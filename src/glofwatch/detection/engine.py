@@ -202,7 +202,8 @@ class Engine:
                     notable = e.fires or (det.name == "level_drop" and e.score >= 0.05) or \
                         (det.name == "sta_lta" and e.score >= 2.0) or \
                         (det.name == "gauge_rise" and (e.score >= 0.2 or e.details.get("trend_dep_m", 0) >= 0.03)) or \
-                        (det.name == "sta_lta" and e.details.get("recent", False)) or \
+                        (det.name == "sta_lta" and (e.details.get("recent", False) or e.details.get("creep", 0) > 0)) or \
+                        (det.name == "gauge_rise" and (e.details.get("kept", False) or e.details.get("climb_m", 0) > 0)) or \
                         (det.name == "rainfall" and e.details.get("guzzetti_ratio", 0) >= 1.0)
                     if notable:
                         ev.append(e)

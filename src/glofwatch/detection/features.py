@@ -33,6 +33,9 @@ rain_c, rain_g  rainfall intensity-duration over Caine (1980) / Guzzetti (2008) 
 rain_i1         rain of the last hour (mm/h): is the storm still on? (rain_c stays up for hours after it)
 rain_i3         mean rain of the last 3 hours (mm/h)
 rain_far        1 when the valley has no weather station of its own (rain_* are a neighbour valley's)
+geo_creep       largest sta_lta creep on the path (ground shaking grown every hour for 3 h: a slow flood)
+gauge_climb     largest gauge_rise climb on the path (m the river rose over 2 h, rising every hour)
+gauge_kept      1 where a path gauge's front stood gauge_rise.KEPT_N readings (gauge_rise's kept)
 gauge_step      height (m) of a front against a path gauge's own river (gauge_rise's step_front; 0 elsewhere)
 freeboard       spillway level minus lake level (m; NaN unknown)       [watch precursor]
 rise6h          lake rise over 6 h (m)                                  [watch precursor]
@@ -55,7 +58,8 @@ from glofwatch.site.model import Site
 
 RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", "sib_drop", "sib_missed", "geo_ratio", "gauge",
        "gauge_front", "down_missed", "rain_c", "rain_g", "freeboard", "rise6h", "t_lake", "geo_has", "geo_run",
-       "rain_i1", "gauge_held", "geo_hold", "gauge_dep", "geo_recent", "geo_lift", "rain_i3", "rain_far", "gauge_step")
+       "rain_i1", "gauge_held", "geo_hold", "gauge_dep", "geo_recent", "geo_lift", "rain_i3", "rain_far", "gauge_step",
+       "gauge_kept", "geo_creep", "gauge_climb")
 MAX_MISSED = 12.0
 
 
@@ -165,6 +169,9 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     down_missed = z.copy()
     gauge_front = np.zeros(n, dtype=bool)
     gauge_held = np.zeros(n, dtype=bool)
+    gauge_kept = np.zeros(n, dtype=bool)
+    geo_creep = z.copy()
+    gauge_climb = z.copy()
     geo_hold = z.copy()
     gauge_dep = z.copy()
     gauge_step = z.copy()
@@ -179,11 +186,14 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
             geo = np.maximum(geo, g)
             geo_hold = np.maximum(geo_hold, _max_feature(bs, [st], "sta_lta", "hold_on", ticks))
             geo_lift = np.maximum(geo_lift, _max_feature(bs, [st], "sta_lta", "lift_held", ticks))
+            geo_creep = np.maximum(geo_creep, _max_feature(bs, [st], "sta_lta", "creep", ticks))
         if "gauge_rise" in kinds:
             gauge = np.maximum(gauge, _max_feature(bs, [st], "gauge_rise", "rise", ticks))
             front = _max_feature(bs, [st], "gauge_rise", "front", ticks) > 0
             gauge_front |= front
             gauge_held |= _max_feature(bs, [st], "gauge_rise", "front_held", ticks) > 0
+            gauge_kept |= _max_feature(bs, [st], "gauge_rise", "kept", ticks) > 0
+            gauge_climb = np.maximum(gauge_climb, _max_feature(bs, [st], "gauge_rise", "climb", ticks))
             gauge_dep = np.maximum(gauge_dep, _max_feature(bs, [st], "gauge_rise", "dep_ok", ticks))
             gauge_step = np.maximum(gauge_step, _max_feature(bs, [st], "gauge_rise", "step_front", ticks))
         down_missed = np.maximum(down_missed, missed_at(st))
@@ -196,6 +206,8 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["geo_recent"] = (geo_lift > 0).astype(float)
     raw["gauge_front"] = gauge_front.astype(float)
     raw["gauge_held"] = gauge_held.astype(float)
+    raw["gauge_kept"] = gauge_kept.astype(float)
+    raw["geo_creep"], raw["gauge_climb"] = geo_creep, gauge_climb
     has_geo = any(site.station_by_id[st].kind == "geophone" for st, _ in src.downstream)
     raw["geo_has"] = np.full(n, 1.0 if has_geo else 0.0)
     raw["rain_c"] = _max_feature(bs, src.weather, "rainfall", "caine", ticks)

@@ -38,6 +38,9 @@ SLOW_DEP_M = 0.03  # a gauge's rise out of its melt rhythm after a geophone trig
 SILENT_DEP_M = 0.15  # ... after its lake station fell silent
 SPIKE_SILENT_MISSED = 1.0  # a single large lake fall evacuates once the station missed its next reading
 RAIN_FAR_I3_MM_H = 0.3  # rain of the last 3 hours at a neighbour valley's gauge: the storm is about
+CREEP_LIFT = 2.0  # ground shaking grown this much over 3 h, every hour (sta_lta's creep): a flood growing for hours
+CLIMB_M = 0.03  # ... with the gauge below risen this much over 2 h, every hour (gauge_rise's climb)
+CREEP_DRY_MM_H = 0.3  # ... and less rain than this in the last 3 hours (mm/h)
 SLOW_LIFT = 1.5  # 10-min median ground velocity over its background of 2-3 h before, while the slow flood passes the geophone
 
 
@@ -122,7 +125,9 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     # a front against the gauge's own river, only in a valley without its own rain gauge and geophone, where the
     # gauge is the only eye (where the storm is measured, our simulator's storm floods make the same steps)
     step = (raw["gauge_step"] > 0) & (raw["rain_far"] > 0) & (raw["geo_has"] < 1)
-    warn = geo | ((gauge | step) & (raw["rain_g"] >= 1.0))
+    kept = raw["gauge_kept"] > 0
+    about = kept_far(raw)
+    warn = geo | ((gauge | step | kept) & (raw["rain_g"] >= 1.0)) | about
     # a geophone whose tremor has lasted GEO_SUSTAIN_MIN in rain over Caine's threshold is a flow, not a
     # burst: rockfall, a quake or a vehicle shake a geophone for seconds to a few minutes, a debris flow's
     # surges for tens of minutes (Illgraben: the front's tremor grows for 10+ min). Evacuates at the geophone
@@ -134,8 +139,17 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     storm = debris_storm(raw)
     # a gauge alone must be confirmed by a second reading (``held``): see debris_flow_signs
     held, sustained, growing = debris_flow_signs(raw)
-    evac = (geo & gauge) | (held & (storm | raining(raw))) | (growing & storm) | (sustained & (storm | raining(raw)))
+    evac = (geo & gauge) | (held & (storm | raining(raw))) | (growing & storm) | (sustained & (storm | raining(raw))) | about
     return warn, evac & warn
+
+
+def kept_far(raw: dict[str, np.ndarray]) -> np.ndarray:
+    """A gauge front that stood gauge_rise.KEPT_N readings, in a valley whose rain is measured next door, with rain
+    there in the last 3 hours (RAIN_FAR_I3_MM_H): the storm that starts a flow sits over the valley, the neighbour's
+    gauge sees its edge (red-team Chong-Ak-Suu flows lifted gauge-cak by 0.6-2 m for half an hour with 0.4x
+    Guzzetti's minimum 30 km away). Four readings metres up are no glitch (1-3 readings), and a storm's runoff
+    swells the river over hours, not in a step (``kept`` needs one)."""
+    return (raw["gauge_kept"] > 0) & (raw["rain_far"] > 0) & (raw["rain_i3"] >= RAIN_FAR_I3_MM_H)
 
 
 def debris_flow_signs(raw: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -143,9 +157,10 @@ def debris_flow_signs(raw: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarra
 
     held: a gauge front confirmed by a second, moving reading (a stage glitch in a storm, 1-3 readings off
     by metres that QC's spike test flags only when the next reading arrives, looks like a front for one
-    reading), or, where the gauge is the only eye (no geophone, the valley's rain measured next door), a
-    step against the gauge's own river. sustained: a geophone tremor that lasted GEO_SUSTAIN_MIN unbroken.
-    growing: a tremor over GEO_GROW_MIN that has not decayed (an impulse, rockfall, a quake, a vehicle, has
+    reading), or standing gauge_rise.KEPT_N readings (a crest that sat for a reading), or, where the gauge is
+    the only eye (no geophone, the valley's rain measured next door), a step against the gauge's own river.
+    sustained: a geophone tremor that lasted GEO_SUSTAIN_MIN unbroken. growing: a tremor over GEO_GROW_MIN that
+    has not decayed (an impulse, rockfall, a quake, a vehicle, has
     fallen to a third of its peak a third of the way through; a flow's tremor grows or holds as its surges pass).
     """
     from glofwatch.detection.detectors.gauge_rise import FIRE_M as GAUGE_FIRE
@@ -154,7 +169,7 @@ def debris_flow_signs(raw: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarra
     geo = raw["geo_ratio"] >= FIRE_RATIO
     gauge = (raw["gauge"] >= GAUGE_FIRE) & (raw["gauge_front"] > 0)
     step = (raw["gauge_step"] > 0) & (raw["rain_far"] > 0) & (raw["geo_has"] < 1)
-    held = (gauge & (raw["gauge_held"] > 0)) | step
+    held = (gauge & (raw["gauge_held"] > 0)) | step | (raw["gauge_kept"] > 0)
     sustained = geo & (raw["geo_run"] >= GEO_SUSTAIN_MIN)
     growing = geo & (raw["geo_run"] >= GEO_GROW_MIN) & (raw["geo_hold"] >= GEO_HOLD)
     return held, sustained, growing
@@ -201,7 +216,12 @@ def slow_outburst(raw: dict[str, np.ndarray]) -> np.ndarray:
     dep = raw["gauge_dep"]
     # the geophone still shakes above its earlier background (the flow passing it), not a spent impulse
     flowing = (raw["geo_recent"] > 0) & (raw["geo_lift"] >= SLOW_LIFT)
-    return dry & unwatched & (((dep >= SLOW_DEP_M) & flowing) | ((dep >= SILENT_DEP_M) & (raw["lake_missed"] >= 3)))
+    # or a flood that grows for hours and never triggers STA/LTA: the ground shaking CREEP_LIFT times what it was 3 h
+    # ago, growing every hour, and the gauge below rising every hour for 2 h (red-team tunnel drainages of cha-2)
+    # and no rain for 3 hours (rain's drumming and runoff also grow for hours: a red-team storm's first drizzle did)
+    creeping = (raw["geo_creep"] >= CREEP_LIFT) & (raw["gauge_climb"] >= CLIMB_M) & (raw["rain_i3"] < CREEP_DRY_MM_H)
+    return dry & unwatched & (((dep >= SLOW_DEP_M) & flowing) | ((dep >= SILENT_DEP_M) & (raw["lake_missed"] >= 3)) |
+                              creeping)
 
 
 def rule_floor(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
@@ -215,7 +235,7 @@ def rule_floor(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
     if hazard != "glof":
         storm = debris_storm(raw)
         held, sustained, growing = debris_flow_signs(raw)
-        return (growing & storm) | ((sustained | held) & (storm | raining(raw)))
+        return (growing & storm) | ((sustained | held) & (storm | raining(raw))) | kept_far(raw)
     return ((raw["drop2"] >= 0.3) & (raw["fall"] > 0) & (raw["below"] >= 0.3)) | slow_outburst(raw)
 
 

@@ -82,5 +82,20 @@ def rolling(t_ms: np.ndarray, value: np.ndarray, window_ms: int) -> Any:
     return pd.Series(value, index=idx, copy=False).rolling(f"{int(window_ms)}ms")
 
 
+def hourly_medians(t_ms: np.ndarray, value: np.ndarray, hours: int, window_ms: int) -> list[np.ndarray]:
+    """The ``window_ms`` rolling median now and as of 1..``hours`` hours before each reading (index 0 = now), NaN
+    where that window would start before the series does (too short a record says nothing about a trend)."""
+    t = np.asarray(t_ms, dtype=np.int64)
+    if len(t) == 0:
+        return [np.zeros(0) for _ in range(hours + 1)]
+    med = rolling(t, value, window_ms).median().to_numpy()
+    out = [med]
+    for h in range(1, hours + 1):
+        j = np.searchsorted(t, t - h * 3_600_000, side="right") - 1
+        jj = np.clip(j, 0, None)
+        out.append(np.where((j >= 0) & (t[jj] - window_ms >= t[0]), med[jj], np.nan))
+    return out
+
+
 def hhmm(t_ms: int) -> str:
     return pd.Timestamp(int(t_ms), unit="ms", tz="UTC").strftime("%H:%M")

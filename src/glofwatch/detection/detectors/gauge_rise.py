@@ -25,10 +25,18 @@ one both stand ``STEP_MIN_M`` above the reading before the step (which sat at th
 dropout), and this reading moved (``MOVING_M``); 0, or the front's height (the lesser of step and lift, m).
 A flatter rating or a flow arriving in surges makes fronts of decimetres; so do some storm floods (the
 sources use it only where nothing else can tell them apart, :func:`glofwatch.detection.fusion.evidence_gates`).
+``kept`` = a front that stood: the last ``KEPT_N`` readings (no gap between them) all stand ``FIRE_M`` above the
+3-hour median as it was before the first of them, which stepped up from the reading before it by ``JUMP_M`` (or
+``STEP_MIN_M`` and ``STEP_Z`` times the river's median step), not at one value (a stuck sensor) and no frozen
+sensor coming back. ``held`` needs the flood to move between its first two readings; a flood's crest can sit for
+a reading (the front rises to it, then recedes), and then ``held`` never fires while the river stays metres up.
+A glitch lasts 1-3 readings (QC's spike test, the red-team's stage glitches), so ``KEPT_N`` readings up are a flood.
+``climb`` = the 30-minute median now minus that of ``CLIMB_HOURS`` hours ago where it rose in each of those hours (else
+0): a slow flood lifts the river hour after hour, the geophone above it tells it from the melt rhythm (the sources).
 Combined per reading for the sources: ``front`` (rise and jump over their thresholds, no thaw),
 ``front_held`` (a front that ``held`` confirms), ``dep_ok`` (``dep2`` where ``depz`` >= ``DEP_Z``, else 0).
 Features: ``rise``, ``jump``, ``held``, ``thaw``, ``dep``, ``dep2``, ``depz``, ``front``, ``front_held``,
-``dep_ok``, ``step_front``, ``stage`` (m).
+``dep_ok``, ``step_front``, ``kept``, ``climb``, ``stage`` (m).
 """
 
 from __future__ import annotations
@@ -37,7 +45,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from glofwatch.detection.detectors.base import Detector, Evidence, rolling
+from glofwatch.detection.detectors.base import Detector, Evidence, hourly_medians, rolling
 from glofwatch.site.model import SensorSpec, Station
 
 NOW_MS = 600_000
@@ -56,6 +64,9 @@ DEP_Z = 5.0  # a departure counts (``dep_ok``) at this many times the trend's sc
 STEP_Z = 8.0  # a front step (``step_front``) is this many times the river's median step of the last 3 hours
 STEP_MIN_M = 0.3  # ... and lifts two readings this far above the one before it
 STEP_FROM_M = 0.1  # ... which sat at most this far below the 3-hour median (not a dropout the river returns from)
+CLIMB_HOURS = 2
+CLIMB_MED_MS = 30 * 60_000
+KEPT_N = 4  # readings a front must stand (``kept``): one more than the longest stage glitch (1-3 readings)
 
 
 def trend_departure(t_ms: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -83,13 +94,48 @@ def trend_departure(t_ms: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.nda
     return np.where(bad, np.nan, dep), np.where(bad, np.nan, np.maximum(scatter, MIN_SCATTER_M))
 
 
+def climb(t_ms: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """The module's ``climb`` at each reading."""
+    meds = hourly_medians(t_ms, v, CLIMB_HOURS, CLIMB_MED_MS)
+    ok = np.ones(len(v), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        for newer, older in zip(meds[:-1], meds[1:], strict=True):
+            ok &= newer > older
+        return np.where(ok, meds[0] - meds[-1], 0.0)
+
+
+def _kept(t_ms: np.ndarray, v: np.ndarray, base: np.ndarray, step: np.ndarray, typical: np.ndarray,
+          gap: np.ndarray, thaw: np.ndarray) -> np.ndarray:
+    """1.0 at reading i where readings i-KEPT_N+1..i are a front that stood (see the module's ``kept``), else 0."""
+    n, k = len(v), KEPT_N
+    out = np.zeros(n)
+    if n <= k:
+        return out
+    i = np.arange(k, n)
+    first = i - k + 1  # the run's first reading; i - k the reading before it
+    ref = base[i - k]  # the 3-hour median as it was before the run
+    typ = np.maximum(np.r_[np.nan, typical[:-1]][i - k], MIN_SCATTER_M)
+    ok = (step[first] >= np.minimum(JUMP_M, np.maximum(STEP_MIN_M, STEP_Z * typ))) & (thaw[first] < 0.5)
+    lo = np.full(len(i), np.inf)
+    hi = np.full(len(i), -np.inf)
+    for j in range(k):
+        lo = np.minimum(lo, v[i - j])
+        hi = np.maximum(hi, v[i - j])
+        if j < k - 1:
+            ok &= ~gap[i - j]
+    with np.errstate(invalid="ignore"):
+        ok &= (lo - ref >= FIRE_M) & (hi - lo >= MOVING_M)
+    out[k:] = ok.astype(float)
+    return out
+
+
 class GaugeRise(Detector):
     name: ClassVar[str] = "gauge_rise"
     sensors: ClassVar[tuple[str, ...]] = ("stage", "water_surface_height_above_reference_datum")
     kinds: ClassVar[tuple[str, ...]] = ("gauge",)
     lookback_ms: ClassVar[int] = BASE_MS + 600_000  # the trend's window plus the previous reading
     features: ClassVar[tuple[str, ...]] = ("rise", "jump", "held", "thaw", "dep", "dep2", "depz", "front", "front_held",
-                                                 "dep_ok", "step_front", "stage")
+                                                 "dep_ok", "step_front", "kept", "climb", "stage")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         v = value.astype(float)
@@ -128,6 +174,7 @@ class GaugeRise(Detector):
         with np.errstate(invalid="ignore"):
             sfront = (fstep >= np.maximum(STEP_MIN_M, STEP_Z * typ2)) & (lifted >= STEP_MIN_M) & \
                 moving & (before >= base_before - STEP_FROM_M) & ~(thaw >= 0.5)
+        kept = _kept(np.asarray(t_ms, dtype=np.int64), v, base, step, typical, gap, thaw)
         dep, scatter = trend_departure(np.asarray(t_ms, dtype=np.int64), v)
         dep2 = np.minimum(dep, np.r_[np.nan, dep[:-1]])
         depz = dep2 / scatter
@@ -137,7 +184,8 @@ class GaugeRise(Detector):
         # the combinations the sources read, per reading (one as-of lookup each instead of several)
         return {"rise": now - base, "jump": jump, "held": held, "thaw": thaw, "dep": dep, "dep2": dep2, "depz": depz,
                 "front": front.astype(float), "front_held": (front & (held >= FIRE_M)).astype(float), "dep_ok": dep_ok,
-                "step_front": np.where(sfront, np.minimum(fstep, lifted), 0.0), "stage": now}
+                "step_front": np.where(sfront, np.minimum(fstep, lifted), 0.0), "kept": kept, "climb": climb(t_ms, v),
+                "stage": now}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
                 series: tuple[np.ndarray, np.ndarray]) -> Evidence:
@@ -150,4 +198,11 @@ class GaugeRise(Detector):
         if np.isfinite(dep2) and np.isfinite(depz):
             text += f"; {dep2:+.2f} m off its 3-hour trend over two readings ({depz:.0f}x the trend's scatter)"
             details.update(trend_dep_m=round(float(dep2), 3), trend_dep_z=round(float(depz), 1))
+        if feats.get("kept", 0.0) >= 0.5:
+            text += f"; the front has stood {KEPT_N} readings (no glitch)"
+            details["kept"] = True
+        cl = feats.get("climb", 0.0)
+        if np.isfinite(cl) and cl > 0:
+            text += f"; risen {cl:+.2f} m in {CLIMB_HOURS} h, every hour"
+            details["climb_m"] = round(float(cl), 3)
         return Evidence(self.name, station.id, rise, fires, text, details)

@@ -21,7 +21,12 @@ at t - 2 h: the median of (t - 3 h, t - 2 h]): a flow keeps the ground shaking a
 as long as it passes (the LTA follows it within the hour, that background does not), an impulse leaves
 it at its background minutes later.
 
-Features: ``ratio`` (STA/LTA), ``sta`` (mm/s), ``hold``, ``recent``, ``lift``, and for the sources
+``creep`` = the 30-minute median now over that of ``CREEP_HOURS`` hours ago, where it grew by ``CREEP_STEP`` or more
+in each of those hours (else 0): a flood that grows for hours (an ice-dammed lake draining through its tunnel, Nye
+1976) never triggers STA/LTA, whose hour-long LTA follows it, but lifts the ground's shaking hour after hour; the
+river's daily melt rhythm and passing noise do not grow every hour for three.
+
+Features: ``ratio`` (STA/LTA), ``sta`` (mm/s), ``hold``, ``recent``, ``lift``, ``creep``, and for the sources
 ``hold_on`` (``hold`` while triggered, else 0), ``lift_recent`` (``lift`` within ``RECENT_MS`` of a trigger,
 else 0) and ``lift_held`` (the lowest ``lift_recent`` of the last ``LIFT_HELD_MS``: a flood keeps the ground
 shaking, noise lifts one 10-min median now and then).
@@ -33,7 +38,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from glofwatch.detection.detectors.base import Detector, Evidence, rolling
+from glofwatch.detection.detectors.base import Detector, Evidence, hourly_medians, rolling
 from glofwatch.site.model import SensorSpec, Station
 
 STA_MS = 180_000
@@ -45,14 +50,28 @@ RECENT_MS = 180 * 60_000  # a slow flood (~1 m/s) takes 2-3 h from the geophone 
 LIFT_NOW_MS = 600_000
 LIFT_LAG_MS = 2 * 3_600_000
 LIFT_HELD_MS = 15 * 60_000
+CREEP_MED_MS = 30 * 60_000
+CREEP_HOURS = 3
+CREEP_STEP = 1.15  # growth of the 30-min median in each of the CREEP_HOURS hours
+
+
+def creep(t: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """The module's ``creep`` at each reading (0 where it did not grow every hour, or the series is too short)."""
+    meds = hourly_medians(t, v, CREEP_HOURS, CREEP_MED_MS)
+    ok = np.ones(len(t), dtype=bool)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for newer, older in zip(meds[:-1], meds[1:], strict=True):
+            ok &= newer >= CREEP_STEP * np.maximum(older, MIN_LTA)  # NaN (too short) compares False
+        return np.where(ok, meds[0] / np.maximum(meds[-1], MIN_LTA), 0.0)
 
 
 class StaLta(Detector):
     name: ClassVar[str] = "sta_lta"
     sensors: ClassVar[tuple[str, ...]] = ("ground_velocity",)
     kinds: ClassVar[tuple[str, ...]] = ()
-    lookback_ms: ClassVar[int] = max(LTA_MS + RECENT_MS, LTA_MS + LIFT_LAG_MS)
-    features: ClassVar[tuple[str, ...]] = ("ratio", "sta", "hold", "recent", "lift", "hold_on", "lift_recent", "lift_held")
+    lookback_ms: ClassVar[int] = max(LTA_MS + RECENT_MS, LTA_MS + LIFT_LAG_MS, CREEP_MED_MS + CREEP_HOURS * 3_600_000)
+    features: ClassVar[tuple[str, ...]] = ("ratio", "sta", "hold", "recent", "lift", "hold_on", "lift_recent", "lift_held",
+                                           "creep")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         v = np.abs(value.astype(float))
@@ -81,7 +100,8 @@ class StaLta(Detector):
         # held: the lowest lift of the last LIFT_HELD_MS (a flood keeps the ground shaking; noise lifts one median)
         lift_held = rolling(t_ms, lift_recent, LIFT_HELD_MS).min().to_numpy() if len(t) else lift_recent
         return {"ratio": ratio, "sta": sta, "hold": hold, "recent": recent, "lift": lift,
-                "hold_on": np.where(ratio >= FIRE_RATIO, hold, 0.0), "lift_recent": lift_recent, "lift_held": lift_held}
+                "hold_on": np.where(ratio >= FIRE_RATIO, hold, 0.0), "lift_recent": lift_recent, "lift_held": lift_held,
+                "creep": creep(t, v)}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
                 series: tuple[np.ndarray, np.ndarray]) -> Evidence:
@@ -94,4 +114,8 @@ class StaLta(Detector):
         if np.isfinite(lift):
             text += f", {lift:.1f}x its background 2-3 h ago{'; triggered in the last 3 h' if recent >= 1 else ''}"
             details.update(lift=round(float(lift), 2), recent=bool(recent >= 1))
+        cr = feats.get("creep", 0.0)
+        if np.isfinite(cr) and cr > 0:
+            text += f"; the shaking grew {cr:.1f}x in {CREEP_HOURS} h, every hour (a flood growing for hours?)"
+            details["creep"] = round(float(cr), 2)
         return Evidence(self.name, station.id, r, fires, text, details)
