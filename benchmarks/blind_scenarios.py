@@ -870,8 +870,12 @@ class Scenario:
             k0 = max(0, i0 - int(rng.uniform(2, 5) * 3600 / DT))
             self.lake_level[lake][k0:i0] += np.linspace(0, rng.uniform(0.1, 0.5), i0 - k0)
             self.params["trigger"] = "lake rise (melt/rain inflow)"
+        elif self.params.get("mechanism") == "piping" and prec < 0.75:  # seepage through the moraine before the breach
+            k0 = max(0, i0 - int(rng.uniform(1, 6) * 3600 / DT))
+            self.lake_level[lake][k0:i0] -= np.linspace(0, rng.uniform(0.02, 0.1), i0 - k0)
+            self.params["trigger"] = "seepage (slow level fall before the breach)"
         else:
-            self.params["trigger"] = "unobserved (seepage / tunnel growth)"
+            self.params["trigger"] = "unobserved"
         self.src = (lake, 0.0)
         self._route_path(lake, 0.0, q_src, cv0, debris=False)
 
