@@ -86,6 +86,45 @@ def test_in_the_valley_without_rain_gauge_a_standing_front_evacuates_with_rain_n
     assert evacuations(site, crest_that_sits, rain_mm_h=0.0) == []  # dry: no storm to start a flow
 
 
+def surge_with_tail(h: np.ndarray) -> np.ndarray:
+    """A debris-flow surge passes gauge-cak within one reading (04:00, +1.0 m) and its hydrograph tails off (e-folding
+    in 7 min: the next reading is under the 0.5 m a held front needs)."""
+    rng = np.random.default_rng(5)
+    return 0.5 + rng.normal(0, 0.005, len(h)) + np.where(h >= 4.0, 1.0 * np.exp(-(h - 4.0) * 60 / 7), 0.0)
+
+
+def test_a_surge_that_passes_in_one_reading_evacuates_on_its_receding_tail(site) -> None:  # type: ignore[no-untyped-def]
+    ev = evacuations(site, surge_with_tail, rain_mm_h=0.6)
+    assert ev and ev[0].hazard == "debris_flow" and ev[0].zones == ["cak-grig"]
+    assert "2026-07-01T04:14:00Z" < ev[0].time <= "2026-07-01T04:16:00Z"  # three readings after the peak
+
+
+def test_a_glitch_on_a_receding_storm_river_has_no_tail(site) -> None:  # type: ignore[no-untyped-def]
+    def receding(h: np.ndarray) -> np.ndarray:  # the storm's flood recedes from 03:30; one reading +1.2 m at 04:00
+        rng = np.random.default_rng(5)
+        river = 0.5 + 0.8 * np.exp(-np.clip(h - 3.5, 0, None) / 0.5) * (h >= 2.5) + rng.normal(0, 0.005, len(h))
+        return river + np.where(np.abs(h - 4.0) < 1e-6, 1.2, 0.0)
+
+    assert evacuations(site, receding, rain_mm_h=0.6) == []
+
+
+def test_a_three_reading_spike_ending_on_a_swollen_river_is_no_standing_front(site) -> None:  # type: ignore[no-untyped-def]
+    def spike_then_river(h: np.ndarray) -> np.ndarray:  # +4 m for three readings from 04:00; the river 0.6 m up from 04:15
+        return base_stage(h) + np.where((h >= 4.0) & (h < 4.24), 4.0, 0.0) + np.where(h >= 4.24, 0.6, 0.0)
+
+    assert evacuations(site, spike_then_river) == []
+
+
+def test_a_moving_front_held_two_readings_in_chong_ak_suu_evacuates_with_rain_next_door(site) -> None:  # type: ignore[no-untyped-def]
+    def big_flow(h: np.ndarray) -> np.ndarray:  # +1.5 m, +2.2 m, then gone: a 400 m3/s flow passes in three readings
+        rng = np.random.default_rng(5)
+        return 0.5 + rng.normal(0, 0.005, len(h)) + np.select([np.abs(h - 4.0) < 1e-6, np.abs(h - 4 - 5 / 60) < 1e-6,
+                                                              np.abs(h - 4 - 10 / 60) < 1e-6], [1.5, 2.2, 0.6], 0.0)
+
+    ev = evacuations(site, big_flow, rain_mm_h=0.6)
+    assert ev and ev[0].zones == ["cak-grig"] and ev[0].time <= "2026-07-01T04:06:00Z"
+
+
 def test_a_frozen_gauge_catching_up_with_the_storm_is_no_front(site) -> None:  # type: ignore[no-untyped-def]
     def frozen(h: np.ndarray) -> np.ndarray:  # stuck at 0.5 m from 02:30 to 04:00 while the river rose 0.8 m, then back
         v = base_stage(h) + 0.6 * np.clip(h - 2.5, 0, None)

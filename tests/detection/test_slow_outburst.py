@@ -118,6 +118,15 @@ def test_a_flood_growing_for_hours_evacuates_though_the_geophone_never_triggers(
     assert "geo-cha" in text and "every hour" in text  # the duty officer reads why
 
 
+def test_a_geophone_drifting_linearly_is_no_growing_flood(site) -> None:  # type: ignore[no-untyped-def]
+    """A drift adds the same amount every hour, so it grows by less every hour (x2.6, x1.4, x1.3): a flood from a
+    tunnel grows by the same factor every hour."""
+    def drift(h: np.ndarray, v: np.ndarray) -> np.ndarray:
+        return v + np.median(v) * 1.6 * np.clip(h - 0.5, 0, None)
+
+    assert [d for d in evacuations(site, dry(day(site, geo=drift, gauge_cha=climbing_gauge))) if d.lake == "cha-2"] == []
+
+
 @pytest.mark.parametrize("case", ["geophone alone", "gauge alone", "drizzle"])
 def test_a_creeping_geophone_needs_the_gauge_and_dry_weather(site, case: str) -> None:  # type: ignore[no-untyped-def]
     df = dry(day(site, geo=None if case == "gauge alone" else creeping_geophone,

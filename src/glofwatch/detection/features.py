@@ -35,7 +35,8 @@ rain_i3         mean rain of the last 3 hours (mm/h)
 rain_far        1 when the valley has no weather station of its own (rain_* are a neighbour valley's)
 geo_creep       largest sta_lta creep on the path (ground shaking grown every hour for 3 h: a slow flood)
 gauge_climb     largest gauge_rise climb on the path (m the river rose over 2 h, rising every hour)
-gauge_kept      1 where a path gauge's front stood gauge_rise.KEPT_N readings (gauge_rise's kept)
+gauge_kept      1 where a path gauge's front stood gauge_rise.KEPT_N readings (gauge_rise's kept), or receded as a
+                flood's hydrograph tails off (gauge_rise's tail)
 gauge_step      height (m) of a front against a path gauge's own river (gauge_rise's step_front; 0 elsewhere)
 freeboard       spillway level minus lake level (m; NaN unknown)       [watch precursor]
 rise6h          lake rise over 6 h (m)                                  [watch precursor]
@@ -193,6 +194,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
             gauge_front |= front
             gauge_held |= _max_feature(bs, [st], "gauge_rise", "front_held", ticks) > 0
             gauge_kept |= _max_feature(bs, [st], "gauge_rise", "kept", ticks) > 0
+            gauge_kept |= _max_feature(bs, [st], "gauge_rise", "tail", ticks) > 0
             gauge_climb = np.maximum(gauge_climb, _max_feature(bs, [st], "gauge_rise", "climb", ticks))
             gauge_dep = np.maximum(gauge_dep, _max_feature(bs, [st], "gauge_rise", "dep_ok", ticks))
             gauge_step = np.maximum(gauge_step, _max_feature(bs, [st], "gauge_rise", "step_front", ticks))

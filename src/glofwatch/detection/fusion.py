@@ -144,12 +144,16 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
 
 
 def kept_far(raw: dict[str, np.ndarray]) -> np.ndarray:
-    """A gauge front that stood gauge_rise.KEPT_N readings, in a valley whose rain is measured next door, with rain
-    there in the last 3 hours (RAIN_FAR_I3_MM_H): the storm that starts a flow sits over the valley, the neighbour's
-    gauge sees its edge (red-team Chong-Ak-Suu flows lifted gauge-cak by 0.6-2 m for half an hour with 0.4x
-    Guzzetti's minimum 30 km away). Four readings metres up are no glitch (1-3 readings), and a storm's runoff
-    swells the river over hours, not in a step (``kept`` needs one)."""
-    return (raw["gauge_kept"] > 0) & (raw["rain_far"] > 0) & (raw["rain_i3"] >= RAIN_FAR_I3_MM_H)
+    """A gauge front that stood gauge_rise.KEPT_N readings, or that a second, moving reading held, in a valley whose
+    rain is measured next door, with rain there in the last 3 hours (RAIN_FAR_I3_MM_H): the storm that starts a flow
+    sits over the valley, the neighbour's gauge sees its edge (red-team Chong-Ak-Suu flows lifted gauge-cak by 0.6-2 m
+    for half an hour, one of 412 m3/s for three readings, with 0.1-0.4x Guzzetti's minimum 30 km away). A glitch that
+    offsets readings by one amount does not move, one that lasts four readings does not exist, and a storm's runoff
+    swells the river over hours, not in a step (both need a front)."""
+    from glofwatch.detection.detectors.gauge_rise import FIRE_M as GAUGE_FIRE
+
+    held = (raw["gauge"] >= GAUGE_FIRE) & (raw["gauge_front"] > 0) & (raw["gauge_held"] > 0)
+    return (held | (raw["gauge_kept"] > 0)) & (raw["rain_far"] > 0) & (raw["rain_i3"] >= RAIN_FAR_I3_MM_H)
 
 
 def debris_flow_signs(raw: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -31,12 +31,17 @@ sources use it only where nothing else can tell them apart, :func:`glofwatch.det
 sensor coming back. ``held`` needs the flood to move between its first two readings; a flood's crest can sit for
 a reading (the front rises to it, then recedes), and then ``held`` never fires while the river stays metres up.
 A glitch lasts 1-3 readings (QC's spike test, the red-team's stage glitches), so ``KEPT_N`` readings up are a flood.
+``tail`` = a front's recession: ``TAIL_N`` readings ago the river peaked ``FIRE_M`` over its 3-hour median after a
+rise of ``JUMP_M`` within two readings, and every reading since was lower than the one before, the first still
+``TAIL_FIRST`` and the last ``TAIL_LAST`` of the front's height over the river before it: a debris-flow surge passes a
+gauge in one reading and its hydrograph tails off (a steep front, an exponential tail), a stage glitch of one to three
+readings drops straight back to the river.
 ``climb`` = the 30-minute median now minus that of ``CLIMB_HOURS`` hours ago where it rose in each of those hours (else
 0): a slow flood lifts the river hour after hour, the geophone above it tells it from the melt rhythm (the sources).
 Combined per reading for the sources: ``front`` (rise and jump over their thresholds, no thaw),
 ``front_held`` (a front that ``held`` confirms), ``dep_ok`` (``dep2`` where ``depz`` >= ``DEP_Z``, else 0).
 Features: ``rise``, ``jump``, ``held``, ``thaw``, ``dep``, ``dep2``, ``depz``, ``front``, ``front_held``,
-``dep_ok``, ``step_front``, ``kept``, ``climb``, ``stage`` (m).
+``dep_ok``, ``step_front``, ``kept``, ``tail``, ``climb``, ``stage`` (m).
 """
 
 from __future__ import annotations
@@ -66,6 +71,10 @@ STEP_MIN_M = 0.3  # ... and lifts two readings this far above the one before it
 STEP_FROM_M = 0.1  # ... which sat at most this far below the 3-hour median (not a dropout the river returns from)
 CLIMB_HOURS = 2
 CLIMB_MED_MS = 30 * 60_000
+TAIL_N = 3  # readings a front's recession must show (``tail``)
+TAIL_FIRST = 0.35  # ... the first of them keeping this share of the front's height over the river before it
+TAIL_LAST = 0.1  # ... the last this share (a glitch drops straight back to the river: share ~0)
+KEPT_SHARE = 0.5  # every reading of a standing front keeps this share of its step over the river before it
 KEPT_N = 4  # readings a front must stand (``kept``): one more than the longest stage glitch (1-3 readings)
 
 
@@ -114,8 +123,7 @@ def _kept(t_ms: np.ndarray, v: np.ndarray, base: np.ndarray, step: np.ndarray, t
     i = np.arange(k, n)
     first = i - k + 1  # the run's first reading; i - k the reading before it
     ref = base[i - k]  # the 3-hour median as it was before the run
-    typ = np.maximum(np.r_[np.nan, typical[:-1]][i - k], MIN_SCATTER_M)
-    ok = (step[first] >= np.minimum(JUMP_M, np.maximum(STEP_MIN_M, STEP_Z * typ))) & (thaw[first] < 0.5)
+    ok = (step[first] >= JUMP_M) & (thaw[first] < 0.5)
     lo = np.full(len(i), np.inf)
     hi = np.full(len(i), -np.inf)
     for j in range(k):
@@ -124,8 +132,32 @@ def _kept(t_ms: np.ndarray, v: np.ndarray, base: np.ndarray, step: np.ndarray, t
         if j < k - 1:
             ok &= ~gap[i - j]
     with np.errstate(invalid="ignore"):
-        ok &= (lo - ref >= FIRE_M) & (hi - lo >= MOVING_M)
+        # ... and none fell back by more than half the front's step: a glitch of metres ending on a storm-swollen
+        # river leaves its last reading above FIRE_M too (a 3-reading +4 m spike, then the river 0.5 m up)
+        ok &= (lo - ref >= FIRE_M) & (hi - lo >= MOVING_M) & (lo - ref >= KEPT_SHARE * step[first])
     out[k:] = ok.astype(float)
+    return out
+
+
+def _tail(v: np.ndarray, base: np.ndarray, gap: np.ndarray, thaw: np.ndarray) -> np.ndarray:
+    """1.0 at reading i where reading i-TAIL_N was a front's peak and the TAIL_N readings since recede from it (see the
+    module's ``tail``), else 0."""
+    n, m = len(v), TAIL_N
+    out = np.zeros(n)
+    if n <= m + 2:
+        return out
+    i = np.arange(m + 2, n)
+    p = i - m  # the peak
+    pre = np.minimum(v[p - 1], v[p - 2])  # the river before the front (a front may take two readings)
+    height = v[p] - pre
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ok = (v[p] - base[p - 1] >= FIRE_M) & (height >= JUMP_M) & (thaw[p] < 0.5) & ~gap[p - 1] & ~gap[p]
+        prev = v[p]
+        for j in range(1, m + 1):
+            ok &= (v[p + j] < prev) & ~gap[p + j]  # receding, reading after reading
+            prev = v[p + j]
+        ok &= (v[p + 1] - pre >= TAIL_FIRST * height) & (v[i] - pre >= TAIL_LAST * height)
+    out[m + 2:] = ok.astype(float)
     return out
 
 
@@ -135,7 +167,7 @@ class GaugeRise(Detector):
     kinds: ClassVar[tuple[str, ...]] = ("gauge",)
     lookback_ms: ClassVar[int] = BASE_MS + 600_000  # the trend's window plus the previous reading
     features: ClassVar[tuple[str, ...]] = ("rise", "jump", "held", "thaw", "dep", "dep2", "depz", "front", "front_held",
-                                                 "dep_ok", "step_front", "kept", "climb", "stage")
+                                                 "dep_ok", "step_front", "kept", "tail", "climb", "stage")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         v = value.astype(float)
@@ -175,6 +207,7 @@ class GaugeRise(Detector):
             sfront = (fstep >= np.maximum(STEP_MIN_M, STEP_Z * typ2)) & (lifted >= STEP_MIN_M) & \
                 moving & (before >= base_before - STEP_FROM_M) & ~(thaw >= 0.5)
         kept = _kept(np.asarray(t_ms, dtype=np.int64), v, base, step, typical, gap, thaw)
+        tail = _tail(v, base, gap, thaw)
         dep, scatter = trend_departure(np.asarray(t_ms, dtype=np.int64), v)
         dep2 = np.minimum(dep, np.r_[np.nan, dep[:-1]])
         depz = dep2 / scatter
@@ -184,8 +217,8 @@ class GaugeRise(Detector):
         # the combinations the sources read, per reading (one as-of lookup each instead of several)
         return {"rise": now - base, "jump": jump, "held": held, "thaw": thaw, "dep": dep, "dep2": dep2, "depz": depz,
                 "front": front.astype(float), "front_held": (front & (held >= FIRE_M)).astype(float), "dep_ok": dep_ok,
-                "step_front": np.where(sfront, np.minimum(fstep, lifted), 0.0), "kept": kept, "climb": climb(t_ms, v),
-                "stage": now}
+                "step_front": np.where(sfront, np.minimum(fstep, lifted), 0.0), "kept": kept, "tail": tail,
+                "climb": climb(t_ms, v), "stage": now}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
                 series: tuple[np.ndarray, np.ndarray]) -> Evidence:

@@ -21,10 +21,11 @@ at t - 2 h: the median of (t - 3 h, t - 2 h]): a flow keeps the ground shaking a
 as long as it passes (the LTA follows it within the hour, that background does not), an impulse leaves
 it at its background minutes later.
 
-``creep`` = the 30-minute median now over that of ``CREEP_HOURS`` hours ago, where it grew by ``CREEP_STEP`` or more
+``creep`` = the hourly median now over that of ``CREEP_HOURS`` hours ago, where it grew by ``CREEP_STEP`` or more
 in each of those hours (else 0): a flood that grows for hours (an ice-dammed lake draining through its tunnel, Nye
 1976) never triggers STA/LTA, whose hour-long LTA follows it, but lifts the ground's shaking hour after hour; the
-river's daily melt rhythm and passing noise do not grow every hour for three.
+river's daily melt rhythm and passing noise do not grow every hour for three. It must grow steadily (the last hour's
+growth at least ``CREEP_STEADY`` of the first's: a sensor drifting linearly grows by less each hour).
 
 Features: ``ratio`` (STA/LTA), ``sta`` (mm/s), ``hold``, ``recent``, ``lift``, ``creep``, and for the sources
 ``hold_on`` (``hold`` while triggered, else 0), ``lift_recent`` (``lift`` within ``RECENT_MS`` of a trigger,
@@ -50,9 +51,10 @@ RECENT_MS = 180 * 60_000  # a slow flood (~1 m/s) takes 2-3 h from the geophone 
 LIFT_NOW_MS = 600_000
 LIFT_LAG_MS = 2 * 3_600_000
 LIFT_HELD_MS = 15 * 60_000
-CREEP_MED_MS = 30 * 60_000
+CREEP_MED_MS = 60 * 60_000  # hourly medians that do not overlap (30-min ones: one low median of noise made three rises)
 CREEP_HOURS = 3
-CREEP_STEP = 1.15  # growth of the 30-min median in each of the CREEP_HOURS hours
+CREEP_STEP = 1.15  # growth of the hourly median in each of the CREEP_HOURS hours
+CREEP_STEADY = 1.0  # the last hour's growth over the first's (a drift's falls hour after hour, a flood's holds)
 
 
 def creep(t: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -60,8 +62,12 @@ def creep(t: np.ndarray, v: np.ndarray) -> np.ndarray:
     meds = hourly_medians(t, v, CREEP_HOURS, CREEP_MED_MS)
     ok = np.ones(len(t), dtype=bool)
     with np.errstate(invalid="ignore", divide="ignore"):
-        for newer, older in zip(meds[:-1], meds[1:], strict=True):
-            ok &= newer >= CREEP_STEP * np.maximum(older, MIN_LTA)  # NaN (too short) compares False
+        ratios = [newer / np.maximum(older, MIN_LTA) for newer, older in zip(meds[:-1], meds[1:], strict=True)]
+        for r in ratios:
+            ok &= r >= CREEP_STEP  # NaN (too short) compares False
+        # steady or accelerating, as a flood that grows out of the background: a sensor drifting linearly grows by
+        # less every hour (its ratios fall: 2.0, 1.5, 1.3 for a drift from the background)
+        ok &= ratios[0] >= CREEP_STEADY * ratios[-1]
         return np.where(ok, meds[0] / np.maximum(meds[-1], MIN_LTA), 0.0)
 
 
@@ -69,7 +75,8 @@ class StaLta(Detector):
     name: ClassVar[str] = "sta_lta"
     sensors: ClassVar[tuple[str, ...]] = ("ground_velocity",)
     kinds: ClassVar[tuple[str, ...]] = ()
-    lookback_ms: ClassVar[int] = max(LTA_MS + RECENT_MS, LTA_MS + LIFT_LAG_MS, CREEP_MED_MS + CREEP_HOURS * 3_600_000)
+    lookback_ms: ClassVar[int] = max(LTA_MS + RECENT_MS, LTA_MS + LIFT_LAG_MS,
+                                      CREEP_MED_MS + CREEP_HOURS * 3_600_000)
     features: ClassVar[tuple[str, ...]] = ("ratio", "sta", "hold", "recent", "lift", "hold_on", "lift_recent", "lift_held",
                                            "creep")
 
