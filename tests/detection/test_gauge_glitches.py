@@ -139,3 +139,20 @@ def test_thaw_marks_the_readings_after_a_frozen_run() -> None:
     f = GaugeRise().compute(t, v, None, None)  # type: ignore[arg-type]
     assert f["thaw"].tolist() == [0, 0, 0, 0, 0, 1, 1, 1, 0, 0]
     assert np.isneginf(f["held"][8])  # 2.1 twice: not moving
+
+
+def test_a_geophone_stuck_through_the_storm_coming_back_is_no_flow(site) -> None:  # type: ignore[no-untyped-def]
+    """geo-cha's channel sticks at its quiet value from 02:30 to 04:30 while the storm's drumming raises the real shaking
+    six-fold; when it comes back, an LTA of the stuck values would call the storm's noise a flow (an evacuation on a
+    fault day of our simulator before stuck runs were left out)."""
+    df = storm_day(site, base_stage)
+    hours = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
+    g = ((df["station"] == "geo-cha") & (df["sensor"] == "ground_velocity")).to_numpy()
+    v = df.loc[g, "value"].astype(float).to_numpy()
+    h = hours[g]
+    stuck_at = v[np.searchsorted(h, 2.5) - 1]
+    v = np.where(h >= 2.5, v * 6.0, v)
+    v = np.where((h >= 2.5) & (h < 4.5), stuck_at, v)
+    df.loc[g, "value"] = v
+    assert [d for d in replay_frame(site, df) if d.level == "evacuate"] == []
+

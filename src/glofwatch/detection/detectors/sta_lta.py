@@ -35,6 +35,7 @@ shaking, noise lifts one 10-min median now and then).
 
 from __future__ import annotations
 
+import warnings
 from typing import ClassVar
 
 import numpy as np
@@ -51,10 +52,26 @@ RECENT_MS = 180 * 60_000  # a slow flood (~1 m/s) takes 2-3 h from the geophone 
 LIFT_NOW_MS = 600_000
 LIFT_LAG_MS = 2 * 3_600_000
 LIFT_HELD_MS = 15 * 60_000
+FROZEN_N = 5  # identical readings in a row: a stuck channel (unfrozen)
 CREEP_MED_MS = 60 * 60_000  # hourly medians that do not overlap (30-min ones: one low median of noise made three rises)
 CREEP_HOURS = 3
 CREEP_STEP = 1.15  # growth of the hourly median in each of the CREEP_HOURS hours
 CREEP_STEADY = 1.0  # the last hour's growth over the first's (a drift's falls hour after hour, a flood's holds)
+
+
+def unfrozen(v: np.ndarray) -> np.ndarray:
+    """``v`` with runs of FROZEN_N or more identical readings as NaN: a live geophone's ground velocity never repeats
+    to the last digit (its noise), a stuck logger channel does. QC flags such runs suspect (flat) but keeps them; a
+    geophone stuck at its quiet level through a storm then coming back jumps to the storm's shaking, which the LTA
+    of the stuck values takes for a flow (an evacuation on a fault day of our simulator)."""
+    n = len(v)
+    if n < FROZEN_N:
+        return v
+    same = np.r_[False, v[1:] == v[:-1]]
+    start = np.flatnonzero(~same)  # the first reading of each run of identical values
+    length = np.diff(np.r_[start, n])
+    frozen = np.repeat(length >= FROZEN_N, length)
+    return np.where(frozen, np.nan, v)
 
 
 def creep(t: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -81,11 +98,11 @@ class StaLta(Detector):
                                            "creep")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
-        v = np.abs(value.astype(float))
+        v = unfrozen(np.abs(value.astype(float)))
         sta = rolling(t_ms, v, STA_MS).median().to_numpy()
         lta = rolling(t_ms, v, LTA_MS).median().to_numpy()
         peak = rolling(t_ms, sta, HOLD_MS).max().to_numpy()
-        ratio = sta / np.maximum(lta, MIN_LTA)
+        ratio = np.nan_to_num(sta / np.maximum(lta, MIN_LTA), nan=0.0)  # only frozen readings in the window: no evidence
         t = np.asarray(t_ms, dtype=np.int64)
         # triggered within (t - RECENT_MS, t]: the newest trigger time so far (same as a rolling max, cheaper)
         last_on = np.maximum.accumulate(np.where(ratio >= FIRE_RATIO, t, np.iinfo(np.int64).min))
@@ -97,12 +114,14 @@ class StaLta(Detector):
         if len(idx):
             j = np.searchsorted(t, t[idx] - LIFT_LAG_MS, side="right") - 1
             lo = np.searchsorted(t, t[idx] - LIFT_NOW_MS, side="right")
-            now = np.array([np.median(v[a:i + 1]) for a, i in zip(lo.tolist(), idx.tolist(), strict=True)])
+            with warnings.catch_warnings():  # a window of frozen readings only: NaN, no lift
+                warnings.simplefilter("ignore", RuntimeWarning)
+                now = np.array([np.nanmedian(v[a:i + 1]) for a, i in zip(lo.tolist(), idx.tolist(), strict=True)])
             # a series younger than that (a station just installed or back, a short file): the first full hour
             k0 = int(np.searchsorted(t, t[0] + LTA_MS, side="left"))
             past = lta[np.maximum(j, np.minimum(k0, idx))]
             lift[idx] = now / np.maximum(past, MIN_LTA)
-        hold = sta / np.maximum(peak, MIN_LTA)
+        hold = np.nan_to_num(sta / np.maximum(peak, MIN_LTA), nan=0.0)
         lift_recent = np.where(recent >= 1, lift, 0.0)
         # held: the lowest lift of the last LIFT_HELD_MS (a flood keeps the ground shaking; noise lifts one median)
         lift_held = rolling(t_ms, lift_recent, LIFT_HELD_MS).min().to_numpy() if len(t) else lift_recent
