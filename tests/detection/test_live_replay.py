@@ -93,7 +93,8 @@ def test_live_carries_a_rockfall_and_a_flow_across_calls(site, tmp_path) -> None
     for lo, hi, name in ((3.0, 3.0 + 20 / 60, "flow"), (2.5, 2.5 + 2 / 60, "burst")):
         d = df.copy()
         m = geo & (h >= lo) & (h < hi)
-        d.loc[m, "value"] = d.loc[m, "value"].to_numpy(float) * 0 + 2.0
+        noise = np.random.default_rng(7).lognormal(0.0, 0.1, int(m.sum()))  # a live geophone never repeats a value
+        d.loc[m, "value"] = 2.0 * noise
         replayed = replay_frame(site, d)
         live = live_decisions(site, d, tmp_path / name, 1) if (tmp_path / name).mkdir() is None else None
         assert _key(live) == _key(replayed)

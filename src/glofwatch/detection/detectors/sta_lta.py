@@ -60,18 +60,17 @@ CREEP_STEADY = 1.0  # the last hour's growth over the first's (a drift's falls h
 
 
 def unfrozen(v: np.ndarray) -> np.ndarray:
-    """``v`` with runs of FROZEN_N or more identical readings as NaN: a live geophone's ground velocity never repeats
-    to the last digit (its noise), a stuck logger channel does. QC flags such runs suspect (flat) but keeps them; a
-    geophone stuck at its quiet level through a storm then coming back jumps to the storm's shaking, which the LTA
-    of the stuck values takes for a flow (an evacuation on a fault day of our simulator)."""
+    """``v`` with the readings from the FROZEN_N-th of a run of identical ones on as NaN: a live geophone's ground
+    velocity never repeats to the last digit (its noise), a stuck logger channel does. QC flags such runs suspect (flat)
+    but keeps them; a geophone stuck at its quiet level through a storm then coming back jumps to the storm's shaking,
+    which the LTA of the stuck values takes for a flow (an evacuation on a fault day of our simulator)."""
     n = len(v)
     if n < FROZEN_N:
         return v
     same = np.r_[False, v[1:] == v[:-1]]
-    start = np.flatnonzero(~same)  # the first reading of each run of identical values
-    length = np.diff(np.r_[start, n])
-    frozen = np.repeat(length >= FROZEN_N, length)
-    return np.where(frozen, np.nan, v)
+    start = np.maximum.accumulate(np.where(same, 0, np.arange(n)))  # the first reading of each one's run
+    # causal: a reading is frozen once it is the FROZEN_N-th identical one in a row (live sees no later readings)
+    return np.where(np.arange(n) - start + 1 >= FROZEN_N, np.nan, v)
 
 
 def creep(t: np.ndarray, v: np.ndarray) -> np.ndarray:
