@@ -47,7 +47,9 @@ def facts(t: dict) -> str:
             bits.append(f"drawdown {p['max_drawdown_m']} m")
     if t.get("rain"):
         r = t["rain"]
-        bits.append(f"storm {r['start'][11:16]} {r['caine_ratio_centre']}x Caine at its centre")
+        ratio = r.get("caine_ratio_centre", r.get("caine_ratio"))  # other generators' truth names it differently
+        bits.append(f"storm {str(r.get('start', ''))[11:16]}" + (f" {ratio}x Caine at its centre" if ratio is not None
+                                                               else f" peak {r.get('peak_mm_h', '?')} mm/h"))
     if t.get("faults"):
         bits.append("faults " + "; ".join(f"{f['station']}/{f['sensor']} {f['kind']} {f['start'][11:16]}"
                                           for f in t["faults"]))

@@ -156,3 +156,24 @@ def test_a_geophone_stuck_through_the_storm_coming_back_is_no_flow(site) -> None
     df.loc[g, "value"] = v
     assert [d for d in replay_frame(site, df) if d.level == "evacuate"] == []
 
+
+def test_a_storm_floods_crest_receding_slowly_is_no_surge_tail(site) -> None:  # type: ignore[no-untyped-def]
+    """A storm flood's crest builds 0.55 m over two readings and recedes by centimetres (a blind red-team rain day
+    evacuated on it): a surge recedes fast, so the first reading after the peak must lose a tenth of it."""
+    def crest(h: np.ndarray) -> np.ndarray:
+        rng = np.random.default_rng(5)
+        up = np.interp(h, [0, 3.9, 4.0, 4.0833, 4.1667, 4.25, 4.3333, 6], [0.5, 0.5, 0.78, 1.05, 1.02, 0.97, 0.95, 0.6])
+        return up + rng.normal(0, 0.003, len(h))
+
+    assert evacuations(site, crest, rain_mm_h=0.6) == []
+
+
+def test_a_step_on_a_river_already_swelling_is_no_front_in_chong_ak_suu(site) -> None:  # type: ignore[no-untyped-def]
+    """A storm's rising limb at gauge-cak: 0.4 m an hour, then a 0.35 m step (blind red-team storm floods stepped so);
+    a front against the gauge's own river must start from a river at its level, not one already swelling."""
+    def swelling(h: np.ndarray) -> np.ndarray:
+        rng = np.random.default_rng(5)
+        return 0.5 + 0.4 * np.clip(h - 2.5, 0, None) + np.where(h >= 4.0, 0.35, 0.0) + rng.normal(0, 0.003, len(h))
+
+    assert evacuations(site, swelling) == []
+

@@ -33,7 +33,8 @@ a reading (the front rises to it, then recedes), and then ``held`` never fires w
 A glitch lasts 1-3 readings (QC's spike test, the red-team's stage glitches), so ``KEPT_N`` readings up are a flood.
 ``tail`` = a front's recession: ``TAIL_N`` readings ago the river peaked ``FIRE_M`` over its 3-hour median after a
 rise of ``JUMP_M`` within two readings, and every reading since was lower than the one before, the first still
-``TAIL_FIRST`` and the last ``TAIL_LAST`` of the front's height over the river before it: a debris-flow surge passes a
+``TAIL_FIRST`` (but at most 1 - ``TAIL_DROP``) and the last ``TAIL_LAST`` of the front's height over the river
+before it: a debris-flow surge passes a
 gauge in one reading and its hydrograph tails off (a steep front, an exponential tail), a stage glitch of one to three
 readings drops straight back to the river.
 ``climb`` = the 30-minute median now minus that of ``CLIMB_HOURS`` hours ago where it rose in each of those hours (else
@@ -69,11 +70,13 @@ DEP_Z = 5.0  # a departure counts (``dep_ok``) at this many times the trend's sc
 STEP_Z = 8.0  # a front step (``step_front``) is this many times the river's median step of the last 3 hours
 STEP_MIN_M = 0.3  # ... and lifts two readings this far above the one before it
 STEP_FROM_M = 0.1  # ... which sat at most this far below the 3-hour median (not a dropout the river returns from)
+STEP_SWELL = 1.0  # ... nor above it by more than this share of the step (a storm flood's rising limb steps 0.3 m too)
 CLIMB_HOURS = 2
 CLIMB_MED_MS = 30 * 60_000
 TAIL_N = 3  # readings a front's recession must show (``tail``)
 TAIL_FIRST = 0.35  # ... the first of them keeping this share of the front's height over the river before it
 TAIL_LAST = 0.1  # ... the last this share (a glitch drops straight back to the river: share ~0)
+TAIL_DROP = 0.1  # ... and the first lost at least this share of it (a surge recedes fast, a storm's crest slowly)
 KEPT_SHARE = 0.5  # every reading of a standing front keeps this share of its step over the river before it
 KEPT_N = 4  # readings a front must stand (``kept``): one more than the longest stage glitch (1-3 readings)
 
@@ -152,6 +155,9 @@ def _tail(v: np.ndarray, base: np.ndarray, gap: np.ndarray, thaw: np.ndarray) ->
     height = v[p] - pre
     with np.errstate(invalid="ignore", divide="ignore"):
         ok = (v[p] - base[p - 1] >= FIRE_M) & (height >= JUMP_M) & (thaw[p] < 0.5) & ~gap[p - 1] & ~gap[p]
+        # ... and recedes fast: the first reading after it has lost TAIL_DROP of the height (a storm flood's crest,
+        # 0.45 m built over two readings, kept 93 % of it the next: a blind red-team rain day)
+        ok &= v[p + 1] - pre <= (1.0 - TAIL_DROP) * height
         prev = v[p]
         for j in range(1, m + 1):
             ok &= (v[p + j] < prev) & ~gap[p + j]  # receding, reading after reading
@@ -205,7 +211,8 @@ class GaugeRise(Detector):
         lifted = np.minimum(v, prev) - before
         with np.errstate(invalid="ignore"):
             sfront = (fstep >= np.maximum(STEP_MIN_M, STEP_Z * typ2)) & (lifted >= STEP_MIN_M) & \
-                moving & (before >= base_before - STEP_FROM_M) & ~(thaw >= 0.5)
+                moving & (before >= base_before - STEP_FROM_M) & ~(thaw >= 0.5) & \
+                (before - base_before <= STEP_SWELL * fstep)  # not a step of a river already swelling
         kept = _kept(np.asarray(t_ms, dtype=np.int64), v, base, step, typical, gap, thaw)
         tail = _tail(v, base, gap, thaw)
         dep, scatter = trend_departure(np.asarray(t_ms, dtype=np.int64), v)
