@@ -9,6 +9,8 @@ drop, drop2     CUSUM fall (m) at the source's lake stations (drop2: confirmed b
 fall            fall: > 0 while the level is still falling; below: under the 3-h median level (m));
                 drop_cap: largest physical fall in
                 one interval (Huggel 2002 upper-bound drawdown)
+drop_sink       how far the lake sank under its 3-hour median, falling reading after reading (level_drop's sink)
+drop_held       the lowest CUSUM fall over the last level_drop.HELD_N readings (a fall the lake keeps)
 lake_missed     missed reporting intervals of the lake station (0 when it has none or never reported)
 lake_has        1 when the source has a lake station
 sib_drop        CUSUM fall at the sibling lakes of the valley (explains the wave away from this lake)
@@ -60,7 +62,7 @@ from glofwatch.site.model import Site
 RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", "sib_drop", "sib_missed", "geo_ratio", "gauge",
        "gauge_front", "down_missed", "rain_c", "rain_g", "freeboard", "rise6h", "t_lake", "geo_has", "geo_run",
        "rain_i1", "gauge_held", "geo_hold", "gauge_dep", "geo_recent", "geo_lift", "rain_i3", "rain_far", "gauge_step",
-       "gauge_kept", "geo_creep", "gauge_climb")
+       "gauge_kept", "geo_creep", "gauge_climb", "drop_held", "drop_sink")
 MAX_MISSED = 12.0
 
 
@@ -158,6 +160,8 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["drop2"] = _max_feature(bs, src.lake_stations, "level_drop", "drop2", ticks)
     raw["fall"] = _max_feature(bs, src.lake_stations, "level_drop", "fall", ticks)
     raw["below"] = _max_feature(bs, src.lake_stations, "level_drop", "below", ticks)
+    raw["drop_held"] = _max_feature(bs, src.lake_stations, "level_drop", "held", ticks)
+    raw["drop_sink"] = _max_feature(bs, src.lake_stations, "level_drop", "sink", ticks)
     raw["drop_cap"] = np.full(n, drop_cap(site, src))
     missed = [missed_at(st) for st in src.lake_stations]
     raw["lake_missed"] = np.max(missed, axis=0) if missed else z.copy()

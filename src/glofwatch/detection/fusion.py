@@ -36,6 +36,7 @@ GEO_HOLD = 0.6  # STA now / its peak of the last 15 min: a decaying impulse is b
 STORM_ON_MM_H = 2.2  # rain of the last hour that says the storm is still on: Guzzetti et al. (2008) minimum for D = 1 h
 SLOW_DEP_M = 0.03  # a gauge's rise out of its melt rhythm after a geophone trigger, dry weather (slow outburst)
 SILENT_DEP_M = 0.15  # ... after its lake station fell silent
+SINK_M = 0.5  # a lake this far under its 3-hour median, falling reading after reading (level_drop's sink): a breach
 SPIKE_SILENT_MISSED = 1.0  # a single large lake fall evacuates once the station missed its next reading
 RAIN_FAR_I3_MM_H = 0.3  # rain of the last 3 hours at a neighbour valley's gauge: the storm is about
 CREEP_LIFT = 2.0  # ground shaking grown this much over 3 h, every hour (sta_lta's creep): a flood growing for hours
@@ -105,7 +106,7 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     if hazard == "glof":
         drop = raw["drop"] >= DROP_FIRE
         # a single reading falling faster than the lake physically can is a glitch until a second one agrees
-        warn = (drop & ((raw["drop"] <= raw["drop_cap"]) | (raw["drop2"] >= DROP_FIRE))) | geo | \
+        warn = (drop & ((raw["drop"] <= raw["drop_cap"]) | (raw["drop2"] >= DROP_FIRE))) | geo | (raw["drop_sink"] >= SINK_M) | \
             (gauge & (raw["geo_has"] < 1))
         # one reading suffices when its fall is large yet physically possible for this lake (below the
         # fastest drawdown of Huggel et al. 2002's upper-bound peak discharge, 2V/1000 s, over an interval)
@@ -118,7 +119,12 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
         # a silent lake station with a geophone trigger: a flow's tremor, not an impulse (a rockfall while the
         # station's battery is flat is two faults, not an outburst); with a gauge front it needs no more
         flowing = geo & (raw["geo_run"] >= SILENT_GEO_MIN) & (raw["geo_hold"] >= GEO_HOLD)
-        evac = ((raw["drop2"] >= DROP_FIRE) & (raw["fall"] > 0) & below) | plausible | (drop & down) | \
+        # or a fall the lake keeps for HELD_N readings (a small breach lowers it by half a metre and holds it there:
+        # blind red-team overtopping breaches of cha-1; a glitch of up to three readings returns)
+        kept = (raw["drop_held"] >= DROP_FIRE) & below
+        # or a lake sinking SINK_M under its 3-hour level, reading after reading (a breach opening over an hour or two)
+        sink = raw["drop_sink"] >= SINK_M
+        evac = ((raw["drop2"] >= DROP_FIRE) & (raw["fall"] > 0) & below) | plausible | (drop & down) | kept | sink | \
             ((raw["lake_missed"] >= 1.5) & (gauge | flowing)) | (geo & gauge)
         slow = slow_outburst(raw)
         return warn | slow, (evac & warn) | slow
@@ -240,7 +246,8 @@ def rule_floor(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
         storm = debris_storm(raw)
         held, sustained, growing = debris_flow_signs(raw)
         return (growing & storm) | ((sustained | held) & (storm | raining(raw))) | kept_far(raw)
-    return ((raw["drop2"] >= 0.3) & (raw["fall"] > 0) & (raw["below"] >= 0.3)) | slow_outburst(raw)
+    return ((raw["drop2"] >= 0.3) & (raw["fall"] > 0) & (raw["below"] >= 0.3)) | \
+        ((raw["drop_held"] >= 0.3) & (raw["below"] >= 0.3)) | (raw["drop_sink"] >= SINK_M) | slow_outburst(raw)
 
 
 @dataclass(frozen=True)

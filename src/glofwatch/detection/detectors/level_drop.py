@@ -16,7 +16,14 @@ that two readings agree on, so a single glitch that QC cannot flag yet does not 
 here minus S at the previous reading: > 0 while the level is still falling; a run of glitched
 readings sits flat at its offset, a draining lake keeps falling), ``below`` (the 3-hour median level
 minus this reading: a lake that drains ends up below where it was, a run of glitched readings that
-ends only *returns* to it), ``level``.
+ends only *returns* to it), ``held`` (the lowest S over the last ``HELD_N`` readings: a fall that the lake then
+keeps; a spike or a glitch of up to three readings returns, and S with it, while a lake that a small breach
+lowered by half a metre in one reading stays there without falling further), ``sink`` (``below`` where each of the
+last ``SINK_N`` readings was lower than the one before, else 0: a breach that takes an hour or two to open
+drains the lake at 0.3-1 m an hour, which the CUSUM's allowance of ``KAPPA_M_PER_H`` mostly absorbs, while the
+lake sinks steadily under its 3-hour level, by ``SINK_FALL_M`` in the last 30 min (a sensor drifts slower) and
+smoothly (no one step half of that fall: a glitch is one step),
+``level``.
 """
 
 from __future__ import annotations
@@ -31,6 +38,10 @@ from glofwatch.site.model import SensorSpec, Station
 KAPPA_M_PER_H = 0.5
 WINDOW_MS = 3 * 3_600_000
 FIRE_M = 0.15
+HELD_N = 4  # readings a fall must hold (``held``): one more than the longest glitch
+SINK_N = 3  # readings in a row that each fell (``sink``)
+SINK_WINDOW_MS = 30 * 60_000
+SINK_FALL_M = 0.3  # ... and this much in the last 30 min: 0.6 m/h, faster than any sensor drift (<= 0.35 m/h)
 
 
 class LevelDrop(Detector):
@@ -38,7 +49,7 @@ class LevelDrop(Detector):
     sensors: ClassVar[tuple[str, ...]] = ("water_level",)
     kinds: ClassVar[tuple[str, ...]] = ("lake",)
     lookback_ms: ClassVar[int] = WINDOW_MS
-    features: ClassVar[tuple[str, ...]] = ("drop", "drop2", "fall", "below", "level")
+    features: ClassVar[tuple[str, ...]] = ("drop", "drop2", "fall", "below", "held", "sink", "level")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         n = len(t_ms)
@@ -50,7 +61,23 @@ class LevelDrop(Detector):
         s = np.maximum(s, 0.0)
         prev = np.r_[0.0, s[:-1]]
         below = rolling(t_ms, value.astype(float), WINDOW_MS).median().to_numpy() - value
-        return {"drop": s, "drop2": np.minimum(s, prev), "fall": s - prev, "below": below, "level": value.astype(float)}
+        held = s.copy()
+        for k in range(1, HELD_N):
+            held = np.minimum(held, np.r_[np.zeros(min(k, n)), s[:-k]][:n])
+        v = value.astype(float)
+        fell = np.r_[False, v[1:] < v[:-1]]
+        steady = fell.copy()
+        for k in range(1, SINK_N):
+            steady &= np.r_[np.zeros(min(k, n), dtype=bool), fell[:-k]][:n]
+        t = np.asarray(t_ms, dtype=np.int64)
+        j = np.searchsorted(t, t - SINK_WINDOW_MS, side="right") - 1  # the reading as of 30 min ago
+        fall30 = np.where(j >= 0, v[np.clip(j, 0, None)] - v, 0.0)
+        # ... smoothly: no one step of the last 30 min is half of it (a transducer glitch is one step of metres)
+        step = np.r_[0.0, v[:-1] - v[1:]] if n else np.zeros(0)
+        big = rolling(t_ms, step, SINK_WINDOW_MS).max().to_numpy() if n else step
+        steady &= (fall30 >= SINK_FALL_M) & (big <= 0.5 * fall30)
+        return {"drop": s, "drop2": np.minimum(s, prev), "fall": s - prev, "below": below, "held": held,
+                "sink": np.where(steady, below, 0.0), "level": v}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
                 series: tuple[np.ndarray, np.ndarray]) -> Evidence:

@@ -1,0 +1,77 @@
+"""Lake falls that are breaches though they are neither a wall of water nor a fall that keeps accelerating, and the
+glitches that look like them (blind red-team scenarios: overtopping breaches of cha-1 that lower the lake by half a
+metre in one reading and hold it there; breaches that open over an hour or two and drain it at 0.6-1 m an hour,
+which the CUSUM's 0.5 m/h allowance mostly absorbs). Synthetic telemetry of the reference site through the engine."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from glofwatch.detection.replay import replay_frame
+from glofwatch.sim.day import quiet_day
+
+START = datetime(2026, 7, 1, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def site():  # type: ignore[no-untyped-def]
+    from glofwatch.cli import _site
+
+    return _site(None)
+
+
+def lake_day(site, shape, silent_from: float | None = None) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """6 h of a quiet day with lake-cha-1's level moved by ``shape(hours)`` (m), its readings gone from
+    ``silent_from`` (hours) on."""
+    df = quiet_day(site, START, hours=6.0, seed=8)
+    lake = ((df["station"] == "lake-cha-1") & (df["sensor"] == "water_level")).to_numpy()
+    h = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
+    df.loc[lake, "value"] = df.loc[lake, "value"].to_numpy(float) + shape(h[lake])
+    if silent_from is not None:
+        df = df[~(lake & (h >= silent_from))]
+    return df
+
+
+def evacuations(site, df: pd.DataFrame) -> list:  # type: ignore[no-untyped-def]
+    return [d for d in replay_frame(site, df) if d.level == "evacuate" and d.lake == "cha-1"]
+
+
+def test_a_fall_the_lake_keeps_four_readings_evacuates(site) -> None:  # type: ignore[no-untyped-def]
+    ev = evacuations(site, lake_day(site, lambda h: np.where(h >= 3.0, -0.47, 0.0)))
+    assert ev and "2026-07-01T03:10:00Z" < ev[0].time <= "2026-07-01T03:16:00Z"  # the fourth reading (03:15)
+
+
+def test_a_three_reading_offset_returns_and_does_not_evacuate(site) -> None:  # type: ignore[no-untyped-def]
+    assert evacuations(site, lake_day(site, lambda h: np.where((h >= 3.0) & (h < 3.24), -0.47, 0.0))) == []
+
+
+def test_a_lake_sinking_at_0_65_m_an_hour_evacuates_half_a_metre_down(site) -> None:  # type: ignore[no-untyped-def]
+    """The CUSUM nets 0.15 m/h of it: alone it would evacuate after an hour or two."""
+    ev = evacuations(site, lake_day(site, lambda h: -0.65 * np.clip(h - 3.0, 0, None)))
+    assert ev and "2026-07-01T03:35:00Z" < ev[0].time < "2026-07-01T03:55:00Z"
+
+
+def test_a_drift_slower_than_a_breach_is_no_sinking_lake(site) -> None:  # type: ignore[no-untyped-def]
+    """0.45 m an hour for 5 h (faster than any drift seen): 0.7 m under the 3-hour median, 0.22 m in 30 min."""
+    assert evacuations(site, lake_day(site, lambda h: -0.45 * np.clip(h - 1.0, 0, None))) == []
+
+
+def test_a_glitch_of_metres_then_a_gap_is_no_sinking_lake(site) -> None:  # type: ignore[no-untyped-def]
+    """Three readings 14 m low, then the station's gap (as on a fault day of our simulator): one step, not a lake draining."""
+    df = lake_day(site, lambda h: np.where(h >= 2.99, -14.0 - 0.2 * (h - 2.99), 0.0), silent_from=3.16)
+    assert evacuations(site, df) == []
+
+
+def test_sink_needs_a_smooth_fall_not_one_step() -> None:
+    """The detector itself: a lake falling 0.08 m a reading sinks; one step of 14 m then 2 cm a reading does not."""
+    from glofwatch.detection.detectors.level_drop import LevelDrop
+
+    t = np.arange(48) * 300_000
+    smooth = np.r_[np.zeros(36), -0.08 * np.arange(1, 13)]
+    step = np.r_[np.zeros(36), -14.0 - 0.02 * np.arange(12)]
+    assert LevelDrop().compute(t, smooth, None, None)["sink"][-1] >= 0.5  # type: ignore[arg-type]
+    assert LevelDrop().compute(t, step, None, None)["sink"].max() == 0.0  # type: ignore[arg-type]
