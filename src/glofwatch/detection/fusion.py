@@ -236,12 +236,14 @@ def slow_outburst(raw: dict[str, np.ndarray]) -> np.ndarray:
 
 def rule_floor(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
     """Evidence strong enough to evacuate whatever the model says. Outburst: a confirmed lake fall of the
-    thresholds baseline (two readings, >= 0.3 m, still falling, below the 3-hour level). Debris flow: a
+    thresholds baseline (two readings, >= 0.3 m, still falling, below the 3-hour level), the same fall kept four
+    readings, a lake sinking SINK_M steadily, or a slow outburst (the model never saw the last three). Debris flow: a
     gauge front held for two readings while the storm is on (the model, trained mostly on flows that
     pass a geophone first, rates a gauge alone low, and flows that start below the geophone have
     minutes, not tens of minutes, before the first zone); and a geophone whose tremor held (``growing``)
     or lasted (``sustained``) in the storm, the gates' flow signs (an independent red-team debris flow the
-    model rated 0.52 for 15 min while its tremor held at the geophone reached the town 2.5 h later)."""
+    model rated 0.52 for 15 min while its tremor held at the geophone reached the town 2.5 h later); and a
+    Chong-Ak-Suu front with rain next door (:func:`kept_far`)."""
     if hazard != "glof":
         storm = debris_storm(raw)
         held, sustained, growing = debris_flow_signs(raw)
