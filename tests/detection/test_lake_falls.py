@@ -75,3 +75,13 @@ def test_sink_needs_a_smooth_fall_not_one_step() -> None:
     step = np.r_[np.zeros(36), -14.0 - 0.02 * np.arange(12)]
     assert LevelDrop().compute(t, smooth, None, None)["sink"][-1] >= 0.5  # type: ignore[arg-type]
     assert LevelDrop().compute(t, step, None, None)["sink"].max() == 0.0  # type: ignore[arg-type]
+
+
+def test_a_stuck_channel_repeating_a_glitched_value_is_no_kept_fall(site) -> None:  # type: ignore[no-untyped-def]
+    """A spike that the stuck channel then repeats for an hour (a fault day of our simulator): 9.8 m lower, the same
+    value to the last digit, more than the lake can fall in an interval. Neither a kept fall nor a sinking lake."""
+    df = lake_day(site, lambda h: np.zeros(len(h)))
+    h = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
+    lake = ((df["station"] == "lake-cha-1") & (df["sensor"] == "water_level")).to_numpy()
+    df.loc[lake & (h >= 3.0) & (h < 4.0), "value"] = -9.8
+    assert evacuations(site, df) == []

@@ -121,7 +121,7 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
         flowing = geo & (raw["geo_run"] >= SILENT_GEO_MIN) & (raw["geo_hold"] >= GEO_HOLD)
         # or a fall the lake keeps for HELD_N readings (a small breach lowers it by half a metre and holds it there:
         # blind red-team overtopping breaches of cha-1; a glitch of up to three readings returns)
-        kept = (raw["drop_held"] >= DROP_FIRE) & below
+        kept = (raw["drop_held"] >= DROP_FIRE) & (raw["drop_held"] <= raw["drop_cap"]) & below  # a fall it can make
         # or a lake sinking SINK_M under its 3-hour level, reading after reading (a breach opening over an hour or two)
         sink = raw["drop_sink"] >= SINK_M
         evac = ((raw["drop2"] >= DROP_FIRE) & (raw["fall"] > 0) & below) | plausible | (drop & down) | kept | sink | \
@@ -249,7 +249,8 @@ def rule_floor(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
         held, sustained, growing = debris_flow_signs(raw)
         return (growing & storm) | ((sustained | held) & (storm | raining(raw))) | kept_far(raw)
     return ((raw["drop2"] >= 0.3) & (raw["fall"] > 0) & (raw["below"] >= 0.3)) | \
-        ((raw["drop_held"] >= 0.3) & (raw["below"] >= 0.3)) | (raw["drop_sink"] >= SINK_M) | slow_outburst(raw)
+        ((raw["drop_held"] >= 0.3) & (raw["drop_held"] <= raw["drop_cap"]) & (raw["below"] >= 0.3)) | \
+        (raw["drop_sink"] >= SINK_M) | slow_outburst(raw)
 
 
 @dataclass(frozen=True)

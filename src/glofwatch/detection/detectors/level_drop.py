@@ -18,7 +18,8 @@ readings sits flat at its offset, a draining lake keeps falling), ``below`` (the
 minus this reading: a lake that drains ends up below where it was, a run of glitched readings that
 ends only *returns* to it), ``held`` (the lowest S over the last ``HELD_N`` readings: a fall that the lake then
 keeps; a spike or a glitch of up to three readings returns, and S with it, while a lake that a small breach
-lowered by half a metre in one reading stays there without falling further), ``sink`` (``below`` where each of the
+lowered by half a metre in one reading stays there without falling further; 0 where those readings are one
+value, a stuck channel), ``sink`` (``below`` where each of the
 last ``SINK_N`` readings was lower than the one before, else 0: a breach that takes an hour or two to open
 drains the lake at 0.3-1 m an hour, which the CUSUM's allowance of ``KAPPA_M_PER_H`` mostly absorbs, while the
 lake sinks steadily under its 3-hour level, by ``SINK_FALL_M`` in the last 30 min (a sensor drifts slower) and
@@ -62,8 +63,12 @@ class LevelDrop(Detector):
         prev = np.r_[0.0, s[:-1]]
         below = rolling(t_ms, value.astype(float), WINDOW_MS).median().to_numpy() - value
         held = s.copy()
+        v0 = value.astype(float)
+        same = np.ones(n, dtype=bool)
         for k in range(1, HELD_N):
             held = np.minimum(held, np.r_[np.zeros(min(k, n)), s[:-k]][:n])
+            same &= np.r_[np.zeros(min(k, n), dtype=bool), v0[k:] == v0[:-k]][:n]
+        held = np.where(same, 0.0, held)  # a stuck channel repeating a glitched value holds nothing
         v = value.astype(float)
         fell = np.r_[False, v[1:] < v[:-1]]
         steady = fell.copy()
