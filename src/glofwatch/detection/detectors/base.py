@@ -82,6 +82,15 @@ def rolling(t_ms: np.ndarray, value: np.ndarray, window_ms: int) -> Any:
     return pd.Series(value, index=idx, copy=False).rolling(f"{int(window_ms)}ms")
 
 
+def identical_run(v: np.ndarray) -> np.ndarray:
+    """How many readings in a row, ending at each one, hold exactly its value (1 for a reading unlike the one before).
+    A live sensor's noise never repeats a value to the last digit for long; a stuck channel does."""
+    n = len(v)
+    same = np.r_[False, v[1:] == v[:-1]] if n else np.zeros(0, dtype=bool)
+    start = np.maximum.accumulate(np.where(same, 0, np.arange(n))) if n else np.zeros(0, dtype=int)
+    return np.arange(n) - start + 1
+
+
 def hourly_medians(t_ms: np.ndarray, value: np.ndarray, hours: int, window_ms: int) -> list[np.ndarray]:
     """The ``window_ms`` rolling median now and as of 1..``hours`` hours before each reading (index 0 = now), NaN
     where that window would start before the series does (too short a record says nothing about a trend)."""

@@ -51,7 +51,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from glofwatch.detection.detectors.base import Detector, Evidence, hourly_medians, rolling
+from glofwatch.detection.detectors.base import Detector, Evidence, hourly_medians, identical_run, rolling
 from glofwatch.site.model import SensorSpec, Station
 
 NOW_MS = 600_000
@@ -186,13 +186,8 @@ class GaugeRise(Detector):
         step = np.where(gap, 0.0, step)
         jump = rolling(t_ms, step, NOW_MS).max().to_numpy()
         prev = np.r_[-np.inf, v[:-1]] if len(v) else v
-        same = np.r_[False, v[1:] == v[:-1]]  # reading i repeats reading i-1
-        frozen = np.zeros(len(v), dtype=bool)  # the FROZEN_N readings before reading i were one value
-        if len(v) > FROZEN_N:
-            run = np.ones(len(v) - FROZEN_N, dtype=bool)
-            for k in range(1, FROZEN_N):
-                run &= same[k:len(v) - FROZEN_N + k]
-            frozen[FROZEN_N:] = run
+        # the FROZEN_N readings before reading i were one value
+        frozen = np.r_[False, identical_run(v)[:-1] >= FROZEN_N][:len(v)] if len(v) else np.zeros(0, dtype=bool)
         thaw = rolling(t_ms, frozen.astype(float), NOW_MS).max().to_numpy()
         # a flood moves (rises to its peak or recedes: decimetres in an interval after a metre step); a glitch
         # that offsets 2-3 readings by the same amount sits still: two readings at one level are no front

@@ -33,7 +33,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from glofwatch.detection.detectors.base import Detector, Evidence, hhmm, rolling
+from glofwatch.detection.detectors.base import Detector, Evidence, hhmm, identical_run, rolling
 from glofwatch.site.model import SensorSpec, Station
 
 KAPPA_M_PER_H = 0.5
@@ -63,12 +63,10 @@ class LevelDrop(Detector):
         prev = np.r_[0.0, s[:-1]]
         below = rolling(t_ms, value.astype(float), WINDOW_MS).median().to_numpy() - value
         held = s.copy()
-        v0 = value.astype(float)
-        same = np.ones(n, dtype=bool)
         for k in range(1, HELD_N):
             held = np.minimum(held, np.r_[np.zeros(min(k, n)), s[:-k]][:n])
-            same &= np.r_[np.zeros(min(k, n), dtype=bool), v0[k:] == v0[:-k]][:n]
-        held = np.where(same, 0.0, held)  # a stuck channel repeating a glitched value holds nothing
+        # a stuck channel repeating a glitched value holds nothing
+        held = np.where(identical_run(value.astype(float)) >= HELD_N, 0.0, held)
         v = value.astype(float)
         fell = np.r_[False, v[1:] < v[:-1]]
         steady = fell.copy()

@@ -40,7 +40,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from glofwatch.detection.detectors.base import Detector, Evidence, hourly_medians, rolling
+from glofwatch.detection.detectors.base import Detector, Evidence, hourly_medians, identical_run, rolling
 from glofwatch.site.model import SensorSpec, Station
 
 STA_MS = 180_000
@@ -64,13 +64,8 @@ def unfrozen(v: np.ndarray) -> np.ndarray:
     velocity never repeats to the last digit (its noise), a stuck logger channel does. QC flags such runs suspect (flat)
     but keeps them; a geophone stuck at its quiet level through a storm then coming back jumps to the storm's shaking,
     which the LTA of the stuck values takes for a flow (an evacuation on a fault day of our simulator)."""
-    n = len(v)
-    if n < FROZEN_N:
-        return v
-    same = np.r_[False, v[1:] == v[:-1]]
-    start = np.maximum.accumulate(np.where(same, 0, np.arange(n)))  # the first reading of each one's run
     # causal: a reading is frozen once it is the FROZEN_N-th identical one in a row (live sees no later readings)
-    return np.where(np.arange(n) - start + 1 >= FROZEN_N, np.nan, v)
+    return np.where(identical_run(v) >= FROZEN_N, np.nan, v)
 
 
 def creep(t: np.ndarray, v: np.ndarray) -> np.ndarray:
