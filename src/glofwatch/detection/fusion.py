@@ -39,7 +39,9 @@ SILENT_DEP_M = 0.15  # ... after its lake station fell silent
 SINK_M = 0.5  # a lake this far under its 3-hour median, falling reading after reading (level_drop's sink): a breach
 SPIKE_SILENT_MISSED = 1.0  # a single large lake fall evacuates once the station missed its next reading
 RAIN_FAR_I3_MM_H = 0.3  # rain of the last 3 hours at a neighbour valley's gauge: the storm is about
-CREEP_LIFT = 2.0  # ground shaking grown this much over 3 h, every hour (sta_lta's creep): a flood growing for hours
+# ground shaking grown this much over 3 h, every hour (sta_lta's creep): a flood growing for hours (blind red-team
+# snow-melt pulses reached x2.1 with the gauge climbing, and evacuated 3 of 200 quiet days at 2.0)
+CREEP_LIFT = 2.3
 CLIMB_M = 0.03  # ... with the gauge below risen this much over 2 h, every hour (gauge_rise's climb)
 CREEP_DRY_MM_H = 0.3  # ... and less rain than this in the last 3 hours (mm/h)
 SLOW_LIFT = 1.5  # 10-min median ground velocity over its background of 2-3 h before, while the slow flood passes the geophone
