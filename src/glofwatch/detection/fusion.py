@@ -158,10 +158,14 @@ def kept_far(raw: dict[str, np.ndarray]) -> np.ndarray:
     for half an hour, one of 412 m3/s for three readings, with 0.1-0.4x Guzzetti's minimum 30 km away). A glitch that
     offsets readings by one amount does not move, one that lasts four readings does not exist, and a storm's runoff
     swells the river over hours, not in a step (both need a front)."""
+    return (_held_front(raw) | (raw["gauge_kept"] > 0)) & (raw["rain_far"] > 0) & (raw["rain_i3"] >= RAIN_FAR_I3_MM_H)
+
+
+def _held_front(raw: dict[str, np.ndarray]) -> np.ndarray:
+    """A gauge front (rise and jump over gauge_rise's thresholds) that a second, moving reading held."""
     from glofwatch.detection.detectors.gauge_rise import FIRE_M as GAUGE_FIRE
 
-    held = (raw["gauge"] >= GAUGE_FIRE) & (raw["gauge_front"] > 0) & (raw["gauge_held"] > 0)
-    return (held | (raw["gauge_kept"] > 0)) & (raw["rain_far"] > 0) & (raw["rain_i3"] >= RAIN_FAR_I3_MM_H)
+    return (raw["gauge"] >= GAUGE_FIRE) & (raw["gauge_front"] > 0) & (raw["gauge_held"] > 0)
 
 
 def debris_flow_signs(raw: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -175,13 +179,11 @@ def debris_flow_signs(raw: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarra
     has not decayed (an impulse, rockfall, a quake, a vehicle, has
     fallen to a third of its peak a third of the way through; a flow's tremor grows or holds as its surges pass).
     """
-    from glofwatch.detection.detectors.gauge_rise import FIRE_M as GAUGE_FIRE
     from glofwatch.detection.detectors.sta_lta import FIRE_RATIO
 
     geo = raw["geo_ratio"] >= FIRE_RATIO
-    gauge = (raw["gauge"] >= GAUGE_FIRE) & (raw["gauge_front"] > 0)
     step = (raw["gauge_step"] > 0) & (raw["rain_far"] > 0) & (raw["geo_has"] < 1)
-    held = (gauge & (raw["gauge_held"] > 0)) | step | (raw["gauge_kept"] > 0)
+    held = _held_front(raw) | step | (raw["gauge_kept"] > 0)
     sustained = geo & (raw["geo_run"] >= GEO_SUSTAIN_MIN)
     growing = geo & (raw["geo_run"] >= GEO_GROW_MIN) & (raw["geo_hold"] >= GEO_HOLD)
     return held, sustained, growing

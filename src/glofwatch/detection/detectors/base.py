@@ -82,6 +82,16 @@ def rolling(t_ms: np.ndarray, value: np.ndarray, window_ms: int) -> Any:
     return pd.Series(value, index=idx, copy=False).rolling(f"{int(window_ms)}ms")
 
 
+def last_n_min(x: np.ndarray, k: int, fill: float | bool) -> np.ndarray:
+    """The lowest of each reading's value and the k-1 before it (``fill`` standing in for readings before the first):
+    a condition that held k readings in a row, for booleans."""
+    n = len(x)
+    out = x.copy()
+    for j in range(1, k):
+        out = np.minimum(out, np.r_[np.full(min(j, n), fill, dtype=x.dtype), x[:-j]][:n])
+    return out
+
+
 def identical_run(v: np.ndarray) -> np.ndarray:
     """How many readings in a row, ending at each one, hold exactly its value (1 for a reading unlike the one before).
     A live sensor's noise never repeats a value to the last digit for long; a stuck channel does."""

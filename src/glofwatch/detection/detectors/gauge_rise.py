@@ -116,8 +116,7 @@ def climb(t_ms: np.ndarray, v: np.ndarray) -> np.ndarray:
         return np.where(ok, meds[0] - meds[-1], 0.0)
 
 
-def _kept(t_ms: np.ndarray, v: np.ndarray, base: np.ndarray, step: np.ndarray, typical: np.ndarray,
-          gap: np.ndarray, thaw: np.ndarray) -> np.ndarray:
+def _kept(v: np.ndarray, base: np.ndarray, step: np.ndarray, gap: np.ndarray, thaw: np.ndarray) -> np.ndarray:
     """1.0 at reading i where readings i-KEPT_N+1..i are a front that stood (see the module's ``kept``), else 0."""
     n, k = len(v), KEPT_N
     out = np.zeros(n)
@@ -208,7 +207,7 @@ class GaugeRise(Detector):
             sfront = (fstep >= np.maximum(STEP_MIN_M, STEP_Z * typ2)) & (lifted >= STEP_MIN_M) & \
                 moving & (before >= base_before - STEP_FROM_M) & ~(thaw >= 0.5) & \
                 (before - base_before <= STEP_SWELL * fstep)  # not a step of a river already swelling
-        kept = _kept(np.asarray(t_ms, dtype=np.int64), v, base, step, typical, gap, thaw)
+        kept = _kept(v, base, step, gap, thaw)
         tail = _tail(v, base, gap, thaw)
         dep, scatter = trend_departure(np.asarray(t_ms, dtype=np.int64), v)
         dep2 = np.minimum(dep, np.r_[np.nan, dep[:-1]])

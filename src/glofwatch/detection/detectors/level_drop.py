@@ -33,7 +33,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from glofwatch.detection.detectors.base import Detector, Evidence, hhmm, identical_run, rolling
+from glofwatch.detection.detectors.base import Detector, Evidence, hhmm, identical_run, last_n_min, rolling
 from glofwatch.site.model import SensorSpec, Station
 
 KAPPA_M_PER_H = 0.5
@@ -61,17 +61,11 @@ class LevelDrop(Detector):
         s = c - rolling(t_ms, c, WINDOW_MS).min().to_numpy()
         s = np.maximum(s, 0.0)
         prev = np.r_[0.0, s[:-1]]
-        below = rolling(t_ms, value.astype(float), WINDOW_MS).median().to_numpy() - value
-        held = s.copy()
-        for k in range(1, HELD_N):
-            held = np.minimum(held, np.r_[np.zeros(min(k, n)), s[:-k]][:n])
-        # a stuck channel repeating a glitched value holds nothing
-        held = np.where(identical_run(value.astype(float)) >= HELD_N, 0.0, held)
         v = value.astype(float)
-        fell = np.r_[False, v[1:] < v[:-1]]
-        steady = fell.copy()
-        for k in range(1, SINK_N):
-            steady &= np.r_[np.zeros(min(k, n), dtype=bool), fell[:-k]][:n]
+        below = rolling(t_ms, v, WINDOW_MS).median().to_numpy() - v
+        # a stuck channel repeating a glitched value holds nothing
+        held = np.where(identical_run(v) >= HELD_N, 0.0, last_n_min(s, HELD_N, 0.0))
+        steady = last_n_min(np.r_[False, v[1:] < v[:-1]][:n], SINK_N, False)
         t = np.asarray(t_ms, dtype=np.int64)
         j = np.searchsorted(t, t - SINK_WINDOW_MS, side="right") - 1  # the reading as of 30 min ago
         fall30 = np.where(j >= 0, v[np.clip(j, 0, None)] - v, 0.0)
