@@ -39,6 +39,8 @@ geo_creep       largest sta_lta creep on the path (ground shaking grown every ho
 gauge_climb     largest gauge_rise climb on the path (m the river rose over 2 h, rising every hour)
 gauge_kept      1 where a path gauge's front stood gauge_rise.KEPT_N readings (gauge_rise's kept), or receded as a
                 flood's hydrograph tails off (gauge_rise's tail)
+gauge_seq       height (m) of a gauge surge (gauge_rise's surge) that a geophone above it saw coming: its STA/LTA
+                reached SEQ_RATIO within the travel time of a wave at 2-10 m/s (impact.SPEED_MS) before (gauge_seq)
 gauge_step      height (m) of a front against a path gauge's own river (gauge_rise's step_front; 0 elsewhere)
 freeboard       spillway level minus lake level (m; NaN unknown)       [watch precursor]
 rise6h          lake rise over 6 h (m)                                  [watch precursor]
@@ -55,6 +57,7 @@ import numpy as np
 from glofwatch.detection.detectors.sta_lta import FIRE_RATIO
 from glofwatch.detection.detectors.station_silent import StationSilent
 from glofwatch.detection.detectors.warm_spell import LAPSE_K_PER_M
+from glofwatch.detection.impact import SPEED_MS
 from glofwatch.detection.series import NOT_SEEN, SensorState
 from glofwatch.detection.sources import Source
 from glofwatch.site.model import Site
@@ -62,8 +65,12 @@ from glofwatch.site.model import Site
 RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", "sib_drop", "sib_missed", "geo_ratio", "gauge",
        "gauge_front", "down_missed", "rain_c", "rain_g", "freeboard", "rise6h", "t_lake", "geo_has", "geo_run",
        "rain_i1", "gauge_held", "geo_hold", "gauge_dep", "geo_recent", "geo_lift", "rain_i3", "rain_far", "gauge_step",
-       "gauge_kept", "geo_creep", "gauge_climb", "drop_held", "drop_sink")
+       "gauge_kept", "geo_creep", "gauge_climb", "drop_held", "drop_sink", "gauge_seq")
 MAX_MISSED = 12.0
+# a geophone's STA/LTA this high (under its trigger, FIRE_RATIO) before a gauge surge below it, in the wave's travel time:
+# blind red-team debris flows in long storms shook geo-cha to 3.1-3.9 over the rain's drumming (2-2.9 in the storm's
+# hours before), then stepped gauge-cha by 0.3-0.6 m half an hour later
+SEQ_RATIO = 3.0
 
 
 @dataclass
@@ -137,6 +144,40 @@ def _max_feature(by_station: dict[str, list[SensorState]], stations: tuple[str, 
     return out
 
 
+def shaken_before(states: list[SensorState], ticks: np.ndarray, lag_lo_ms: float, lag_hi_ms: float) -> np.ndarray:
+    """True where a geophone of ``states`` had its STA/LTA at SEQ_RATIO or more in (tick - lag_hi, tick - lag_lo]."""
+    out = np.zeros(len(ticks), dtype=bool)
+    for s in states:
+        r = s.feats.get("sta_lta", {}).get("ratio")
+        if r is None or not len(r):
+            continue
+        with np.errstate(invalid="ignore"):
+            c = np.r_[0, np.cumsum(r >= SEQ_RATIO)]
+        hi = np.searchsorted(s.use_t, ticks - lag_lo_ms, side="right")
+        lo = np.searchsorted(s.use_t, ticks - lag_hi_ms, side="right")
+        out |= c[hi] > c[lo]
+    return out
+
+
+def gauge_seq(bs: dict[str, list[SensorState]], site: Site, src: Source, gauge: str, km: float, ticks: np.ndarray) -> np.ndarray:
+    """A surge at ``gauge`` (chainage ``km`` on the source's path) that a geophone above it saw coming (the module's
+    ``gauge_seq``): two sensors in the order and at the spacing of a wave, where rain's drumming and a storm flood's
+    swelling each move one of them. The surge is seen one reading after its step: the window is widened by that."""
+    slow, _, fast = SPEED_MS
+    out = np.zeros(len(ticks))
+    surge = _max_feature(bs, [gauge], "gauge_rise", "surge", ticks)
+    if not surge.any():
+        return out
+    interval_ms = 1000.0 * max((s.sensor.interval_s or 300) for s in bs.get(gauge, []) if "gauge_rise" in s.feats)
+    for st, gkm in src.downstream:
+        if gkm >= km or site.station_by_id[st].kind != "geophone":
+            continue
+        d_m = (km - gkm) * 1000.0
+        seen = shaken_before(bs.get(st, []), ticks, d_m / fast * 1000.0, d_m / slow * 1000.0 + interval_ms)
+        out = np.maximum(out, np.where(seen, surge, 0.0))
+    return out
+
+
 def source_features(site: Site, src: Source, states: dict[int, SensorState], ticks: np.ndarray,
                     by_station: dict[str, list[SensorState]] | None = None,
                     missed_cache: dict[str, np.ndarray] | None = None, geo_off: int | None = None) -> SourceFeatures:
@@ -180,6 +221,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     geo_hold = z.copy()
     gauge_dep = z.copy()
     gauge_step = z.copy()
+    gauge_sq = z.copy()
     geo_lift = z.copy()
     fired = []
     for st, km in src.downstream:
@@ -202,13 +244,14 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
             gauge_climb = np.maximum(gauge_climb, _max_feature(bs, [st], "gauge_rise", "climb", ticks))
             gauge_dep = np.maximum(gauge_dep, _max_feature(bs, [st], "gauge_rise", "dep_ok", ticks))
             gauge_step = np.maximum(gauge_step, _max_feature(bs, [st], "gauge_rise", "step_front", ticks))
+            gauge_sq = np.maximum(gauge_sq, gauge_seq(bs, site, src, st, km, ticks))
         down_missed = np.maximum(down_missed, missed_at(st))
         fired.append((st, km, (g >= FIRE_RATIO) | front))
     raw["geo_ratio"], raw["gauge"], raw["down_missed"] = geo, gauge, down_missed
     geo_on = geo >= FIRE_RATIO
     raw["geo_run"] = run_minutes(geo_on, ticks, geo_off)
     raw["geo_hold"] = geo_hold
-    raw["gauge_dep"], raw["geo_lift"], raw["gauge_step"] = gauge_dep, geo_lift, gauge_step
+    raw["gauge_dep"], raw["geo_lift"], raw["gauge_step"], raw["gauge_seq"] = gauge_dep, geo_lift, gauge_step, gauge_sq
     raw["geo_recent"] = (geo_lift > 0).astype(float)
     raw["gauge_front"] = gauge_front.astype(float)
     raw["gauge_held"] = gauge_held.astype(float)

@@ -135,7 +135,8 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     step = (raw["gauge_step"] > 0) & (raw["rain_far"] > 0) & (raw["geo_has"] < 1)
     kept = raw["gauge_kept"] > 0
     about = kept_far(raw)
-    warn = geo | ((gauge | step | kept) & (raw["rain_g"] >= 1.0)) | about
+    passed = raw["gauge_seq"] > 0  # a surge at the gauge that the geophone above saw coming, in the wave's travel time
+    warn = geo | ((gauge | step | kept) & (raw["rain_g"] >= 1.0)) | about | passed
     # a geophone whose tremor has lasted GEO_SUSTAIN_MIN in rain over Caine's threshold is a flow, not a
     # burst: rockfall, a quake or a vehicle shake a geophone for seconds to a few minutes, a debris flow's
     # surges for tens of minutes (Illgraben: the front's tremor grows for 10+ min). Evacuates at the geophone
@@ -147,7 +148,8 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     storm = debris_storm(raw)
     # a gauge alone must be confirmed by a second reading (``held``): see debris_flow_signs
     held, sustained, growing = debris_flow_signs(raw)
-    evac = (geo & gauge) | (held & (storm | raining(raw))) | (growing & storm) | (sustained & (storm | raining(raw))) | about
+    evac = (geo & gauge) | ((held | passed) & (storm | raining(raw))) | (growing & storm) | \
+        (sustained & (storm | raining(raw))) | about
     return warn, evac & warn
 
 
@@ -251,7 +253,8 @@ def rule_floor(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
     if hazard != "glof":
         storm = debris_storm(raw)
         held, sustained, growing = debris_flow_signs(raw)
-        return (growing & storm) | ((sustained | held) & (storm | raining(raw))) | kept_far(raw)
+        passed = raw["gauge_seq"] > 0
+        return (growing & storm) | ((sustained | held | passed) & (storm | raining(raw))) | kept_far(raw)
     return ((raw["drop2"] >= 0.3) & (raw["fall"] > 0) & (raw["below"] >= 0.3)) | \
         ((raw["drop_held"] >= 0.3) & (raw["drop_held"] <= raw["drop_cap"]) & (raw["below"] >= 0.3)) | \
         (raw["drop_sink"] >= SINK_M) | slow_outburst(raw)

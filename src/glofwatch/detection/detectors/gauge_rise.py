@@ -39,10 +39,13 @@ gauge in one reading and its hydrograph tails off (a steep front, an exponential
 readings drops straight back to the river.
 ``climb`` = the 30-minute median now minus that of ``CLIMB_HOURS`` hours ago where it rose in each of those hours (else
 0): a slow flood lifts the river hour after hour, the geophone above it tells it from the melt rhythm (the sources).
+``surge`` = a step of ``SURGE_M`` or more into the previous reading (no gap, no frozen sensor coming back) that this
+reading still holds by ``SURGE_KEEP`` of it; its height (m), else 0. Smaller than a front: the sources use it only where
+a geophone upstream shook in the flood's travel time before it (:func:`glofwatch.detection.features.gauge_seq`).
 Combined per reading for the sources: ``front`` (rise and jump over their thresholds, no thaw),
 ``front_held`` (a front that ``held`` confirms), ``dep_ok`` (``dep2`` where ``depz`` >= ``DEP_Z``, else 0).
 Features: ``rise``, ``jump``, ``held``, ``thaw``, ``dep``, ``dep2``, ``depz``, ``front``, ``front_held``,
-``dep_ok``, ``step_front``, ``kept``, ``tail``, ``climb``, ``stage`` (m).
+``dep_ok``, ``step_front``, ``kept``, ``tail``, ``climb``, ``surge``, ``stage`` (m).
 """
 
 from __future__ import annotations
@@ -78,6 +81,8 @@ TAIL_FIRST = 0.35  # ... the first of them keeping this share of the front's hei
 TAIL_LAST = 0.1  # ... the last this share (a glitch drops straight back to the river: share ~0)
 TAIL_DROP = 0.1  # ... and the first lost at least this share of it (a surge recedes fast, a storm's crest slowly)
 KEPT_SHARE = 0.5  # every reading of a standing front keeps this share of its step over the river before it
+SURGE_M = 0.3  # a surge's step into one reading (``surge``)
+SURGE_KEEP = 0.75  # ... the next reading keeps this share of it over the reading before the step (a glitch returns)
 KEPT_N = 4  # readings a front must stand (``kept``): one more than the longest stage glitch (1-3 readings)
 
 
@@ -172,7 +177,7 @@ class GaugeRise(Detector):
     kinds: ClassVar[tuple[str, ...]] = ("gauge",)
     lookback_ms: ClassVar[int] = BASE_MS + 600_000  # the trend's window plus the previous reading
     features: ClassVar[tuple[str, ...]] = ("rise", "jump", "held", "thaw", "dep", "dep2", "depz", "front", "front_held",
-                                                 "dep_ok", "step_front", "kept", "tail", "climb", "stage")
+                                                 "dep_ok", "step_front", "kept", "tail", "climb", "surge", "stage")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         v = value.astype(float)
@@ -208,6 +213,8 @@ class GaugeRise(Detector):
                 moving & (before >= base_before - STEP_FROM_M) & ~(thaw >= 0.5) & \
                 (before - base_before <= STEP_SWELL * fstep)  # not a step of a river already swelling
         kept = _kept(v, base, step, gap, thaw)
+        with np.errstate(invalid="ignore"):
+            surge = (fstep >= SURGE_M) & (v - before >= SURGE_KEEP * fstep) & ~gap & ~(thaw >= 0.5)
         tail = _tail(v, base, gap, thaw)
         dep, scatter = trend_departure(np.asarray(t_ms, dtype=np.int64), v)
         dep2 = np.minimum(dep, np.r_[np.nan, dep[:-1]])
@@ -219,7 +226,7 @@ class GaugeRise(Detector):
         return {"rise": now - base, "jump": jump, "held": held, "thaw": thaw, "dep": dep, "dep2": dep2, "depz": depz,
                 "front": front.astype(float), "front_held": (front & (held >= FIRE_M)).astype(float), "dep_ok": dep_ok,
                 "step_front": np.where(sfront, np.minimum(fstep, lifted), 0.0), "kept": kept, "tail": tail,
-                "climb": climb(t_ms, v), "stage": now}
+                "climb": climb(t_ms, v), "surge": np.where(surge, fstep, 0.0), "stage": now}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
                 series: tuple[np.ndarray, np.ndarray]) -> Evidence:
