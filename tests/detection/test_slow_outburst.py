@@ -146,3 +146,21 @@ def test_a_snow_melt_pulse_nearly_doubling_the_shaking_is_no_growing_flood(site)
 
     df = dry(day(site, geo=melt, gauge_cha=climbing_gauge))
     assert [d for d in evacuations(site, df) if d.lake == "cha-2"] == []
+
+
+def test_a_drizzles_drumming_and_runoff_after_a_rockfall_is_no_slow_outburst(site) -> None:  # type: ignore[no-untyped-def]
+    """A storm's first half hour (0.6 mm/h): rain drums on the hut (x1.8) and its runoff lifts the gauge 7 cm out of
+    its rhythm, an hour after a rockfall triggered the geophone (a blind red-team rain day evacuated on this)."""
+    def drum(h: np.ndarray, v: np.ndarray) -> np.ndarray:
+        burst = np.where((h >= 1.5) & (h < 1.6), 0.5 * np.exp(-(h - 1.5) * 60 / 1.5), 0.0)
+        return v * np.where(h >= 2.5, 1.8, 1.0) + burst
+
+    def runoff(h: np.ndarray, v: np.ndarray) -> np.ndarray:
+        return v + 0.07 * np.clip((h - 2.6) / 0.5, 0, 1)
+
+    assert evacuations(site, day(site, geo=drum, gauge_cha=runoff, rain_mm_h=0.6)) == []
+
+
+def test_a_slow_drainage_in_a_drizzle_still_evacuates(site) -> None:  # type: ignore[no-untyped-def]
+    ev = evacuations(site, day(site, geo=flow_at_geophone, gauge_cha=rise_at_gauge, rain_mm_h=0.6))
+    assert ev and ev[0].lake == "cha-2"

@@ -44,6 +44,7 @@ RAIN_FAR_I3_MM_H = 0.3  # rain of the last 3 hours at a neighbour valley's gauge
 CREEP_LIFT = 2.3
 CLIMB_M = 0.03  # ... with the gauge below risen this much over 2 h, every hour (gauge_rise's climb)
 CREEP_DRY_MM_H = 0.3  # ... and less rain than this in the last 3 hours (mm/h)
+SLOW_LIFT_WET = 2.0  # ... with rain in the last hour (drumming on the hut lifts it too)
 SLOW_LIFT = 1.5  # 10-min median ground velocity over its background of 2-3 h before, while the slow flood passes the geophone
 
 
@@ -231,7 +232,9 @@ def slow_outburst(raw: dict[str, np.ndarray]) -> np.ndarray:
     unwatched = ((raw["lake_has"] < 1) | (raw["lake_missed"] >= 3)) & (raw["sib_drop"] < DROP_FIRE)
     dep = raw["gauge_dep"]
     # the geophone still shakes above its earlier background (the flow passing it), not a spent impulse
-    flowing = (raw["geo_recent"] > 0) & (raw["geo_lift"] >= SLOW_LIFT)
+    # (by more in a drizzle: rain drumming on the hut lifts it too; a blind red-team storm's first half hour, 0.6 mm, with
+    # its runoff lifted the ground's shaking x1.6 and the gauge 7 cm above its trend)
+    flowing = (raw["geo_recent"] > 0) & (raw["geo_lift"] >= np.where(raw["rain_i1"] > 0, SLOW_LIFT_WET, SLOW_LIFT))
     # or a flood that grows for hours and never triggers STA/LTA: the ground shaking CREEP_LIFT times what it was 3 h
     # ago, growing every hour, and the gauge below rising every hour for 2 h (red-team tunnel drainages of cha-2)
     # and no rain for 3 hours (rain's drumming and runoff also grow for hours: a red-team storm's first drizzle did)
