@@ -36,6 +36,7 @@ GEO_HOLD = 0.6  # STA now / its peak of the last 15 min: a decaying impulse is b
 STORM_ON_MM_H = 2.2  # rain of the last hour that says the storm is still on: Guzzetti et al. (2008) minimum for D = 1 h
 SLOW_DEP_M = 0.03  # a gauge's rise out of its melt rhythm after a geophone trigger, dry weather (slow outburst)
 SILENT_DEP_M = 0.15  # ... after its lake station fell silent
+DRAIN_BELOW_M = 0.2  # a lake this far under its 3-hour median while the gauge below leaves its rhythm (draining)
 SINK_M = 0.5  # a lake this far under its 3-hour median, falling reading after reading (level_drop's sink): a breach
 SPIKE_SILENT_MISSED = 1.0  # a single large lake fall evacuates once the station missed its next reading
 RAIN_FAR_I3_MM_H = 0.3  # rain of the last 3 hours at a neighbour valley's gauge: the storm is about
@@ -129,7 +130,7 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
         sink = raw["drop_sink"] >= SINK_M
         evac = ((raw["drop2"] >= DROP_FIRE) & (raw["fall"] > 0) & below) | plausible | (drop & down) | kept | sink | \
             ((raw["lake_missed"] >= 1.5) & (gauge | flowing)) | (geo & gauge)
-        slow = slow_outburst(raw)
+        slow = slow_outburst(raw) | draining(raw)
         return warn | slow, (evac & warn) | slow
     # a front against the gauge's own river, only in a valley without its own rain gauge and geophone, where the
     # gauge is the only eye (where the storm is measured, our simulator's storm floods make the same steps)
@@ -226,8 +227,7 @@ def slow_outburst(raw: dict[str, np.ndarray]) -> np.ndarray:
     """
     from glofwatch.detection.detectors.level_drop import FIRE_M as DROP_FIRE
 
-    # a neighbour valley's gauge over Guzzetti's minimum: the storm may be over this valley (runoff lifts the gauge)
-    dry = (raw["rain_c"] < 0.5) & (raw["rain_i1"] < 1.0) & ~((raw["rain_far"] > 0) & (raw["rain_g"] >= 1.0))
+    dry = _dry(raw)
     # no one watches this lake, and the watched sibling lakes of the valley did not fall (their drop explains the wave)
     unwatched = ((raw["lake_has"] < 1) | (raw["lake_missed"] >= 3)) & (raw["sib_drop"] < DROP_FIRE)
     dep = raw["gauge_dep"]
@@ -241,6 +241,22 @@ def slow_outburst(raw: dict[str, np.ndarray]) -> np.ndarray:
     creeping = (raw["geo_creep"] >= CREEP_LIFT) & (raw["gauge_climb"] >= CLIMB_M) & (raw["rain_i3"] < CREEP_DRY_MM_H)
     return dry & unwatched & (((dep >= SLOW_DEP_M) & flowing) | ((dep >= SILENT_DEP_M) & (raw["lake_missed"] >= 3)) |
                               creeping)
+
+
+def _dry(raw: dict[str, np.ndarray]) -> np.ndarray:
+    """No rain to lift the river: under half Caine's threshold and under 1 mm in the last hour (and a neighbour valley's
+    gauge under Guzzetti's minimum: the storm may be over this valley)."""
+    return (raw["rain_c"] < 0.5) & (raw["rain_i1"] < 1.0) & ~((raw["rain_far"] > 0) & (raw["rain_g"] >= 1.0))
+
+
+def draining(raw: dict[str, np.ndarray]) -> np.ndarray:
+    """A watched lake draining slowly, and its water arriving below: the lake DRAIN_BELOW_M under its 3-hour level (a
+    piping or overtopping breach that opens over hours lowers it at 0.1-0.4 m an hour, as fast as a sensor can drift,
+    so the CUSUM's allowance absorbs it) while the gauge on its path rises SLOW_DEP_M out of its rhythm (gauge_rise's
+    dep_ok) in dry weather. A drifting lake sensor does not lift the river; a river rising with the melt does not
+    lower the lake (blind red-team piping and overtopping breaches of cak-1)."""
+    return (raw["below"] >= DRAIN_BELOW_M) & (raw["gauge_dep"] >= SLOW_DEP_M) & (raw["lake_has"] > 0) & \
+        (raw["lake_missed"] < 3) & _dry(raw)
 
 
 def rule_floor(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
@@ -260,7 +276,7 @@ def rule_floor(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
         return (growing & storm) | ((sustained | held | passed) & (storm | raining(raw))) | kept_far(raw)
     return ((raw["drop2"] >= 0.3) & (raw["fall"] > 0) & (raw["below"] >= 0.3)) | \
         ((raw["drop_held"] >= 0.3) & (raw["drop_held"] <= raw["drop_cap"]) & (raw["below"] >= 0.3)) | \
-        (raw["drop_sink"] >= SINK_M) | slow_outburst(raw)
+        (raw["drop_sink"] >= SINK_M) | slow_outburst(raw) | draining(raw)
 
 
 @dataclass(frozen=True)

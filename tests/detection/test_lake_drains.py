@@ -1,0 +1,58 @@
+"""A watched lake draining over hours (a piping or overtopping breach opening slowly) evacuates once its water lifts the
+gauge below out of its rhythm; the same lake fall with the river unmoved (a drifting level sensor), or the river rising
+in the rain, does not. The lake falls 0.3 m an hour, as fast as a sensor can drift, so the CUSUM never fires on it
+(blind red-team breaches of cak-1 and cha-1). Synthetic telemetry of the reference site through the real engine."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from glofwatch.detection.replay import replay_frame
+from glofwatch.sim.day import quiet_day
+
+START = datetime(2026, 7, 1, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def site():  # type: ignore[no-untyped-def]
+    from glofwatch.cli import _site
+
+    return _site(None)
+
+
+def day(site, *, lake_falls: bool, river_rises: bool, rain_mm_h: float = 0.0) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """6 h of a quiet day; lake-cak-1 falls 0.3 m an hour from 01:30; gauge-cak rises 15 cm an hour from 03:00."""
+    df = quiet_day(site, START, hours=6.0, seed=11)
+    hours = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
+    if lake_falls:
+        m = ((df["station"] == "lake-cak-1") & (df["sensor"] == "water_level")).to_numpy()
+        df.loc[m, "value"] = df.loc[m, "value"].to_numpy() - 0.3 * np.clip(hours[m] - 1.5, 0, None)
+    if river_rises:
+        m = ((df["station"] == "gauge-cak") & (df["sensor"] == "stage")).to_numpy()
+        df.loc[m, "value"] = df.loc[m, "value"].to_numpy() + 0.15 * np.clip(hours[m] - 3.0, 0, None)
+    if rain_mm_h:
+        df.loc[((df["sensor"] == "precipitation") & (hours >= 2.0)).to_numpy(), "value"] = rain_mm_h / 6
+    return df
+
+
+def evacuations(site, df: pd.DataFrame) -> list:  # type: ignore[no-untyped-def]
+    return [d for d in replay_frame(site, df) if d.level == "evacuate"]
+
+
+def test_a_lake_draining_slowly_evacuates_once_the_river_below_rises(site) -> None:  # type: ignore[no-untyped-def]
+    ev = evacuations(site, day(site, lake_falls=True, river_rises=True))
+    assert ev and ev[0].hazard == "glof" and ev[0].lake == "cak-1" and ev[0].zones == ["cak-grig"]
+    assert "2026-07-01T03:00:00Z" < ev[0].time < "2026-07-01T03:45:00Z"
+
+
+@pytest.mark.parametrize("case", [
+    {"lake_falls": True, "river_rises": False},  # a level sensor drifting down: the river does not move
+    {"lake_falls": False, "river_rises": True},  # the river rising alone (melt): the lake is full
+    {"lake_falls": True, "river_rises": True, "rain_mm_h": 6.0},  # in the rain: runoff lifts the river
+])
+def test_one_of_the_two_or_rain_does_not_evacuate(site, case: dict) -> None:  # type: ignore[no-untyped-def]
+    assert evacuations(site, day(site, **case)) == []
