@@ -164,3 +164,19 @@ def test_a_drizzles_drumming_and_runoff_after_a_rockfall_is_no_slow_outburst(sit
 def test_a_slow_drainage_in_a_drizzle_still_evacuates(site) -> None:  # type: ignore[no-untyped-def]
     ev = evacuations(site, day(site, geo=flow_at_geophone, gauge_cha=rise_at_gauge, rain_mm_h=0.6))
     assert ev and ev[0].lake == "cha-2"
+
+
+def test_a_sibling_lakes_warning_does_not_hold_back_the_evacuation_of_the_lake_that_burst(site) -> None:  # type: ignore[no-untyped-def]
+    """cha-2 (no lake station) fails by flotation: a 70 m3/s flood shakes geo-cha for half an hour and lifts gauge-cha
+    out of its rhythm, dry weather. cha-1's model warns on the same shaking, but its lake stays full, so it cannot
+    evacuate; that warning must not silence cha-2's evacuation (a blind red-team flotation was only warned for)."""
+    def flood(h: np.ndarray, v: np.ndarray) -> np.ndarray:  # the shaking grows x30 from 03:00 (STA/LTA to ~20)
+        return v * np.where(h >= 3.0, np.minimum(np.exp((h - 3.0) * 60 / 7), 30.0), 1.0)
+
+    def rise(h: np.ndarray, v: np.ndarray) -> np.ndarray:  # the flood reaches gauge-cha at 03:27: +7 cm, then 0.3 m a reading
+        return v + np.where(h >= 3.45, 0.07, 0) + 0.3 * np.clip((h - 3.5) * 12, 0, 3)
+
+    decisions = replay_frame(site, day(site, geo=flood, gauge_cha=rise))
+    ev = [d for d in decisions if d.level == "evacuate" and d.hazard == "glof"]
+    assert ev and ev[0].lake == "cha-2" and ev[0].time <= "2026-07-01T03:36:00Z"
+    assert any(d.level == "warning" and d.lake == "cha-1" for d in decisions)  # the sibling's warning was there

@@ -42,6 +42,13 @@ from glofwatch.telemetry.qc import TimeLimits, check_series
 
 GRID_MS = 60_000
 WARNING = 3
+EVACUATE = 4
+# an outburst at this level explains what another source of its valley sees: a debris flow's evidence from the warning
+# on (the same wave, no second alert); a sibling lake's only once it evacuates (a lake whose station shows it full
+# warns on the shaking below while the unwatched lake that burst must still evacuate: a blind red-team flotation
+# of cha-2 was only warned for, cha-1's warning held its evacuation back)
+BUSY_FLOW = WARNING
+BUSY_SIBLING = EVACUATE
 
 
 def ceil_ticks(t_ms: np.ndarray) -> np.ndarray:
@@ -152,9 +159,9 @@ class Engine:
             entry = np.maximum(entry, precursors(src, sf.raw))
             stay = np.maximum(stay, precursors(src, sf.raw, stay=True))
             if src.valley in glof_level:
-                # an outburst already warned for explains the flow (and a sibling lake's evidence): no
+                # an outburst already warned for explains the flow, one evacuated for a sibling lake's evidence: no
                 # second alert for the same wave
-                busy = glof_level[src.valley] >= WARNING
+                busy = glof_level[src.valley] >= (BUSY_SIBLING if src.hazard == "glof" else BUSY_FLOW)
                 entry, stay = np.where(busy, 0, entry).astype(np.int8), np.where(busy, 0, stay).astype(np.int8)
             st = self.sources[src.id]
 
