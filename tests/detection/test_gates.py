@@ -157,3 +157,15 @@ def test_a_held_gauge_front_in_rain_below_caines_threshold_evacuates_while_it_ra
     assert evidence_gates("debris_flow", wet)[1].all() and rule_floor("debris_flow", wet).all()
     assert not evidence_gates("debris_flow", _raw(n, rain_i1=np.full(n, 0.5), **front, **rain))[1].any()
     assert not evidence_gates("debris_flow", _raw(n, **front))[1].any()
+
+
+def test_a_held_gauge_front_as_the_storm_tapers_off_evacuates_until_the_rain_stops() -> None:
+    """The last hour under Guzzetti's 1-h minimum (2.0 mm) but the last 3 hours over his 3-h minimum (1.36 mm/h):
+    the storm is still on (a blind red-team debris flow's 0.85 m front came then); once no rain falls it is over."""
+    n = 3
+    front = {"gauge": np.full(n, 1.2), "gauge_front": np.ones(n), "gauge_held": np.ones(n)}
+    rain = {"rain_c": np.full(n, 0.7), "rain_g": np.full(n, 5.0), "rain_i3": np.full(n, 3.0)}
+    tapering = _raw(n, rain_i1=np.full(n, 2.0), **front, **rain)
+    assert evidence_gates("debris_flow", tapering)[1].all() and rule_floor("debris_flow", tapering).all()
+    over = _raw(n, rain_i1=np.zeros(n), **front, **rain)
+    assert not evidence_gates("debris_flow", over)[1].any() and not rule_floor("debris_flow", over).any()
