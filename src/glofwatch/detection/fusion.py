@@ -131,7 +131,7 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
         sink = raw["drop_sink"] >= SINK_M
         evac = ((raw["drop2"] >= DROP_FIRE) & (raw["fall"] > 0) & below) | plausible | (drop & down) | kept | sink | \
             ((raw["lake_missed"] >= 1.5) & (gauge | flowing)) | (geo & gauge)
-        slow = slow_outburst(raw) | draining(raw)
+        slow = slow_outburst(raw)
         return warn | slow, (evac & warn) | slow
     # a front against the gauge's own river, only in a valley without its own rain gauge and geophone, where the
     # gauge is the only eye (where the storm is measured, our simulator's storm floods make the same steps)
@@ -258,13 +258,22 @@ def _dry(raw: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def draining(raw: dict[str, np.ndarray]) -> np.ndarray:
-    """A watched lake draining slowly, and its water arriving below: the lake DRAIN_BELOW_M under its 3-hour level (a
-    piping or overtopping breach that opens over hours lowers it at 0.1-0.4 m an hour, as fast as a sensor can drift,
-    so the CUSUM's allowance absorbs it) while the gauge on its path rises SLOW_DEP_M out of its rhythm (gauge_rise's
-    dep_ok) in dry weather. A drifting lake sensor does not lift the river; a river rising with the melt does not
-    lower the lake (blind red-team piping and overtopping breaches of cak-1)."""
+    """A watched lake perhaps draining slowly, its water perhaps arriving below: the lake DRAIN_BELOW_M under its 3-hour
+    level while the gauge on its path rises SLOW_DEP_M out of its rhythm (gauge_rise's dep_ok) in dry weather. A piping
+    or overtopping breach that opens over hours lowers the lake at 0.1-0.4 m an hour (blind red-team breaches of cak-1
+    and cha-1), which the CUSUM's allowance absorbs; so does a level sensor drifting at 0.4 m/h, and the gauge's melt
+    rhythm leaves it by 3-6 cm a few times a day (a blind fault day: three evacuations in 30 h of drift when this
+    evacuated). So it raises a WARNING (:func:`warning_floor`): the duty officer looks at the lake; it evacuates with
+    the other rules once the flood shows (the small breaches it would have evacuated were 8-20 m3/s)."""
     return (raw["below"] >= DRAIN_BELOW_M) & (raw["gauge_dep"] >= SLOW_DEP_M) & (raw["lake_has"] > 0) & \
         (raw["lake_missed"] < 3) & _dry(raw)
+
+
+def warning_floor(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
+    """Evidence worth a WARNING whatever the model says (it never saw these terms): a lake perhaps draining."""
+    if hazard != "glof":
+        return np.zeros(len(raw["drop"]), dtype=bool)
+    return draining(raw)
 
 
 def rule_floor(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
@@ -284,7 +293,7 @@ def rule_floor(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
         return (growing & storm) | ((sustained | held | passed) & (storm | raining(raw))) | kept_far(raw)
     return ((raw["drop2"] >= 0.3) & (raw["fall"] > 0) & (raw["below"] >= 0.3)) | \
         ((raw["drop_held"] >= 0.3) & (raw["drop_held"] <= raw["drop_cap"]) & (raw["below"] >= 0.3)) | \
-        (raw["drop_sink"] >= SINK_M) | slow_outburst(raw) | draining(raw)
+        (raw["drop_sink"] >= SINK_M) | slow_outburst(raw)
 
 
 @dataclass(frozen=True)
@@ -368,4 +377,5 @@ class FusionScorer:
         entry = np.where(warn, np.where(evac, entry, np.minimum(entry, 3)), np.minimum(entry, 1)).astype(np.int8)
         # a floor: what the fixed thresholds would evacuate on, the fusion evacuates on too (never less sensitive)
         entry = np.where(evac & rule_floor(hazard, raw), 4, entry).astype(np.int8)
+        entry = np.where(warning_floor(hazard, raw), np.maximum(entry, 3), entry).astype(np.int8)
         return entry, np.where(warn, stay, np.minimum(stay, 1)).astype(np.int8), p
