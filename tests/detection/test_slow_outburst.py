@@ -127,6 +127,15 @@ def test_a_geophone_drifting_linearly_is_no_growing_flood(site) -> None:  # type
     assert [d for d in evacuations(site, dry(day(site, geo=drift, gauge_cha=climbing_gauge))) if d.lake == "cha-2"] == []
 
 
+def test_a_geophone_drifting_up_a_thousandfold_is_no_growing_flood(site) -> None:  # type: ignore[no-untyped-def]
+    """A drifting channel grows by the same factor every hour too, but x10 an hour (x1000 in 3 h); a slow flood's
+    shaking never grows like that without triggering (a blind red-team drift fault grew x2271 in 3 h)."""
+    def drift(h: np.ndarray, v: np.ndarray) -> np.ndarray:
+        return v * np.exp(np.clip(h - 0.5, 0, None) * np.log(10.0))
+
+    assert [d for d in evacuations(site, dry(day(site, geo=drift, gauge_cha=climbing_gauge))) if d.lake == "cha-2"] == []
+
+
 @pytest.mark.parametrize("case", ["geophone alone", "gauge alone", "drizzle"])
 def test_a_creeping_geophone_needs_the_gauge_and_dry_weather(site, case: str) -> None:  # type: ignore[no-untyped-def]
     df = dry(day(site, geo=None if case == "gauge alone" else creeping_geophone,

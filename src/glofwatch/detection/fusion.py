@@ -44,6 +44,10 @@ RAIN_FAR_I3_MM_H = 0.3  # rain of the last 3 hours at a neighbour valley's gauge
 # ground shaking grown this much over 3 h, every hour (sta_lta's creep): a flood growing for hours (blind red-team
 # snow-melt pulses reached x2.1 with the gauge climbing, and evacuated 3 of 200 quiet days at 2.0)
 CREEP_LIFT = 2.3
+# ... but at most this much (and the slow flood's lift over its background too): a slow flood that grew x50 in 3 h
+# would be a fast one; a geophone drifting grows x1000s (a blind red-team drift fault: x2271 in 3 h, with the gauge
+# climbing 6 cm on its melt rhythm)
+CREEP_MAX = 50.0
 CLIMB_M = 0.03  # ... with the gauge below risen this much over 2 h, every hour (gauge_rise's climb)
 CREEP_DRY_MM_H = 0.3  # ... and less rain than this in the last 3 hours (mm/h)
 SLOW_LIFT_WET = 2.0  # ... with rain in the last hour (drumming on the hut lifts it too)
@@ -242,11 +246,13 @@ def slow_outburst(raw: dict[str, np.ndarray]) -> np.ndarray:
     # the geophone still shakes above its earlier background (the flow passing it), not a spent impulse
     # (by more in a drizzle: rain drumming on the hut lifts it too; a blind red-team storm's first half hour, 0.6 mm, with
     # its runoff lifted the ground's shaking x1.6 and the gauge 7 cm above its trend)
-    flowing = (raw["geo_recent"] > 0) & (raw["geo_lift"] >= np.where(raw["rain_i1"] > 0, SLOW_LIFT_WET, SLOW_LIFT))
+    flowing = (raw["geo_recent"] > 0) & (raw["geo_lift"] >= np.where(raw["rain_i1"] > 0, SLOW_LIFT_WET, SLOW_LIFT)) & \
+        (raw["geo_lift"] <= CREEP_MAX)  # (not a channel drifting up a hundredfold: see CREEP_MAX)
     # or a flood that grows for hours and never triggers STA/LTA: the ground shaking CREEP_LIFT times what it was 3 h
     # ago, growing every hour, and the gauge below rising every hour for 2 h (red-team tunnel drainages of cha-2)
     # and no rain for 3 hours (rain's drumming and runoff also grow for hours: a red-team storm's first drizzle did)
-    creeping = (raw["geo_creep"] >= CREEP_LIFT) & (raw["gauge_climb"] >= CLIMB_M) & (raw["rain_i3"] < CREEP_DRY_MM_H)
+    creeping = (raw["geo_creep"] >= CREEP_LIFT) & (raw["geo_creep"] <= CREEP_MAX) & (raw["gauge_climb"] >= CLIMB_M) & \
+        (raw["rain_i3"] < CREEP_DRY_MM_H)
     return dry & unwatched & (((dep >= SLOW_DEP_M) & flowing) | ((dep >= SILENT_DEP_M) & (raw["lake_missed"] >= 3)) |
                               creeping)
 
