@@ -91,6 +91,12 @@ def test_a_front_of_decimetres_against_a_quiet_river_evacuates_where_the_gauge_i
     assert ev and ev[0].zones == ["cak-grig"] and ev[0].evidence["features"]["gauge_step"] >= 0.3
     assert debris_evacuations(site, with_front("gauge-cha")) == []
 
+    # a site that asks 0.45 m of its only gauge's fronts (a policy: its storm floods step 0.3-0.45 m) is not evacuated
+    d = site.model_dump()
+    next(st for st in d["stations"] if st["id"] == "gauge-cak")["front_step_m"] = 0.45
+    strict = type(site).model_validate(d)
+    assert debris_evacuations(strict, with_front("gauge-cak")) == []
+
 
 def test_a_silent_lake_station_and_a_gauge_rising_in_the_neighbours_rain_is_runoff(site) -> None:  # type: ignore[no-untyped-def]
     """Chong-Ak-Suu's lake station falls silent and its gauge rises out of its melt rhythm: an outburst in dry weather,

@@ -6,7 +6,9 @@ compatibly with optional keys documented in ``docs/site-format.md``:
 
 - ``sensors[].qc``: per-sensor quality-control thresholds (spike, rate of change, flat line);
 - ``stations[].loggers``: how a logger file's columns (Campbell TOA5) map to the station's sensors;
-- ``stations[].silent_after``: how many missed intervals make a station "silent" (default 3).
+- ``stations[].silent_after``: how many missed intervals make a station "silent" (default 3);
+- ``stations[].front_step_m``: the smallest step of a gauge's front against its river (detection's
+  ``gauge_rise.STEP_MIN_M`` where unset), a policy for a valley whose gauge is its only sensor.
 """
 
 from __future__ import annotations
@@ -113,6 +115,8 @@ class Station(_Model):
     sensors: list[SensorSpec]
     loggers: list[LoggerMapping] = Field(default_factory=list)
     silent_after: int = Field(default=3, ge=1)
+    # gauges: the smallest one-reading step that is a front against the river (m); None: detection's default
+    front_step_m: float | None = Field(default=None, gt=0)
 
     @cached_property
     def sensor_ids(self) -> set[str]:
