@@ -209,7 +209,7 @@ class GaugeRise(Detector):
         base_before = np.r_[np.full(min(n, 2), np.nan), base[:-2]][:n]
         lifted = np.minimum(v, prev) - before
         with np.errstate(invalid="ignore"):
-            step_min = station.front_step_m or STEP_MIN_M  # the site's policy for this gauge, if it sets one
+            step_min = getattr(station, "front_step_m", None) or STEP_MIN_M  # the site's policy for this gauge, if any
             sfront = (fstep >= np.maximum(step_min, STEP_Z * typ2)) & (lifted >= step_min) & \
                 moving & (before >= base_before - STEP_FROM_M) & ~(thaw >= 0.5) & \
                 (before - base_before <= STEP_SWELL * fstep)  # not a step of a river already swelling
