@@ -33,8 +33,8 @@ GEO_SUSTAIN_MIN = 12.0  # minutes of unbroken geophone trigger that a burst (<= 
 GEO_GROW_MIN = 5.0  # minutes of trigger after which a tremor that has not decayed is a flow (with the storm on)
 SILENT_GEO_MIN = 3.0  # with a silent lake station: minutes of trigger, still holding, that an impulse does not last
 GEO_HOLD = 0.6  # STA now / its peak of the last 15 min: a decaying impulse is below this within minutes
-STORM_ON_3H_MM_H = 2.2 * 3 ** -0.44  # ... and for D = 3 h (1.36 mm/h)
 STORM_ON_MM_H = 2.2  # rain of the last hour that says the storm is still on: Guzzetti et al. (2008) minimum for D = 1 h
+STORM_ON_3H_MM_H = 2.2 * 3 ** -0.44  # ... or of the last 3 hours, while it rains: his minimum for D = 3 h (1.36 mm/h)
 SLOW_DEP_M = 0.03  # a gauge's rise out of its melt rhythm after a geophone trigger, dry weather (slow outburst)
 SILENT_DEP_M = 0.15  # ... after its lake station fell silent
 DRAIN_BELOW_M = 0.2  # a lake this far under its 3-hour median while the gauge below leaves its rhythm (draining)
@@ -155,8 +155,7 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     storm = debris_storm(raw)
     # a gauge alone must be confirmed by a second reading (``held``): see debris_flow_signs
     held, sustained, growing = debris_flow_signs(raw)
-    evac = (geo & gauge) | ((held | passed) & (storm | raining(raw))) | (growing & storm) | \
-        (sustained & (storm | raining(raw))) | about
+    evac = (geo & gauge) | (held & (storm | raining(raw))) | (growing & storm) | (sustained & (storm | raining(raw))) | about
     return warn, evac & warn
 
 
@@ -183,7 +182,8 @@ def debris_flow_signs(raw: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarra
     held: a gauge front confirmed by a second, moving reading (a stage glitch in a storm, 1-3 readings off
     by metres that QC's spike test flags only when the next reading arrives, looks like a front for one
     reading), or standing gauge_rise.KEPT_N readings (a crest that sat for a reading), or, where the gauge is
-    the only eye (no geophone, the valley's rain measured next door), a step against the gauge's own river.
+    the only eye (no geophone, the valley's rain measured next door), a step against the gauge's own river, or a
+    surge at the gauge that the geophone above saw coming in the wave's travel time (features.gauge_seq).
     sustained: a geophone tremor that lasted GEO_SUSTAIN_MIN unbroken. growing: a tremor over GEO_GROW_MIN that
     has not decayed (an impulse, rockfall, a quake, a vehicle, has
     fallen to a third of its peak a third of the way through; a flow's tremor grows or holds as its surges pass).
@@ -192,7 +192,7 @@ def debris_flow_signs(raw: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarra
 
     geo = raw["geo_ratio"] >= FIRE_RATIO
     step = (raw["gauge_step"] > 0) & (raw["rain_far"] > 0) & (raw["geo_has"] < 1)
-    held = _held_front(raw) | step | (raw["gauge_kept"] > 0)
+    held = _held_front(raw) | step | (raw["gauge_kept"] > 0) | (raw["gauge_seq"] > 0)
     sustained = geo & (raw["geo_run"] >= GEO_SUSTAIN_MIN)
     growing = geo & (raw["geo_run"] >= GEO_GROW_MIN) & (raw["geo_hold"] >= GEO_HOLD)
     return held, sustained, growing
@@ -295,8 +295,7 @@ def rule_floor(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
     if hazard != "glof":
         storm = debris_storm(raw)
         held, sustained, growing = debris_flow_signs(raw)
-        passed = raw["gauge_seq"] > 0
-        return (growing & storm) | ((sustained | held | passed) & (storm | raining(raw))) | kept_far(raw)
+        return (growing & storm) | ((sustained | held) & (storm | raining(raw))) | kept_far(raw)
     return ((raw["drop2"] >= 0.3) & (raw["fall"] > 0) & (raw["below"] >= 0.3)) | \
         ((raw["drop_held"] >= 0.3) & (raw["drop_held"] <= raw["drop_cap"]) & (raw["below"] >= 0.3)) | \
         (raw["drop_sink"] >= SINK_M) | slow_outburst(raw)

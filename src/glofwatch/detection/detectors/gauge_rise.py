@@ -213,9 +213,8 @@ class GaugeRise(Detector):
             sfront = (fstep >= np.maximum(step_min, STEP_Z * typ2)) & (lifted >= step_min) & \
                 moving & (before >= base_before - STEP_FROM_M) & ~(thaw >= 0.5) & \
                 (before - base_before <= STEP_SWELL * fstep)  # not a step of a river already swelling
-        kept = _kept(v, base, step, gap, thaw)
-        with np.errstate(invalid="ignore"):
             surge = (fstep >= SURGE_M) & (v - before >= SURGE_KEEP * fstep) & ~gap & ~(thaw >= 0.5)
+        kept = _kept(v, base, step, gap, thaw)
         tail = _tail(v, base, gap, thaw)
         dep, scatter = trend_departure(np.asarray(t_ms, dtype=np.int64), v)
         dep2 = np.minimum(dep, np.r_[np.nan, dep[:-1]])
