@@ -49,14 +49,16 @@ def test_a_three_reading_offset_returns_and_does_not_evacuate(site) -> None:  # 
     assert evacuations(site, lake_day(site, lambda h: np.where((h >= 3.0) & (h < 3.24), -0.47, 0.0))) == []
 
 
-def test_a_lake_sinking_at_0_65_m_an_hour_evacuates_half_a_metre_down(site) -> None:  # type: ignore[no-untyped-def]
-    """The CUSUM nets 0.15 m/h of it: alone it would evacuate after an hour or two."""
-    ev = evacuations(site, lake_day(site, lambda h: -0.65 * np.clip(h - 3.0, 0, None)))
-    assert ev and "2026-07-01T03:35:00Z" < ev[0].time < "2026-07-01T03:55:00Z"
+@pytest.mark.parametrize(("rate", "by"), [(0.65, "2026-07-01T03:36:00Z"), (0.55, "2026-07-01T03:41:00Z")])
+def test_a_lake_sinking_faster_than_any_drift_evacuates_a_third_of_a_metre_down(site, rate: float, by: str) -> None:  # type: ignore[no-untyped-def]
+    """0.55-0.65 m an hour (a sensor drifts at most 0.4): the CUSUM nets 0.05-0.15 m/h of it, alone it would evacuate
+    after an hour or two; the lake 0.35 m under its 3-hour level, falling reading after reading, evacuates."""
+    ev = evacuations(site, lake_day(site, lambda h: -rate * np.clip(h - 3.0, 0, None)))
+    assert ev and "2026-07-01T03:25:00Z" < ev[0].time <= by
 
 
 def test_a_drift_slower_than_a_breach_is_no_sinking_lake(site) -> None:  # type: ignore[no-untyped-def]
-    """0.45 m an hour for 5 h (faster than any drift seen): 0.7 m under the 3-hour median, 0.22 m in 30 min."""
+    """0.45 m an hour for 5 h (faster than any drift seen): 0.7 m under the 3-hour median, 0.22 m in 30 min (< 0.25)."""
     assert evacuations(site, lake_day(site, lambda h: -0.45 * np.clip(h - 1.0, 0, None))) == []
 
 
