@@ -52,6 +52,16 @@ def test_misses_say_why(decisions: list[dict[str, Any]], reason: str) -> None:
     assert s.detected is False and s.miss_reason == reason and s.warning_min is None
 
 
+def test_an_evacuation_naming_the_other_hazard_still_evacuated_the_zone_in_time() -> None:
+    """A recall miss per hazard, but the first zone's people were told to leave in time; a late one, or of another zone,
+    did not do that."""
+    s = score_scenario(GLOF, [dec("2026-07-01T01:10:00Z", hazard="debris_flow", lake=None)])
+    assert s.detected is False and s.miss_reason == "wrong_hazard" and s.zone_evacuated is True
+    assert score_scenario(GLOF, [dec("2026-07-01T01:41:00Z", hazard="debris_flow")]).zone_evacuated is False
+    assert score_scenario(GLOF, [dec("2026-07-01T01:10:00Z", zones=("cha-town",))]).zone_evacuated is False
+    assert score_scenario(GLOF, [dec("2026-07-01T01:10:00Z")]).zone_evacuated is True
+
+
 def test_warning_level_counts_separately_and_may_come_before_onset() -> None:
     s = score_scenario(GLOF, [dec("2026-07-01T00:50:00Z", level="warning"), dec("2026-07-01T01:20:00Z")])
     assert s.detected and s.warning_min == 20.0
@@ -87,6 +97,7 @@ def test_summary_figures() -> None:
     assert s["by_kind"] == {"glof": 2, "debris_flow": 1, "quiet": 1, "rain": 1}
     assert s["recall"]["glof"]["evacuate"] == 1.0 and s["recall"]["debris_flow"]["evacuate"] == 0.0
     assert s["recall"]["debris_flow"]["missed"] == [{"id": "s3-df", "reason": "no_decision"}]
+    assert s["recall"]["glof"]["zone_evacuated"] == 1.0 and s["recall"]["debris_flow"]["zone_evacuated"] == 0.0
     assert s["recall_by_peak"] == {"0-20": {"n": 1, "evacuate": 0.0}, "100-500": {"n": 1, "evacuate": 1.0},
                                    ">=500": {"n": 1, "evacuate": 1.0}}
     fe = s["false_evacuations"]

@@ -106,6 +106,8 @@ def report_table(ev: Any) -> Any:
         row(f"recall {hz}: evacuate, detectable events", lambda s, h=hz: "-" if s["recall"][h].get("evacuate_detectable") is None
             else f"{s['recall'][h]['evacuate_detectable']:.1%} of {s['recall'][h]['n_detectable']}")
         row(f"recall {hz}: warning+ before arrival", lambda s, h=hz: f"{s['recall'][h]['warning']:.1%}")
+        row(f"recall {hz}: first zone evacuated in time, any hazard named",
+            lambda s, h=hz: f"{s['recall'][h]['zone_evacuated']:.1%}")
     for b in first["recall_by_peak"]:
         row(f"  recall, peak at 1st zone {b} m3/s", lambda s, b=b: "-" if b not in s["recall_by_peak"]
             else f"{s['recall_by_peak'][b]['evacuate']:.0%} of {s['recall_by_peak'][b]['n']}")

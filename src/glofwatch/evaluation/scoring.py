@@ -56,6 +56,7 @@ class ScenarioScore:
     available_min: float | None = None
     detected: bool | None = None  # evacuate, right hazard, first zone, before first arrival
     detected_warning: bool | None = None  # warning or evacuate, same conditions
+    zone_evacuated: bool | None = None  # an evacuate of the first zone before the first arrival, whatever its hazard
     warning_min: float | None = None  # of the first detecting evacuate
     warning_fraction: float | None = None
     warning_min_warning: float | None = None  # of the first detecting warning-or-evacuate
@@ -96,15 +97,18 @@ def score_scenario(truth: Mapping[str, Any], decisions: Iterable[Decision | Mapp
     reached = set(truth.get("zones") or [])
     available = (first - onset) / 60.0 if first is not None and onset is not None else None
 
-    def first_hit(min_level: str, since: float) -> dict[str, Any] | None:
+    def first_hit(min_level: str, since: float, any_hazard: bool = False) -> dict[str, Any] | None:
         for d in ds:
             t = _t(d["time"]) or 0.0
-            right = d.get("hazard") == hazard and first_zone in (d.get("zones") or [])
+            right = (any_hazard or d.get("hazard") == hazard) and first_zone in (d.get("zones") or [])
             if right and level_rank(d["level"]) >= level_rank(min_level) and since <= t < (first or np.inf):
                 return d
         return None
 
     evac = first_hit("evacuate", onset or -np.inf)
+    # the people of the first zone were told to leave in time, whatever the alert called the hazard (an outburst whose
+    # lake station died at the breach, evacuated as a debris flow): for them the same; for recall per hazard a miss
+    zone_evac = first_hit("evacuate", onset or -np.inf, any_hazard=True)
     warn = first_hit("warning", _t(truth["start"]) or -np.inf)
     premature = [d for d in evacuation_episodes(ds) if (_t(d["time"]) or 0.0) < (onset or -np.inf)]
     wrong = [d for d in ds if d.get("level") == "evacuate" and set(d.get("zones") or []) - reached]
@@ -131,7 +135,7 @@ def score_scenario(truth: Mapping[str, Any], decisions: Iterable[Decision | Mapp
             reason = "late"
     return ScenarioScore(
         **base, first_zone=first_zone, available_min=round(available, 2) if available is not None else None,
-        detected=evac is not None, detected_warning=warn is not None,
+        detected=evac is not None, detected_warning=warn is not None, zone_evacuated=zone_evac is not None,
         warning_min=w_min, warning_fraction=w_frac, warning_min_warning=ww_min, warning_fraction_warning=ww_frac,
         lake_correct=(evac.get("lake") == truth.get("lake")) if evac is not None and hazard == "glof" else None,
         miss_reason=reason, false_evacuations=len(premature), wrong_zone=len(wrong), wrong_zones=wrong_zones,
@@ -193,6 +197,7 @@ def summarize(scores: Sequence[ScenarioScore], *, stations: int, negative_hours:
                 "n_damaging": len(big),
                 "evacuate_damaging": round(sum(bool(s.detected) for s in big) / len(big), 4) if big else None,
                 "warning": round(sum(bool(s.detected_warning) for s in hs) / len(hs), 4),
+                "zone_evacuated": round(sum(bool(s.zone_evacuated) for s in hs) / len(hs), 4),
                 "missed": [{"id": s.id, "reason": s.miss_reason} for s in hs if not s.detected],
             }
             judged = [s for s in hs if s.detectable is not None]
