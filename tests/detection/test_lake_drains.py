@@ -49,6 +49,8 @@ def test_a_lake_draining_slowly_warns_once_the_river_below_rises(site) -> None: 
     assert al and al[0].level == "warning" and al[0].lake == "cak-1" and al[0].zones == ["cak-grig"]
     assert "2026-07-01T03:00:00Z" < al[0].time < "2026-07-01T03:45:00Z"
     assert not any(d.level == "evacuate" for d in al)
+    text = " ".join(al[0].explanation)  # the duty officer reads why: the lake's slow fall and the river below
+    assert "lake-cak-1 water level" in text and "under its 3-hour median level" in text and "gauge-cak" in text
 
 
 @pytest.mark.parametrize("case", [

@@ -94,5 +94,14 @@ class LevelDrop(Detector):
             text = (f"{station.id} water level fell {fell:.2f} m in {mins:.0f} min since {hhmm(onset)} "
                     f"(CUSUM {drop:.2f} m{', confirmed by 2 readings' if drop2 >= FIRE_M else ', 1 reading'}; "
                     f"now {vw[-1]:+.2f} m)")
-        return Evidence(self.name, station.id, drop, drop >= FIRE_M, text,
-                        {"drop_m": round(drop, 3), "drop2_m": round(drop2, 3)}, onset_ms=onset)
+        details = {"drop_m": round(drop, 3), "drop2_m": round(drop2, 3)}
+        below = feats.get("below", np.nan)
+        if np.isfinite(below) and below >= 0.1:  # a slow fall the CUSUM's allowance absorbs still shows here
+            sinking = ", falling reading after reading" if feats.get("sink", 0.0) > 0 else ""
+            if drop > 0:
+                text += f"; {below:.2f} m under its 3-hour median level{sinking}"
+            else:
+                text = (f"{station.id} water level {below:.2f} m under its 3-hour median level{sinking} (a fall slower than "
+                        f"the fall statistic's {KAPPA_M_PER_H:g} m/h allowance)")
+            details["below_m"] = round(float(below), 3)
+        return Evidence(self.name, station.id, drop, drop >= FIRE_M, text, details, onset_ms=onset)
