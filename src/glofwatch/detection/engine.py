@@ -32,7 +32,6 @@ from glofwatch.detection.detectors.spillway import NEAR_M, RISING_M
 from glofwatch.detection.detectors.station_silent import StationSilent
 from glofwatch.detection.detectors.warm_spell import WARM_C
 from glofwatch.detection.features import SourceFeatures, _by_station, source_features, station_missed
-from glofwatch.detection.fusion import LEVEL_KEYS
 from glofwatch.detection.impact import arrivals
 from glofwatch.detection.policy import LEVEL_NAMES, SourceState, run
 from glofwatch.detection.series import SensorState
@@ -217,13 +216,6 @@ class Engine:
                         ev.append(e)
         return ev
 
-    def _entry(self, hazard: str, level: int) -> float:
-        """The fusion model's entry probability for a level (0 where it has none: a level only rules set)."""
-        model = getattr(self.scorer, "model", None)
-        m = model.hazards.get(hazard) if model is not None else None
-        key = LEVEL_KEYS[level - 1] if 1 <= level <= len(LEVEL_KEYS) else ""
-        return float(m.entry.get(key, 0.0)) if m is not None else 0.0
-
     def _decision(self, src: Source, sf: SourceFeatures, p: np.ndarray | None, ticks: np.ndarray, i: int, new: int,
                   state: SourceState, by_station: dict[str, list[SensorState]]) -> Decision:
         t = int(ticks[i])
@@ -265,7 +257,7 @@ class Engine:
         head = f"{level.upper()}: {what}"
         if prob is not None:
             head += f" - fusion probability {prob:.2f}"
-            if prob < self._entry(src.hazard, new):  # the model did not ask for this level: a safety rule did
+            if prob < self.scorer.entry_probability(src.hazard, new):  # not the model's level: a safety rule set it
                 head += " (the level set by the safety rules on the evidence below)"
         else:
             head += f" - {self.detector} rules"

@@ -368,6 +368,12 @@ class FusionScorer:
     def __init__(self, model: FusionModel | None = None):
         self.model = model or FusionModel.load()
 
+    def entry_probability(self, hazard: str, level: int) -> float:
+        """The model's entry probability for a policy level (0 where it has none: a level that only rules set)."""
+        m = self.model.hazards.get(hazard)
+        key = LEVEL_KEYS[level - 1] if 1 <= level <= len(LEVEL_KEYS) else ""
+        return float(m.entry.get(key, 0.0)) if m is not None else 0.0
+
     def score(self, hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         m = self.model.hazards.get(hazard)
         if m is None:

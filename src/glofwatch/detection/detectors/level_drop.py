@@ -42,6 +42,7 @@ FIRE_M = 0.15
 HELD_N = 4  # readings a fall must hold (``held``): one more than the longest glitch
 SINK_N = 3  # readings in a row that each fell (``sink``)
 SINK_WINDOW_MS = 30 * 60_000
+EXPLAIN_BELOW_M = 0.1  # explanations name the lake's depth under its 3-hour median level from this much
 SINK_FALL_M = 0.25  # ... and this much in the last 30 min: 0.5 m/h, faster than any sensor drift (ours <= 0.35, blind 0.4 m/h)
 
 
@@ -96,7 +97,7 @@ class LevelDrop(Detector):
                     f"now {vw[-1]:+.2f} m)")
         details = {"drop_m": round(drop, 3), "drop2_m": round(drop2, 3)}
         below = feats.get("below", np.nan)
-        if np.isfinite(below) and below >= 0.1:  # a slow fall the CUSUM's allowance absorbs still shows here
+        if np.isfinite(below) and below >= EXPLAIN_BELOW_M:  # a slow fall the CUSUM's allowance absorbs shows here
             sinking = ", falling reading after reading" if feats.get("sink", 0.0) > 0 else ""
             if drop > 0:
                 text += f"; {below:.2f} m under its 3-hour median level{sinking}"
