@@ -115,3 +115,28 @@ def test_summary_figures() -> None:
 def test_histogram_bins() -> None:
     assert fraction_histogram([0.1, 0.6, 0.8, 0.9, 0.97, 1.0]) == {"<0.5": 1, "0.5-0.7": 1, "0.7-0.85": 1, "0.85-0.95": 1,
                                                                    ">=0.95": 2}
+
+
+def test_warnings_on_a_day_with_no_hazard_count_as_episodes() -> None:
+    """Crying wolf at the warning level: a warning, its escalation to evacuate and an update are one episode; a second
+    warning after an all-clear is another."""
+    ds = [dec("2026-07-02T01:00:00Z", level="warning", id="w1"),
+          dec("2026-07-02T01:30:00Z", id="e1", previous="w1"),
+          dec("2026-07-02T02:30:00Z", level="all_clear", id="c1", previous="e1"),
+          dec("2026-07-02T03:00:00Z", level="warning", id="w2")]
+    s = score_scenario(QUIET, ds)
+    assert s.false_warnings == 2 and s.false_evacuations == 1
+    assert score_scenario(QUIET, [dec("2026-07-02T01:00:00Z", level="watch")]).false_warnings == 0
+    summ = summarize([s, score_scenario(QUIET | {"id": "s3-quiet"}, [])], stations=8, negative_hours=12.0)
+    assert summ["false_warnings"] == {"count": 2, "scenarios": 2, "with_warning": ["s2-quiet"]}
+
+
+def test_a_warning_after_the_front_is_reported_as_late_never_as_recall() -> None:
+    """A slow drainage's front is a trickle hours before its peak: a warning then is still worth knowing about."""
+    s = score_scenario(GLOF, [dec("2026-07-01T02:10:00Z", level="warning")])
+    assert s.detected is False and s.detected_warning is False and s.late_min == 30.0
+    assert score_scenario(GLOF, [dec("2026-07-01T01:10:00Z", level="warning")]).late_min is None  # in time: not late
+    assert score_scenario(GLOF, [dec("2026-07-01T02:10:00Z", level="warning", hazard="debris_flow")]).late_min is None
+    summ = summarize([s, score_scenario(GLOF | {"id": "s4-glof"}, [])], stations=8, negative_hours=0.0)
+    assert summ["recall"]["glof"]["warning"] == 0.0 and summ["recall"]["glof"]["warning_any"] == 0.5
+    assert summ["recall"]["glof"]["late_min"]["median"] == 30.0

@@ -34,9 +34,11 @@ down_missed     missed intervals of the path's stations (a wave destroys them to
 rain_c, rain_g  rainfall intensity-duration over Caine (1980) / Guzzetti (2008) thresholds
 rain_i1         rain of the last hour (mm/h): is the storm still on? (rain_c stays up for hours after it)
 rain_i3         mean rain of the last 3 hours (mm/h)
+rain_i6         mean rain of the last 6 hours (mm/h): a storm's runoff still swells a river hours after the rain
 rain_far        1 when the valley has no weather station of its own (rain_* are a neighbour valley's)
 geo_creep       largest sta_lta creep on the path (ground shaking grown every hour for 3 h: a slow flood)
 gauge_climb     largest gauge_rise climb on the path (m the river rose over 2 h, rising every hour)
+gauge_swell     largest gauge_rise swell on the path (m the river rose over 3 h, rising every hour)
 gauge_kept      1 where a path gauge's front stood gauge_rise.KEPT_N readings (gauge_rise's kept), or receded as a
                 flood's hydrograph tails off (gauge_rise's tail)
 gauge_seq       height (m) of a gauge surge (gauge_rise's surge) that a geophone above it saw coming: its STA/LTA
@@ -65,7 +67,8 @@ from glofwatch.site.model import Site
 RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", "sib_drop", "sib_missed", "geo_ratio", "gauge",
        "gauge_front", "down_missed", "rain_c", "rain_g", "freeboard", "rise6h", "t_lake", "geo_has", "geo_run",
        "rain_i1", "gauge_held", "geo_hold", "gauge_dep", "geo_recent", "geo_lift", "rain_i3", "rain_far", "gauge_step",
-       "gauge_kept", "geo_creep", "gauge_climb", "drop_held", "drop_sink", "gauge_seq")
+       "gauge_kept", "geo_creep", "gauge_climb", "drop_held", "drop_sink", "gauge_seq",
+       "gauge_swell", "rain_i6")
 MAX_MISSED = 12.0
 # a geophone's STA/LTA this high (under its trigger, FIRE_RATIO) before a gauge surge below it, in the wave's travel time:
 # blind red-team debris flows in long storms shook geo-cha to 3.1-3.9 over the rain's drumming (2-2.9 in the storm's
@@ -218,6 +221,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     gauge_kept = np.zeros(n, dtype=bool)
     geo_creep = z.copy()
     gauge_climb = z.copy()
+    gauge_swell = z.copy()
     geo_hold = z.copy()
     gauge_dep = z.copy()
     gauge_step = z.copy()
@@ -242,6 +246,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
             gauge_kept |= _max_feature(bs, [st], "gauge_rise", "kept", ticks) > 0
             gauge_kept |= _max_feature(bs, [st], "gauge_rise", "tail", ticks) > 0
             gauge_climb = np.maximum(gauge_climb, _max_feature(bs, [st], "gauge_rise", "climb", ticks))
+            gauge_swell = np.maximum(gauge_swell, _max_feature(bs, [st], "gauge_rise", "swell", ticks))
             gauge_dep = np.maximum(gauge_dep, _max_feature(bs, [st], "gauge_rise", "dep_ok", ticks))
             gauge_step = np.maximum(gauge_step, _max_feature(bs, [st], "gauge_rise", "step_front", ticks))
             gauge_sq = np.maximum(gauge_sq, gauge_seq(bs, site, src, st, km, ticks))
@@ -256,13 +261,14 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["gauge_front"] = gauge_front.astype(float)
     raw["gauge_held"] = gauge_held.astype(float)
     raw["gauge_kept"] = gauge_kept.astype(float)
-    raw["geo_creep"], raw["gauge_climb"] = geo_creep, gauge_climb
+    raw["geo_creep"], raw["gauge_climb"], raw["gauge_swell"] = geo_creep, gauge_climb, gauge_swell
     has_geo = any(site.station_by_id[st].kind == "geophone" for st, _ in src.downstream)
     raw["geo_has"] = np.full(n, 1.0 if has_geo else 0.0)
     raw["rain_c"] = _max_feature(bs, src.weather, "rainfall", "caine", ticks)
     raw["rain_g"] = _max_feature(bs, src.weather, "rainfall", "guzzetti", ticks)
     raw["rain_i1"] = _max_feature(bs, src.weather, "rainfall", "i1h", ticks)
     raw["rain_i3"] = _max_feature(bs, src.weather, "rainfall", "i3h", ticks)
+    raw["rain_i6"] = _max_feature(bs, src.weather, "rainfall", "i6h", ticks)
     raw["rain_far"] = np.full(n, 1.0 if src.weather_borrowed else 0.0)
     lake = site.lake_by_id.get(src.lake) if src.lake else None
     free = np.full(n, np.nan)

@@ -51,6 +51,10 @@ CREEP_MAX = 50.0
 CLIMB_M = 0.03  # ... with the gauge below risen this much over 2 h, every hour (gauge_rise's climb)
 CREEP_DRY_MM_H = 0.3  # ... and less rain than this in the last 3 hours (mm/h)
 SLOW_LIFT_WET = 2.0  # ... with rain in the last hour (drumming on the hut lifts it too)
+SWELL_M = 0.1  # a river risen this much over 3 h, every hour, with no rain, below a lake nobody watches (swelling)
+# ... with less rain than this in the last 6 hours (mm/h; 1 mm in all): a storm's runoff swells a river for hours after
+# the rain stops (our simulator's storms of 12-21 mm lifted gauge-cha 0.25-1.1 m in 3 h with 3 dry hours since)
+SWELL_DRY6_MM_H = 1.0 / 6.0
 SLOW_LIFT = 1.5  # 10-min median ground velocity over its background of 2-3 h before, while the slow flood passes the geophone
 
 
@@ -237,11 +241,8 @@ def slow_outburst(raw: dict[str, np.ndarray]) -> np.ndarray:
     the trend's scatter); or the lake station fell silent and the gauge rose SILENT_DEP_M out of its
     rhythm (a lake without geophone on its path).
     """
-    from glofwatch.detection.detectors.level_drop import FIRE_M as DROP_FIRE
-
     dry = _dry(raw)
-    # no one watches this lake, and the watched sibling lakes of the valley did not fall (their drop explains the wave)
-    unwatched = ((raw["lake_has"] < 1) | (raw["lake_missed"] >= 3)) & (raw["sib_drop"] < DROP_FIRE)
+    unwatched = _unwatched(raw)
     dep = raw["gauge_dep"]
     # the geophone still shakes above its earlier background (the flow passing it), not a spent impulse
     # (by more in a drizzle: rain drumming on the hut lifts it too; a blind red-team storm's first half hour, 0.6 mm, with
@@ -255,6 +256,14 @@ def slow_outburst(raw: dict[str, np.ndarray]) -> np.ndarray:
         (raw["rain_i3"] < CREEP_DRY_MM_H)
     return dry & unwatched & (((dep >= SLOW_DEP_M) & flowing) | ((dep >= SILENT_DEP_M) & (raw["lake_missed"] >= 3)) |
                               creeping)
+
+
+def _unwatched(raw: dict[str, np.ndarray]) -> np.ndarray:
+    """No one watches this lake (no lake station, or it fell silent), and the watched sibling lakes of the valley did
+    not fall (their drop explains the wave)."""
+    from glofwatch.detection.detectors.level_drop import FIRE_M as DROP_FIRE
+
+    return ((raw["lake_has"] < 1) | (raw["lake_missed"] >= 3)) & (raw["sib_drop"] < DROP_FIRE)
 
 
 def _dry(raw: dict[str, np.ndarray]) -> np.ndarray:
@@ -275,11 +284,23 @@ def draining(raw: dict[str, np.ndarray]) -> np.ndarray:
         (raw["lake_missed"] < 3) & _dry(raw)
 
 
+def swelling(raw: dict[str, np.ndarray]) -> np.ndarray:
+    """A river swelling for hours with no rain below a lake nobody watches: perhaps the lake draining through its ice.
+
+    An ice-dammed lake's tunnel drainage grows for 6-20 hours before its peak (Nye 1976); its water arrives
+    as the river rising hour after hour, night and day, with no storm to explain it (blind red-team cha-2
+    drainages rose 0.1-0.5 m in 3 h hours before their peak, while the system said nothing). The melt rhythm
+    lifts a river too, by up to 0.14 m in 3 h on blind quiet days, so this raises a WARNING only
+    (:func:`warning_floor`): the duty officer sends someone to look; it evacuates with the other rules."""
+    return _unwatched(raw) & (raw["gauge_swell"] >= SWELL_M) & (raw["rain_i6"] < SWELL_DRY6_MM_H) & _dry(raw)
+
+
 def warning_floor(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
-    """Evidence worth a WARNING whatever the model says (it never saw these terms): a lake perhaps draining."""
+    """Evidence worth a WARNING whatever the model says (it never saw these terms): a lake perhaps draining, or a
+    river swelling with no rain below a lake nobody watches."""
     if hazard != "glof":
         return np.zeros(len(raw["drop"]), dtype=bool)
-    return draining(raw)
+    return draining(raw) | swelling(raw)
 
 
 def rule_floor(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:

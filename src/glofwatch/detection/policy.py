@@ -4,7 +4,7 @@ Per source (a lake's outburst, a valley's debris flow) the policy keeps the leve
 emits a decision only when it changes:
 
 - **escalate** at once when the *entry* level (strict thresholds) rises above the level in force;
-- **hold** while the *stay* level (thresholds about half as strict) still justifies it: evidence
+- **hold** while the *stay* level (thresholds about half as strict), or the entry level, still justifies it: evidence
   that flickers around a threshold does not make the siren flicker;
 - **de-escalate** (or send **all_clear** when nothing is left) only after the stay level has been
   below the level in force for ``HOLD_MS`` of event time.
@@ -56,6 +56,10 @@ def run(state: SourceState, ticks: np.ndarray, entry: np.ndarray, stay: np.ndarr
     long steady stretches cost nothing per tick.
     """
     n = len(ticks)
+    # evidence that would enter a level also holds it: a safety rule that raises a WARNING the model's probability does
+    # not back (its stay level under it) would otherwise lapse after HOLD_MS and be raised again at the next tick, a new
+    # alert every hour while the river swells
+    stay = np.maximum(stay, entry)
     changes: list[tuple[int, int]] = []
     start_level = state.level
 

@@ -108,6 +108,8 @@ def report_table(ev: Any) -> Any:
         row(f"recall {hz}: warning+ before arrival", lambda s, h=hz: f"{s['recall'][h]['warning']:.1%}")
         row(f"recall {hz}: first zone evacuated in time, any hazard named",
             lambda s, h=hz: f"{s['recall'][h]['zone_evacuated']:.1%}")
+        row(f"  {hz}: warning+ in time or after the front (late, median min)",
+            lambda s, h=hz: f"{s['recall'][h].get('warning_any', 0):.1%} ({_d(s['recall'][h].get('late_min', {}))})")
     for b in first["recall_by_peak"]:
         row(f"  recall, peak at 1st zone {b} m3/s", lambda s, b=b: "-" if b not in s["recall_by_peak"]
             else f"{s['recall_by_peak'][b]['evacuate']:.0%} of {s['recall_by_peak'][b]['n']}")
@@ -115,6 +117,8 @@ def report_table(ev: Any) -> Any:
     row("  by scenario kind", lambda s: ", ".join(f"{k} {v}" for k, v in s["false_evacuations"]["by_kind"].items() if v) or "-")
     row("  per station-year", lambda s: "-" if s["false_evacuations"]["per_station_year"] is None
         else f"{s['false_evacuations']['per_station_year']:.2f} ({s['false_evacuations']['station_years']:.2f} st-yr)")
+    row("warnings on no-hazard days", lambda s: "-" if "false_warnings" not in s else (lambda f: f"{f['count']} in "
+        f"{len(f['with_warning'])} of {f['scenarios']} days")(s["false_warnings"]))
     row("wrong-zone evacuations", lambda s: str(s["wrong_zone"]["count"]))
     row("warning time, min (median)", lambda s: _d(s["warning_time_min"]))
     row("warning time, min (p10-p90)", lambda s: "-" if not s["warning_time_min"].get("n") else

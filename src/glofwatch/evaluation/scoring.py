@@ -12,6 +12,11 @@ Rules (docs/scenarios.md, "Scoring"):
 - A **false evacuation** is an evacuation episode in a ``rain``, ``quiet`` or ``fault`` scenario, or in a
   hazard scenario before its onset. An episode is an ``evacuate`` decision that does not update
   (``previous``) another ``evacuate`` decision: escalation once, updates are not new alarms.
+- A **false warning** is a warning-or-evacuate episode in a ``rain``, ``quiet`` or ``fault`` scenario (a warning that
+  does not update another warning or evacuation): crying wolf at the level that calls the duty officer.
+- **Alerted late**: a hazard not warned of in time whose first right-hazard warning-or-evacuate naming the first zone
+  came after the front (``late_min`` after it): a slow drainage's front is a trickle hours before its peak, so a
+  warning then still counts for the people below, though never as recall.
 - A **wrong-zone alert** is an ``evacuate`` decision in a hazard scenario naming a zone the wave does
   not reach.
 - Station-years: number of stations x hours of the scenarios with no hazard / 8766.
@@ -64,6 +69,8 @@ class ScenarioScore:
     lake_correct: bool | None = None  # the detecting decision named the true lake (glof)
     miss_reason: str | None = None  # why not detected: no_decision, late, wrong_zone, wrong_hazard
     false_evacuations: int = 0
+    false_warnings: int = 0  # warning-or-evacuate episodes in a scenario with no hazard
+    late_min: float | None = None  # not warned in time: minutes after the front of the first right warning+
     wrong_zone: int = 0
     wrong_zones: list[str] = field(default_factory=list)
     decisions: int = 0
@@ -82,6 +89,13 @@ def evacuation_episodes(decisions: Sequence[Mapping[str, Any]]) -> list[dict[str
     return [dict(d) for d in decisions if d.get("level") == "evacuate" and not (d.get("previous") and d["previous"] in evac_ids)]
 
 
+def warning_episodes(decisions: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The warning-or-evacuate decisions that start an episode (do not update another such decision)."""
+    up = [d for d in decisions if level_rank(d.get("level", "none")) >= level_rank("warning")]
+    ids = {d.get("id") for d in up if d.get("id")}
+    return [dict(d) for d in up if not (d.get("previous") and d["previous"] in ids)]
+
+
 def score_scenario(truth: Mapping[str, Any], decisions: Iterable[Decision | Mapping[str, Any]]) -> ScenarioScore:
     """Score ``decisions`` (in any order) against one scenario's ``truth`` (the truth.jsonl object)."""
     ds = sorted((as_dict(d) for d in decisions), key=lambda d: _t(d["time"]) or 0.0)
@@ -89,7 +103,7 @@ def score_scenario(truth: Mapping[str, Any], decisions: Iterable[Decision | Mapp
     base = {"id": truth["id"], "kind": truth["kind"], "hazard": hazard, "decisions": len(ds),
             "peak_first_zone_m3s": truth.get("peak_first_zone_m3s")}
     if hazard is None:
-        return ScenarioScore(**base, false_evacuations=len(evacuation_episodes(ds)))
+        return ScenarioScore(**base, false_evacuations=len(evacuation_episodes(ds)), false_warnings=len(warning_episodes(ds)))
 
     onset, first = _t(truth["onset"]), _t(truth["first_arrival"])
     arrivals = truth.get("arrivals") or {}
@@ -122,6 +136,11 @@ def score_scenario(truth: Mapping[str, Any], decisions: Iterable[Decision | Mapp
 
     w_min, w_frac = lead(evac)
     ww_min, ww_frac = lead(warn)
+    late_min = None
+    if warn is None and first is not None:
+        after = [d for d in ds if d.get("hazard") == hazard and first_zone in (d.get("zones") or [])
+                 and level_rank(d["level"]) >= level_rank("warning") and (_t(d["time"]) or 0.0) >= first]
+        late_min = round(((_t(after[0]["time"]) or 0.0) - first) / 60.0, 2) if after else None
     reason = None
     if evac is None:
         evacs = [d for d in ds if d.get("level") == "evacuate" and (_t(d["time"]) or 0.0) >= (onset or -np.inf)]
@@ -138,7 +157,7 @@ def score_scenario(truth: Mapping[str, Any], decisions: Iterable[Decision | Mapp
         detected=evac is not None, detected_warning=warn is not None, zone_evacuated=zone_evac is not None,
         warning_min=w_min, warning_fraction=w_frac, warning_min_warning=ww_min, warning_fraction_warning=ww_frac,
         lake_correct=(evac.get("lake") == truth.get("lake")) if evac is not None and hazard == "glof" else None,
-        miss_reason=reason, false_evacuations=len(premature), wrong_zone=len(wrong), wrong_zones=wrong_zones,
+        miss_reason=reason, false_evacuations=len(premature), late_min=late_min, wrong_zone=len(wrong), wrong_zones=wrong_zones,
     )
 
 
@@ -198,6 +217,9 @@ def summarize(scores: Sequence[ScenarioScore], *, stations: int, negative_hours:
                 "evacuate_damaging": round(sum(bool(s.detected) for s in big) / len(big), 4) if big else None,
                 "warning": round(sum(bool(s.detected_warning) for s in hs) / len(hs), 4),
                 "zone_evacuated": round(sum(bool(s.zone_evacuated) for s in hs) / len(hs), 4),
+                # warned of in time, or at least after the front (a slow drainage's peak comes hours after it)
+                "warning_any": round(sum(bool(s.detected_warning) or s.late_min is not None for s in hs) / len(hs), 4),
+                "late_min": _dist([s.late_min for s in hs if s.late_min is not None]),
                 "missed": [{"id": s.id, "reason": s.miss_reason} for s in hs if not s.detected],
             }
             judged = [s for s in hs if s.detectable is not None]
@@ -222,6 +244,9 @@ def summarize(scores: Sequence[ScenarioScore], *, stations: int, negative_hours:
         "scenarios": [s.id for s in scores if s.false_evacuations],
         "by_kind": {k: sum(s.false_evacuations for s in scores if s.kind == k) for k in sorted({s.kind for s in scores})},
     }
+    neg = [s for s in scores if s.hazard is None]
+    out["false_warnings"] = {"count": sum(s.false_warnings for s in neg), "scenarios": len(neg),
+                             "with_warning": [s.id for s in neg if s.false_warnings]}
     out["wrong_zone"] = {"count": sum(s.wrong_zone for s in scores), "scenarios": [s.id for s in scores if s.wrong_zone]}
     det = [s for s in hz_scores if s.detected]
     detw = [s for s in hz_scores if s.detected_warning]

@@ -39,13 +39,15 @@ gauge in one reading and its hydrograph tails off (a steep front, an exponential
 readings drops straight back to the river.
 ``climb`` = the 30-minute median now minus that of ``CLIMB_HOURS`` hours ago where it rose in each of those hours (else
 0): a slow flood lifts the river hour after hour, the geophone above it tells it from the melt rhythm (the sources).
+``swell`` = the same over ``SWELL_HOURS`` hours: a river swelling for hours with no rain (the sources) is water coming
+from somewhere; an ice-dammed lake nobody watches draining through a tunnel swells it for 6-20 hours before its peak.
 ``surge`` = a step of ``SURGE_M`` or more into the previous reading (no gap, no frozen sensor coming back) that this
 reading still holds by ``SURGE_KEEP`` of it; its height (m), else 0. Smaller than a front: the sources use it only where
 a geophone upstream shook in the flood's travel time before it (:func:`glofwatch.detection.features.gauge_seq`).
 Combined per reading for the sources: ``front`` (rise and jump over their thresholds, no thaw),
 ``front_held`` (a front that ``held`` confirms), ``dep_ok`` (``dep2`` where ``depz`` >= ``DEP_Z``, else 0).
 Features: ``rise``, ``jump``, ``held``, ``thaw``, ``dep``, ``dep2``, ``depz``, ``front``, ``front_held``,
-``dep_ok``, ``step_front``, ``kept``, ``tail``, ``climb``, ``surge``, ``stage`` (m).
+``dep_ok``, ``step_front``, ``kept``, ``tail``, ``climb``, ``swell``, ``surge``, ``stage`` (m).
 """
 
 from __future__ import annotations
@@ -76,6 +78,7 @@ STEP_FROM_M = 0.1  # ... which sat at most this far below the 3-hour median (not
 STEP_SWELL = 1.0  # ... nor above it by more than this share of the step (a storm flood's rising limb steps 0.3 m too)
 CLIMB_HOURS = 2
 CLIMB_MED_MS = 30 * 60_000
+SWELL_HOURS = 3
 TAIL_N = 3  # readings a front's recession must show (``tail``)
 TAIL_FIRST = 0.35  # ... the first of them keeping this share of the front's height over the river before it
 TAIL_LAST = 0.1  # ... the last this share (a glitch drops straight back to the river: share ~0)
@@ -111,9 +114,9 @@ def trend_departure(t_ms: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.nda
     return np.where(bad, np.nan, dep), np.where(bad, np.nan, np.maximum(scatter, MIN_SCATTER_M))
 
 
-def climb(t_ms: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """The module's ``climb`` at each reading."""
-    meds = hourly_medians(t_ms, v, CLIMB_HOURS, CLIMB_MED_MS)
+def climb(t_ms: np.ndarray, v: np.ndarray, hours: int = CLIMB_HOURS) -> np.ndarray:
+    """The module's ``climb`` at each reading (``swell`` with ``hours`` = SWELL_HOURS)."""
+    meds = hourly_medians(t_ms, v, hours, CLIMB_MED_MS)
     ok = np.ones(len(v), dtype=bool)
     with np.errstate(invalid="ignore"):
         for newer, older in zip(meds[:-1], meds[1:], strict=True):
@@ -175,9 +178,10 @@ class GaugeRise(Detector):
     name: ClassVar[str] = "gauge_rise"
     sensors: ClassVar[tuple[str, ...]] = ("stage", "water_surface_height_above_reference_datum")
     kinds: ClassVar[tuple[str, ...]] = ("gauge",)
-    lookback_ms: ClassVar[int] = BASE_MS + 600_000  # the trend's window plus the previous reading
+    # the trend's window (or the swell's hours and median) plus the previous reading
+    lookback_ms: ClassVar[int] = max(BASE_MS, SWELL_HOURS * 3_600_000 + CLIMB_MED_MS) + 600_000
     features: ClassVar[tuple[str, ...]] = ("rise", "jump", "held", "thaw", "dep", "dep2", "depz", "front", "front_held",
-                                                 "dep_ok", "step_front", "kept", "tail", "climb", "surge", "stage")
+                                           "dep_ok", "step_front", "kept", "tail", "climb", "swell", "surge", "stage")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         v = value.astype(float)
@@ -226,7 +230,7 @@ class GaugeRise(Detector):
         return {"rise": now - base, "jump": jump, "held": held, "thaw": thaw, "dep": dep, "dep2": dep2, "depz": depz,
                 "front": front.astype(float), "front_held": (front & (held >= FIRE_M)).astype(float), "dep_ok": dep_ok,
                 "step_front": np.where(sfront, np.minimum(fstep, lifted), 0.0), "kept": kept, "tail": tail,
-                "climb": climb(t_ms, v), "surge": np.where(surge, fstep, 0.0), "stage": now}
+                "climb": climb(t_ms, v), "swell": climb(t_ms, v, SWELL_HOURS), "surge": np.where(surge, fstep, 0.0), "stage": now}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
                 series: tuple[np.ndarray, np.ndarray]) -> Evidence:
@@ -246,4 +250,8 @@ class GaugeRise(Detector):
         if np.isfinite(cl) and cl > 0:
             text += f"; risen {cl:+.2f} m in {CLIMB_HOURS} h, every hour"
             details["climb_m"] = round(float(cl), 3)
+        sw = feats.get("swell", 0.0)
+        if np.isfinite(sw) and sw > 0:
+            text += f"; risen {sw:+.2f} m in {SWELL_HOURS} h, every hour"
+            details["swell_m"] = round(float(sw), 3)
         return Evidence(self.name, station.id, rise, fires, text, details)

@@ -8,8 +8,8 @@ a rain gauge reports per interval, compared with
 - Guzzetti et al. (2008), global minimum: I = 2.20 D^-0.44  (below it debris flows are very rare;
   above it: heavy rain, a ``watch``).
 
-Features: ``caine`` and ``guzzetti`` (the largest I_D / threshold over the durations), ``i1h`` and ``i3h``
-(mean intensity of the last 1 and 3 hours, mm/h).
+Features: ``caine`` and ``guzzetti`` (the largest I_D / threshold over the durations), ``i1h``, ``i3h`` and ``i6h``
+(mean intensity of the last 1, 3 and 6 hours, mm/h).
 Missing rows count as no rain (an underestimate; gaps show up as station silence instead).
 """
 
@@ -38,7 +38,7 @@ class Rainfall(Detector):
     sensors: ClassVar[tuple[str, ...]] = ("precipitation", "precipitation_amount")
     kinds: ClassVar[tuple[str, ...]] = ()
     lookback_ms: ClassVar[int] = int(max(DURATIONS_H) * 3_600_000)
-    features: ClassVar[tuple[str, ...]] = ("caine", "guzzetti", "i1h", "i3h")
+    features: ClassVar[tuple[str, ...]] = ("caine", "guzzetti", "i1h", "i3h", "i6h")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         v = np.clip(value.astype(float), 0.0, None)
@@ -46,15 +46,18 @@ class Rainfall(Detector):
         g = np.zeros(len(v))
         i1 = np.zeros(len(v))
         i3 = np.zeros(len(v))
+        i6 = np.zeros(len(v))
         for d in DURATIONS_H:
             i = rolling(t_ms, v, int(d * 3_600_000)).sum().to_numpy() / d
             if d == 1.0:
                 i1 = i
             if d == 3.0:
                 i3 = i
+            if d == 6.0:
+                i6 = i
             c = np.maximum(c, i / caine(d))
             g = np.maximum(g, i / guzzetti(d))
-        return {"caine": c, "guzzetti": g, "i1h": i1, "i3h": i3}
+        return {"caine": c, "guzzetti": g, "i1h": i1, "i3h": i3, "i6h": i6}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
                 series: tuple[np.ndarray, np.ndarray]) -> Evidence:
