@@ -255,7 +255,9 @@ def slow_outburst(raw: dict[str, np.ndarray]) -> np.ndarray:
     # or a flood that grows for hours and never triggers STA/LTA: the ground shaking CREEP_LIFT times what it was 3 h
     # ago, growing every hour, and the gauge below rising every hour for 2 h (red-team tunnel drainages of cha-2)
     # and no rain for 3 hours (rain's drumming and runoff also grow for hours: a red-team storm's first drizzle did)
-    creeping = _creeping(raw) & (raw["rain_i3"] < CREEP_DRY_MM_H)
+    # (and none in the last hour: a blind red-team November drizzle of 0.27 mm/h grew both for hours; a creep in a
+    # drizzle warns, :func:`swelling`)
+    creeping = _creeping(raw) & (raw["rain_i3"] < CREEP_DRY_MM_H) & (raw["rain_i1"] <= 0.0)
     return dry & unwatched & (((dep >= SLOW_DEP_M) & flowing) | ((dep >= SILENT_DEP_M) & (raw["lake_missed"] >= 3)) |
                               creeping)
 
