@@ -114,14 +114,17 @@ def trend_departure(t_ms: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.nda
     return np.where(bad, np.nan, dep), np.where(bad, np.nan, np.maximum(scatter, MIN_SCATTER_M))
 
 
-def climb(t_ms: np.ndarray, v: np.ndarray, hours: int = CLIMB_HOURS) -> np.ndarray:
-    """The module's ``climb`` at each reading (``swell`` with ``hours`` = SWELL_HOURS)."""
-    meds = hourly_medians(t_ms, v, hours, CLIMB_MED_MS)
+def climb(t_ms: np.ndarray, v: np.ndarray, hours: tuple[int, ...] = (CLIMB_HOURS,)) -> list[np.ndarray]:
+    """The module's ``climb`` at each reading over each of ``hours`` (``swell``: SWELL_HOURS), from one rolling median."""
+    meds = hourly_medians(t_ms, v, max(hours), CLIMB_MED_MS)
+    out = []
     ok = np.ones(len(v), dtype=bool)
     with np.errstate(invalid="ignore"):
-        for newer, older in zip(meds[:-1], meds[1:], strict=True):
-            ok &= newer > older
-        return np.where(ok, meds[0] - meds[-1], 0.0)
+        for h in range(1, max(hours) + 1):
+            ok &= meds[h - 1] > meds[h]  # risen in each hour back to h
+            if h in hours:
+                out.append(np.where(ok, meds[0] - meds[h], 0.0))
+    return out
 
 
 def _kept(v: np.ndarray, base: np.ndarray, step: np.ndarray, gap: np.ndarray, thaw: np.ndarray) -> np.ndarray:
@@ -220,6 +223,7 @@ class GaugeRise(Detector):
             surge = (fstep >= SURGE_M) & (v - before >= SURGE_KEEP * fstep) & ~gap & ~(thaw >= 0.5)
         kept = _kept(v, base, step, gap, thaw)
         tail = _tail(v, base, gap, thaw)
+        climbed, swelled = climb(t_ms, v, (CLIMB_HOURS, SWELL_HOURS))
         dep, scatter = trend_departure(np.asarray(t_ms, dtype=np.int64), v)
         dep2 = np.minimum(dep, np.r_[np.nan, dep[:-1]])
         depz = dep2 / scatter
@@ -230,7 +234,7 @@ class GaugeRise(Detector):
         return {"rise": now - base, "jump": jump, "held": held, "thaw": thaw, "dep": dep, "dep2": dep2, "depz": depz,
                 "front": front.astype(float), "front_held": (front & (held >= FIRE_M)).astype(float), "dep_ok": dep_ok,
                 "step_front": np.where(sfront, np.minimum(fstep, lifted), 0.0), "kept": kept, "tail": tail,
-                "climb": climb(t_ms, v), "swell": climb(t_ms, v, SWELL_HOURS), "surge": np.where(surge, fstep, 0.0), "stage": now}
+                "climb": climbed, "swell": swelled, "surge": np.where(surge, fstep, 0.0), "stage": now}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
                 series: tuple[np.ndarray, np.ndarray]) -> Evidence:
