@@ -52,6 +52,7 @@ def test_a_lake_draining_slowly_warns_once_the_river_below_rises(site) -> None: 
     text = " ".join(al[0].explanation)  # the duty officer reads why: the lake's slow fall and the river below
     assert "lake-cak-1 water level" in text and "under its 3-hour median level" in text and "gauge-cak" in text
     assert "safety rules" in al[0].explanation[0]  # the model's probability is low: the headline says who set the level
+    assert al[0].explanation[1].startswith("safety rule (warning): the lake stands under its 3-hour level")
 
 
 @pytest.mark.parametrize("case", [

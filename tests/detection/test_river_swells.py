@@ -51,6 +51,9 @@ def test_a_river_swelling_with_no_rain_warns_of_the_lake_nobody_watches(site) ->
     assert "2026-07-01T07:00:00Z" < up[0].time < "2026-07-01T09:00:00Z"  # 0.15 m in 3 h, every hour
     text = " ".join(up[0].explanation)
     assert "gauge-cha" in text and "in 3 h, every hour" in text and "safety rules" in up[0].explanation[0]
+    # which rule, in words the duty officer can act on
+    assert up[0].explanation[1].startswith("safety rule (warning): the river below has risen 0.15 m")
+    assert "no station watches this lake" in up[0].explanation[1] and "have someone look" in up[0].explanation[1]
     assert not any(d.level == "evacuate" for d in ds)
     # one alert, held while the river swells (5 more hours): not a new warning every hour as the model's level lapses
     cha2 = [d for d in ds if d.lake == "cha-2"]
@@ -89,5 +92,22 @@ def test_a_slow_flood_creeping_in_a_drizzle_warns_and_in_a_storm_does_not(site, 
     assert wet and wet[0].lake == "cha-2" and wet[0].level == "warning", [(d.time, d.level, d.lake) for d in wet]
     assert "2026-07-01T06:00:00Z" < wet[0].time < "2026-07-01T08:30:00Z"
     assert "geo-cha" in " ".join(wet[0].explanation) and not any(d.level == "evacuate" for d in wet)
+    assert "in a drizzle" in wet[0].explanation[1]
     storm = [d for d in replay_frame(site, creeping_day(site, 3.0)) if d.hazard == "glof" and d.level in ("warning", "evacuate")]
     assert storm == [], [(d.time, d.level, d.lake) for d in storm]
+
+
+def test_each_safety_rule_says_what_it_saw() -> None:
+    """An alert whose level a rule set names the rule: an evacuation the rules of the evacuation floor that hold, a
+    warning those of the warning floor; nothing when none holds."""
+    from glofwatch.detection.features import RAW
+    from glofwatch.detection.fusion import RULE_TEXT, FusionScorer
+
+    raw = {k: np.zeros(2) for k in RAW}
+    raw["lake_has"][:] = 1.0
+    raw["drop2"][1], raw["fall"][1], raw["below"][1] = 0.4, 0.05, 0.45  # a confirmed lake fall at tick 1
+    scorer = FusionScorer()
+    assert scorer.rule_reasons("glof", raw, 1, 4) == [RULE_TEXT["lake_fall"]]
+    assert scorer.rule_reasons("glof", raw, 0, 4) == []
+    assert scorer.rule_reasons("glof", raw, 1, 3) == []  # a lake fall is no warning-floor rule
+    assert scorer.rule_reasons("debris_flow", raw, 1, 4) == []

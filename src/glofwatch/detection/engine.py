@@ -255,10 +255,12 @@ class Engine:
         if onset is None and new >= WARNING:
             onset, arr, speed = arrivals({z: src.zones[z] for z in zones}, onset_ms=t, sighting=None, from_km=from_km)
         head = f"{level.upper()}: {what}"
+        rules: list[str] = []
         if prob is not None:
             head += f" - fusion probability {prob:.2f}"
             if prob < self.scorer.entry_probability(src.hazard, new):  # not the model's level: a safety rule set it
                 head += " (the level set by the safety rules on the evidence below)"
+                rules = self.scorer.rule_reasons(src.hazard, sf.raw, i, new)
         else:
             head += f" - {self.detector} rules"
         if arr:
@@ -268,7 +270,7 @@ class Engine:
         return Decision(id=ident, site=self.site.id, time=iso(t), level=level, hazard=src.hazard,  # type: ignore[arg-type]
                         lake=src.lake, zones=zones, arrivals=arr, probability=prob,
                         onset=iso(onset) if onset is not None else None,
-                        explanation=[head] + [e.text for e in ev],
+                        explanation=[head] + rules + [e.text for e in ev],
                         evidence={"detector": self.detector, "source": src.id, "speed_m_s": round(speed, 2),
                                   "features": raw, "detectors": [e.as_dict() for e in ev]},
                         previous=state.last_id)

@@ -295,28 +295,76 @@ def draining(raw: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def swelling(raw: dict[str, np.ndarray]) -> np.ndarray:
-    """A river swelling for hours with no rain, or a slow flood's creep in a drizzle, below a lake nobody watches:
-    perhaps the lake draining through its ice.
+    """A river swelling for hours with no rain below a lake nobody watches: perhaps the lake draining through its ice.
 
     An ice-dammed lake's tunnel drainage grows for 6-20 hours before its peak (Nye 1976); its water arrives
     as the river rising hour after hour, night and day, with no storm to explain it (blind red-team cha-2
     drainages rose 0.1-0.5 m in 3 h hours before their peak, while the system said nothing). The melt rhythm
     lifts a river too, by up to 0.145 m in 3 h on blind quiet days (SWELL_M is above it), so this raises a WARNING only
     (:func:`warning_floor`): the duty officer sends someone to look; it evacuates with the other rules."""
-    swell = (raw["gauge_swell"] >= SWELL_M) & (raw["rain_i6"] < SWELL_DRY6_MM_H) & _dry(raw)
-    # or the slow flood's creep (which evacuates in dry weather, :func:`slow_outburst`) in a drizzle that is no storm:
-    # an independent red-team drainage of cha-2 grew the shaking x20 in 8 h under 0.1-1.2 mm/h, its front 2 h later
-    # (a storm's first hours grow the drumming too, but with the rain: blind storm days reached 2.2-3 mm in an hour)
-    drizzle = _creeping(raw) & (raw["rain_i3"] < STORM_ON_3H_MM_H) & ~storm_on(raw)
-    return _unwatched(raw) & (swell | drizzle)
+    return _unwatched(raw) & (raw["gauge_swell"] >= SWELL_M) & (raw["rain_i6"] < SWELL_DRY6_MM_H) & _dry(raw)
+
+
+def creeping_in_drizzle(raw: dict[str, np.ndarray]) -> np.ndarray:
+    """The slow flood's creep (which evacuates in dry weather, :func:`slow_outburst`) in a drizzle that is no storm,
+    below a lake nobody watches: a WARNING. An independent red-team drainage of cha-2 grew the shaking x20 in 8 h under
+    0.1-1.2 mm/h, its front 2 h later; a storm's first hours grow the drumming too, but with the rain (blind storm
+    days that crept so had 2.2-3 mm in the hour: :func:`storm_on`)."""
+    return _unwatched(raw) & _creeping(raw) & (raw["rain_i3"] < STORM_ON_3H_MM_H) & ~storm_on(raw)
+
+
+# what each safety rule says to the duty officer when it, not the model, set an alert's level
+RULE_TEXT = {
+    "lake_fall": "safety rule: the lake fell 0.3 m or more over two readings, is still falling and stands under its "
+                 "3-hour level",
+    "lake_fall_kept": "safety rule: a lake fall of 0.3 m or more has held four readings and is one the dam can give",
+    "lake_sinking": f"safety rule: the lake is sinking reading after reading, {SINK_M:.2f} m or more under its 3-hour "
+                    "level",
+    "slow_outburst": "safety rule: a lake nobody watches is draining slowly: its flood's signs downstream, in order, in "
+                     "dry weather",
+    "flow_growing": "safety rule: the geophone's tremor is holding, not decaying, while the storm is on",
+    "flow_lasting": "safety rule: a debris flow's sign has lasted (tremor 12 min or a front held two readings) in the rain",
+    "front_rain_next_door": "safety rule: a front stood at the valley's only gauge with rain over the neighbour valley",
+    "draining": "safety rule (warning): the lake stands under its 3-hour level while the river below leaves its daily "
+                "rhythm, in dry weather: perhaps draining slowly; have someone look at the lake",
+    "swelling": f"safety rule (warning): the river below has risen {SWELL_M:.2f} m or more in 3 h, every hour, with no "
+                "rain in 6 h, and no station watches this lake: perhaps it is draining through its ice; have someone "
+                "look at it",
+    "creeping_in_drizzle": "safety rule (warning): the ground shaking and the river below have grown for hours in a "
+                           "drizzle, and no station watches this lake: perhaps a slow flood; have someone look at it",
+}
+
+
+def evacuation_rules(hazard: str, raw: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The parts of :func:`rule_floor`, by name (RULE_TEXT)."""
+    if hazard != "glof":
+        storm = debris_storm(raw)
+        held, sustained, growing = debris_flow_signs(raw)
+        return {"flow_growing": growing & storm, "flow_lasting": (sustained | held) & (storm | raining(raw)),
+                "front_rain_next_door": kept_far(raw)}
+    return {"lake_fall": (raw["drop2"] >= 0.3) & (raw["fall"] > 0) & (raw["below"] >= 0.3),
+            "lake_fall_kept": (raw["drop_held"] >= 0.3) & (raw["drop_held"] <= raw["drop_cap"]) & (raw["below"] >= 0.3),
+            "lake_sinking": raw["drop_sink"] >= SINK_M, "slow_outburst": slow_outburst(raw)}
+
+
+def warning_rules(hazard: str, raw: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The parts of :func:`warning_floor`, by name (RULE_TEXT)."""
+    if hazard != "glof":
+        return {}
+    return {"draining": draining(raw), "swelling": swelling(raw), "creeping_in_drizzle": creeping_in_drizzle(raw)}
+
+
+def _any(parts: dict[str, np.ndarray], n: int) -> np.ndarray:
+    out = np.zeros(n, dtype=bool)
+    for v in parts.values():
+        out |= v
+    return out
 
 
 def warning_floor(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
-    """Evidence worth a WARNING whatever the model says (it never saw these terms): a lake perhaps draining, or a
-    river swelling with no rain below a lake nobody watches."""
-    if hazard != "glof":
-        return np.zeros(len(raw["drop"]), dtype=bool)
-    return draining(raw) | swelling(raw)
+    """Evidence worth a WARNING whatever the model says (it never saw these terms): a lake perhaps draining, a river
+    swelling with no rain below a lake nobody watches, or a slow flood's creep there in a drizzle."""
+    return _any(warning_rules(hazard, raw), len(raw["drop"]))
 
 
 def rule_floor(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
@@ -329,13 +377,7 @@ def rule_floor(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
     or lasted (``sustained``) in the storm, the gates' flow signs (an independent red-team debris flow the
     model rated 0.52 for 15 min while its tremor held at the geophone reached the town 2.5 h later); and a
     Chong-Ak-Suu front with rain next door (:func:`kept_far`)."""
-    if hazard != "glof":
-        storm = debris_storm(raw)
-        held, sustained, growing = debris_flow_signs(raw)
-        return (growing & storm) | ((sustained | held) & (storm | raining(raw))) | kept_far(raw)
-    return ((raw["drop2"] >= 0.3) & (raw["fall"] > 0) & (raw["below"] >= 0.3)) | \
-        ((raw["drop_held"] >= 0.3) & (raw["drop_held"] <= raw["drop_cap"]) & (raw["below"] >= 0.3)) | \
-        (raw["drop_sink"] >= SINK_M) | slow_outburst(raw)
+    return _any(evacuation_rules(hazard, raw), len(raw["drop"]))
 
 
 @dataclass(frozen=True)
@@ -410,6 +452,13 @@ class FusionScorer:
         m = self.model.hazards.get(hazard)
         key = LEVEL_KEYS[level - 1] if 1 <= level <= len(LEVEL_KEYS) else ""
         return float(m.entry.get(key, 0.0)) if m is not None else 0.0
+
+    def rule_reasons(self, hazard: str, raw: dict[str, np.ndarray], i: int, level: int) -> list[str]:
+        """What the safety rules that hold at tick ``i`` say (RULE_TEXT): those of the evacuation floor for an
+        evacuation, of the warning floor for a warning."""
+        one = {k: v[i:i + 1] for k, v in raw.items()}
+        parts = evacuation_rules(hazard, one) if level >= len(LEVEL_KEYS) else warning_rules(hazard, one)
+        return [RULE_TEXT[k] for k, v in parts.items() if bool(v[0])]
 
     def score(self, hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         m = self.model.hazards.get(hazard)
