@@ -15,6 +15,7 @@ from glofwatch.store import Store
 from glofwatch.store.tables import alerts, deliveries
 from glofwatch.warnings import service as ws
 from glofwatch.warnings.cap import check_cap, parse_cap
+from glofwatch.warnings.config import WarningsConfig
 
 T0 = dt.datetime(2025, 7, 27, 7, 35, tzinfo=dt.UTC)
 
@@ -156,3 +157,37 @@ def test_signed_when_a_key_is_configured(tmp_path: object, site: Site) -> None:
                  config=cfg)
     xml = ws.cap_xml(st.engine, r.alert.id)
     assert parse_cap(xml).signed and verify_cap(xml, cert_pem=cert).passed and check_cap(xml).passed
+
+
+def test_a_detection_watch_reaches_the_duty_officer_not_every_family(store: Store, site: Site) -> None:
+    """An advisory or watch from the detectors (a warm spell, a geophone's knock) is an alert in the console, the CAP
+    feed and partners; households hear from the warning on, and then also of its updates and its all-clear. A watch
+    that never became more ends without texting anyone. An operator's own watch reaches them (``issue``)."""
+    clock = FixedClock(T0)
+    w = ws.issue_from_decision(store.engine, site, decision("w1", "watch"), clock=clock)
+    assert w.alert.kind == "watch" and count(store, deliveries, alert_id=w.alert.id, kind="household") == 0
+    assert count(store, deliveries, alert_id=w.alert.id, kind="partner") == 2  # the CAP feed and the webhook
+    assert w.alert.id in ws.atom_feed(store.engine, site, base_url="https://mes.kg/cap", clock=clock).decode()
+    clock.advance(minutes=5)
+    up = ws.issue_from_decision(store.engine, site, decision("w2", "warning", previous="w1"), clock=clock)
+    assert up.alert.thread == w.alert.id and count(store, deliveries, alert_id=up.alert.id, kind="household") > 72
+    clock.advance(minutes=60)
+    down = ws.issue_from_decision(store.engine, site, decision("w3", "watch", previous="w2"), clock=clock)
+    assert count(store, deliveries, alert_id=down.alert.id, kind="household") > 72  # they were warned: they hear the rest
+    clock.advance(minutes=60)
+    end = ws.issue_from_decision(store.engine, site, decision("w4", "all_clear", previous="w3"), clock=clock)
+    assert count(store, deliveries, alert_id=end.alert.id, kind="household") > 72
+
+    clock.advance(hours=3)
+    quiet = ws.issue_from_decision(store.engine, site, decision("q1", "advisory"), clock=clock)
+    clock.advance(minutes=60)
+    over = ws.issue_from_decision(store.engine, site, decision("q2", "all_clear", previous="q1"), clock=clock)
+    assert count(store, deliveries, alert_id=quiet.alert.id, kind="household") == 0
+    assert count(store, deliveries, alert_id=over.alert.id, kind="household") == 0
+    assert count(store, deliveries, alert_id=over.alert.id, kind="siren") == 0
+
+    mine = ws.issue(store.engine, site, level="watch", hazard="glof", zones=["cha-town"], clock=clock, operator="duty")
+    assert count(store, deliveries, alert_id=mine.alert.id, kind="household") > 0
+    noisy = WarningsConfig(public_from="watch")  # a ministry that wants families told of every watch
+    d = ws.issue_from_decision(store.engine, site, decision("n1", "watch"), clock=clock, config=noisy)
+    assert count(store, deliveries, alert_id=d.alert.id, kind="household") > 72

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,6 +17,10 @@ class WarningsConfig(BaseModel):
     retry_base_s / retry_max: transient errors are retried after base, 2*base, 4*base ... at most ``retry_max`` times.
     rate_per_s: per-channel limit (messages a second); missing -> unlimited.
     escalate_after_s: no acknowledgement from a household this long after an evacuate/warning -> an SMS reminder.
+    public_from: the lowest level of an *automatic* (detection) alert that reaches households and sirens; below it an
+    alert goes to the console, the CAP feed and partners only (an advisory or watch from the detectors is for the duty
+    officer: a warm spell or a geophone's knock is no reason to text every family). Once an alert thread reached
+    households they also get its updates and its all-clear. An operator's own alerts always reach them.
     fallback: the next channel to try when one fails for good.
     """
 
@@ -36,6 +41,7 @@ class WarningsConfig(BaseModel):
     languages: tuple[str, ...] = ("ky", "ru", "en")
     names: dict[str, dict[str, dict[str, str]]] = Field(default_factory=dict)
     email_all: bool = True  # also e-mail households that gave an address (in addition to SMS/Telegram)
+    public_from: Literal["advisory", "watch", "warning", "evacuate"] = "warning"
 
     def signing(self) -> tuple[bytes, bytes] | None:
         if self.signing_key and self.signing_cert:

@@ -27,6 +27,7 @@ from glofwatch.dissemination.targeting import plan
 from glofwatch.errors import GlofwatchError
 from glofwatch.site import Site
 from glofwatch.store.tables import alerts as A
+from glofwatch.store.tables import deliveries as D
 from glofwatch.warnings.cap import CapRef, CapSpec, build_cap, cap_time, check_cap
 from glofwatch.warnings.config import WarningsConfig
 from glofwatch.warnings.feed import atom_feed as _atom
@@ -228,8 +229,9 @@ def _open(engine: Engine, alert_id: str, now_ms: int) -> AlertRecord:
 
 def update(engine: Engine, site: Site, alert_id: str, *, clock: Clock, level: str | None = None, zones: list[str] | None = None,
            operator: str = "", note: str = "", onset: datetime | None = None, arrivals: dict[str, datetime] | None = None,
-           decision_id: str | None = None, config: WarningsConfig | None = None) -> IssueResult:
-    """A new message of the same event (CAP msgType Update, references to the earlier ones)."""
+           decision_id: str | None = None, config: WarningsConfig | None = None, reach: bool = True) -> IssueResult:
+    """A new message of the same event (CAP msgType Update, references to the earlier ones). ``reach``: False sends it
+    to the console, the CAP feed and partners only (a detection update that stays under ``public_from``)."""
     prev = _open(engine, alert_id, ms(clock.now()))
     lv = level or prev.kind
     if lv not in LEVELS:
@@ -237,7 +239,8 @@ def update(engine: Engine, site: Site, alert_id: str, *, clock: Clock, level: st
     arr = arrivals if arrivals is not None else {z: from_ms(t) for z, t in prev.arrivals.items()}
     return _write(engine, site, kind=lv, hazard=prev.hazard, zones=zones or prev.zones, lake=prev.lake, status=prev.status,
                   msg_type="Update", operator=operator, note=note, clock=clock, config=config, previous=prev,
-                  decision_id=decision_id, onset=onset or (from_ms(prev.onset_ms) if prev.onset_ms else None), arrivals=arr)
+                  decision_id=decision_id, onset=onset or (from_ms(prev.onset_ms) if prev.onset_ms else None), arrivals=arr,
+                  reach=reach)
 
 
 def escalate(engine: Engine, site: Site, alert_id: str, *, level: str, clock: Clock, zones: list[str] | None = None,
@@ -259,12 +262,12 @@ def cancel(engine: Engine, site: Site, alert_id: str, *, clock: Clock, operator:
 
 
 def all_clear(engine: Engine, site: Site, alert_id: str, *, clock: Clock, operator: str = "", note: str = "",
-              decision_id: str | None = None, config: WarningsConfig | None = None) -> IssueResult:
-    """The danger is over (CAP msgType Update, responseType AllClear); ends the thread."""
+              decision_id: str | None = None, config: WarningsConfig | None = None, reach: bool = True) -> IssueResult:
+    """The danger is over (CAP msgType Update, responseType AllClear); ends the thread. ``reach``: as in update()."""
     prev = _open(engine, alert_id, ms(clock.now()))
     return _write(engine, site, kind="all_clear", hazard=prev.hazard, zones=prev.zones, lake=prev.lake, status=prev.status,
                   msg_type="Update", operator=operator, note=note or "all clear", clock=clock, config=config, previous=prev,
-                  decision_id=decision_id)
+                  decision_id=decision_id, reach=reach)
 
 
 def _by_decision(engine: Engine, decision_id: str) -> AlertRecord | None:
@@ -298,20 +301,31 @@ def issue_from_decision(engine: Engine, site: Site, decision: Decision, *, clock
         prev = next((a for a in list_alerts(engine, site.id, active_only=True, now_ms=now)
                      if a.lake == decision.lake and a.hazard == decision.hazard and a.status == "Actual"), None)
     note = "; ".join(decision.explanation)[:1000]
+    public = level_rank(decision.level) >= level_rank((config or WarningsConfig()).public_from)
     if decision.level == "all_clear":
         if prev is None:
             raise AlertError(f"decision {decision.id} is an all-clear but no open alert matches it "
                              f"(previous={decision.previous})")
-        return all_clear(engine, site, _newest(engine, prev).id, operator="detection", note=note or "all clear",
-                         decision_id=decision.id, clock=clock, config=config)
+        cur = _newest(engine, prev)
+        return all_clear(engine, site, cur.id, operator="detection", note=note or "all clear", decision_id=decision.id,
+                         clock=clock, config=config, reach=_reached(engine, cur))
     if prev is not None and _newest(engine, prev).is_active(ms(clock.now())):
         cur = _newest(engine, prev)
         merged = cur.zones + [z for z in zones if z not in cur.zones]
         return update(engine, site, cur.id, level=decision.level, zones=merged, operator="detection", note=note, onset=onset,
-                      arrivals=arrivals or None, decision_id=decision.id, clock=clock, config=config)
+                      arrivals=arrivals or None, decision_id=decision.id, clock=clock, config=config,
+                      reach=public or _reached(engine, cur))
     return _write(engine, site, kind=decision.level, hazard=decision.hazard, zones=zones, lake=decision.lake, status="Actual",
                   msg_type="Alert", operator="detection", note=note, clock=clock, config=config, decision_id=decision.id,
-                  onset=onset, arrivals=arrivals)
+                  onset=onset, arrivals=arrivals, reach=public)
+
+
+def _reached(engine: Engine, a: AlertRecord) -> bool:
+    """Whether a message of ``a``'s thread was sent to households (they must hear how it goes on and ends)."""
+    ids = [r.id for r in thread(engine, a.id)]
+    with engine.connect() as conn:
+        n = conn.execute(select(func.count()).select_from(D).where(D.c.alert_id.in_(ids), D.c.kind == "household")).scalar()
+    return bool(n)
 
 
 def decision_hook(engine: Engine, site: Site, *, clock: Clock, config: WarningsConfig | None = None,
