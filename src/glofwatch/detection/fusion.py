@@ -166,6 +166,23 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     return warn, evac & warn
 
 
+def knock(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
+    """An outburst's only sign a geophone trigger that has not lasted: no lake fall, no silent lake station, no front
+    at a gauge, and the tremor under GEO_GROW_MIN or decaying. Rockfall, a quake, a vehicle or a logger's burst shake
+    a geophone for seconds to minutes: on our simulator's fault days such bursts (STA/LTA 15-190) raised an outburst
+    WARNING, a message to every family below, on about a third of the days. A flood passing the geophone keeps it
+    shaking: after GEO_GROW_MIN without decaying it warns, and a second sign evacuates as before."""
+    from glofwatch.detection.detectors.level_drop import FIRE_M as DROP_FIRE
+    from glofwatch.detection.detectors.sta_lta import FIRE_RATIO
+
+    if hazard != "glof":
+        return np.zeros(len(raw["drop"]), dtype=bool)
+    lasting = (raw["geo_run"] >= GEO_GROW_MIN) & (raw["geo_hold"] >= GEO_HOLD)
+    other = (raw["drop"] >= DROP_FIRE) | (raw["lake_missed"] >= 1.5) | (raw["gauge_front"] > 0) | \
+        (raw["drop_sink"] >= SINK_M) | (raw["gauge_dep"] > 0)
+    return (raw["geo_ratio"] >= FIRE_RATIO) & ~lasting & ~other
+
+
 def kept_far(raw: dict[str, np.ndarray]) -> np.ndarray:
     """A gauge front that stood gauge_rise.KEPT_N readings, or that a second, moving reading held, in a valley whose
     rain is measured next door, with rain there in the last 3 hours (RAIN_FAR_I3_MM_H): the storm that starts a flow
@@ -336,6 +353,10 @@ RULE_TEXT = {
 }
 
 
+KNOCK_TEXT = ("held at WATCH: only the geophone has shaken, and briefly (rockfall, a vehicle or a logger's burst look the "
+              "same); a tremor that lasts or a second sign raises it")
+
+
 def evacuation_rules(hazard: str, raw: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The parts of :func:`rule_floor`, by name (RULE_TEXT)."""
     if hazard != "glof":
@@ -461,6 +482,11 @@ class FusionScorer:
         parts = evacuation_rules(hazard, one) if level >= len(LEVEL_KEYS) else warning_rules(hazard, one)
         return [RULE_TEXT[k] for k, v in parts.items() if bool(v[0])]
 
+    def held_back(self, hazard: str, raw: dict[str, np.ndarray], i: int) -> list[str]:
+        """Why a level is under what the model's probability says at tick ``i`` (a geophone's knock: :func:`knock`)."""
+        one = {k: v[i:i + 1] for k, v in raw.items()}
+        return [KNOCK_TEXT] if bool(knock(hazard, one)[0]) else []
+
     def score(self, hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         m = self.model.hazards.get(hazard)
         if m is None:
@@ -473,6 +499,9 @@ class FusionScorer:
         adv = warn | (raw["gauge"] >= 0.5) | (raw["lake_missed"] >= 3) | (raw["drop"] >= 0.15)
         entry = np.where(adv, entry, 0).astype(np.int8)
         entry = np.where(warn, np.where(evac, entry, np.minimum(entry, 3)), np.minimum(entry, 1)).astype(np.int8)
+        # a geophone's knock alone (no second sign, not yet lasting) is worth a WATCH for the duty officer, not a warning
+        # to every family: see :func:`knock`
+        entry = np.where(knock(hazard, raw), np.minimum(entry, 2), entry).astype(np.int8)
         # a floor: what the fixed thresholds would evacuate on, the fusion evacuates on too (never less sensitive)
         entry = np.where(evac & rule_floor(hazard, raw), 4, entry).astype(np.int8)
         entry = np.where(warning_floor(hazard, raw), np.maximum(entry, 3), entry).astype(np.int8)
