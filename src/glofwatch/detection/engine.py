@@ -196,7 +196,7 @@ class Engine:
                 for det in s.detectors:
                     if det.name in ("warm_spell",) and lake is None:
                         continue
-                    feats = {k: float(s.feature(det.name, k, tick, np.nan)[0]) for k in det.features}
+                    feats = s.features_at(det.name, det.features, t)
                     if all(np.isnan(x) for x in feats.values()):
                         continue
                     if det.name == "spillway":

@@ -116,6 +116,15 @@ class SensorState:
             self._fcache[ck] = (ticks, out)
         return out
 
+    def features_at(self, det: str, names: tuple[str, ...], tick: int) -> dict[str, float]:
+        """A detector's features at one tick, NaN where there is no fresh reading (what :meth:`feature` gives with a
+        NaN default, for an alert's explanation: one search instead of one per feature)."""
+        f = self.feats.get(det)
+        j = int(np.searchsorted(self.use_t, tick, side="right")) - 1 if len(self.use_t) else -1
+        if f is None or j < 0 or tick - int(self.use_t[j]) > self.stale_ms:
+            return dict.fromkeys(names, np.nan)
+        return {k: float(f[k][j]) for k in names}
+
     def last_seen(self, ticks: np.ndarray) -> np.ndarray:
         """Time of the newest reading (any value quality, believable time) at or before each tick."""
         if self._seen is not None and self._seen[0] is ticks:
