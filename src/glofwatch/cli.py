@@ -204,6 +204,13 @@ def check_config(site: SiteOpt = None, database: DbOpt = None) -> None:
         console.print(f"  [yellow]warning[/yellow] {w}", highlight=False)
     st = _store(database)
     console.print(f"database: {st.engine.url.render_as_string(hide_password=True)} (schema current)")
+    from glofwatch.warnings.config import from_environment
+
+    try:
+        pf = from_environment().public_from
+    except GlofwatchError as e:
+        _fail(e)
+    console.print(f"automatic alerts reach households from: {pf} ($GLOFWATCH_PUBLIC_FROM)", highlight=False)
 
 
 @db_app.command("upgrade")

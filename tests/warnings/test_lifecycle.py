@@ -191,3 +191,23 @@ def test_a_detection_watch_reaches_the_duty_officer_not_every_family(store: Stor
     noisy = WarningsConfig(public_from="watch")  # a ministry that wants families told of every watch
     d = ws.issue_from_decision(store.engine, site, decision("n1", "watch"), clock=clock, config=noisy)
     assert count(store, deliveries, alert_id=d.alert.id, kind="household") > 72
+
+
+def test_the_public_level_is_one_setting_away(tmp_path: object) -> None:
+    """GLOFWATCH_PUBLIC_FROM sets it for servers and workers; a wrong value names the variable and the values that work;
+    check-config shows it."""
+    from typer.testing import CliRunner
+
+    from glofwatch.cli import app
+    from glofwatch.errors import ConfigError
+    from glofwatch.warnings.config import from_environment
+
+    assert from_environment({}).public_from == "warning"
+    assert from_environment({"GLOFWATCH_PUBLIC_FROM": "watch"}).public_from == "watch"
+    with pytest.raises(ConfigError, match="GLOFWATCH_PUBLIC_FROM='siren' is not an alert level.*advisory, watch, warning"):
+        from_environment({"GLOFWATCH_PUBLIC_FROM": "siren"})
+    db = str(tmp_path / "cc.sqlite")  # type: ignore[operator]
+    ok = CliRunner().invoke(app, ["check-config", "--database", db], env={"GLOFWATCH_PUBLIC_FROM": "evacuate"})
+    assert ok.exit_code == 0 and "reach households from: evacuate" in ok.output
+    bad = CliRunner().invoke(app, ["check-config", "--database", db], env={"GLOFWATCH_PUBLIC_FROM": "siren"})
+    assert bad.exit_code == 2 and "GLOFWATCH_PUBLIC_FROM" in bad.output

@@ -87,7 +87,8 @@ def live_detection(site: Site, store: Any, *, clock: Clock | None = None, issue_
                    detector: str = "fusion") -> DetectionListener:
     """The live chain behind a worker or server: detection on every stored batch, each decision
     stored and (``issue_alerts``) turned at once into an alert with its outbox rows, which
-    ``glofwatch dispatch --follow`` (or the server's dispatcher) sends.
+    ``glofwatch dispatch --follow`` (or the server's dispatcher) sends. Alerts reach households from the level
+    ``GLOFWATCH_PUBLIC_FROM`` names (default warning; :class:`glofwatch.warnings.config.WarningsConfig`).
 
     >>> listener = live_detection(site, store)                                   # doctest: +SKIP
     >>> Ingestor(site, store, listeners=[listener])                              # doctest: +SKIP
@@ -95,7 +96,8 @@ def live_detection(site: Site, store: Any, *, clock: Clock | None = None, issue_
     clock = clock or SystemClock()
     hook = None
     if issue_alerts:
+        from glofwatch.warnings.config import from_environment
         from glofwatch.warnings.service import decision_hook
 
-        hook = decision_hook(store.engine, site, clock=clock)
+        hook = decision_hook(store.engine, site, clock=clock, config=from_environment())
     return DetectionListener(site, store, detector=detector, on_decision=hook, clock=clock)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from glofwatch.errors import ConfigError
 
 
 class WarningsConfig(BaseModel):
@@ -47,3 +51,20 @@ class WarningsConfig(BaseModel):
         if self.signing_key and self.signing_cert:
             return self.signing_key.read_bytes(), self.signing_cert.read_bytes()
         return None
+
+
+PUBLIC_FROM_ENV = "GLOFWATCH_PUBLIC_FROM"
+
+
+def from_environment(environ: Mapping[str, str] | None = None) -> WarningsConfig:
+    """The settings a server or worker runs with: the defaults, and ``GLOFWATCH_PUBLIC_FROM`` (the lowest level of an
+    automatic alert that reaches households) when set. A wrong value is refused with the values that work."""
+    env = os.environ if environ is None else environ
+    value = env.get(PUBLIC_FROM_ENV, "").strip()
+    if not value:
+        return WarningsConfig()
+    levels = ("advisory", "watch", "warning", "evacuate")
+    if value not in levels:
+        raise ConfigError(f"{PUBLIC_FROM_ENV}={value!r} is not an alert level: set it to one of {', '.join(levels)} "
+                          "(or unset it for the default, warning)")
+    return WarningsConfig(public_from=value)  # type: ignore[arg-type]
