@@ -51,7 +51,8 @@ def test_evacuate_reaches_every_household_and_siren(store: Store, site: Site, sm
     dels = outbox.deliveries(store.engine, alert_id=r.alert.id)
     hh = {d["household"] for d in dels if d["status"] == "sent" and d["household"]}
     missing = {h.id for h in site.households} - hh  # all 215 must be reached; if not, say how each one failed
-    assert not missing, [d for d in dels if d["household"] in missing]
+    assert not missing, [(d["household"], d["channel"], d["status"], d["attempts"], d["detail"]) for d in dels
+                         if d["household"] in missing]
     assert len(smsc.messages) == sum(1 for h in site.households if not h.telegram_chat_id)
     assert {m.dest for m in smsc.messages} == {h.phone[1:] for h in site.households if not h.telegram_chat_id}
     assert all(m.segments <= 2 for m in smsc.messages)
