@@ -177,10 +177,9 @@ def knock(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
 
     if hazard != "glof":
         return np.zeros(len(raw["drop"]), dtype=bool)
-    lasting = (raw["geo_run"] >= GEO_GROW_MIN) & (raw["geo_hold"] >= GEO_HOLD)
     other = (raw["drop"] >= DROP_FIRE) | (raw["lake_missed"] >= 1.5) | (raw["gauge_front"] > 0) | \
         (raw["drop_sink"] >= SINK_M) | (raw["gauge_dep"] > 0)
-    return (raw["geo_ratio"] >= FIRE_RATIO) & ~lasting & ~other
+    return (raw["geo_ratio"] >= FIRE_RATIO) & ~_tremor_holds(raw) & ~other
 
 
 def kept_far(raw: dict[str, np.ndarray]) -> np.ndarray:
@@ -218,8 +217,13 @@ def debris_flow_signs(raw: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarra
     step = (raw["gauge_step"] > 0) & (raw["rain_far"] > 0) & (raw["geo_has"] < 1)
     held = _held_front(raw) | step | (raw["gauge_kept"] > 0) | (raw["gauge_seq"] > 0)
     sustained = geo & (raw["geo_run"] >= GEO_SUSTAIN_MIN)
-    growing = geo & (raw["geo_run"] >= GEO_GROW_MIN) & (raw["geo_hold"] >= GEO_HOLD)
+    growing = geo & _tremor_holds(raw)
     return held, sustained, growing
+
+
+def _tremor_holds(raw: dict[str, np.ndarray]) -> np.ndarray:
+    """The path's geophone trigger has lasted GEO_GROW_MIN and its tremor is not decaying (GEO_HOLD): no impulse."""
+    return (raw["geo_run"] >= GEO_GROW_MIN) & (raw["geo_hold"] >= GEO_HOLD)
 
 
 def raining(raw: dict[str, np.ndarray]) -> np.ndarray:
@@ -463,6 +467,11 @@ def _load(path: str) -> FusionModel:
     return FusionModel({k: HazardModel.from_dict(v) for k, v in d["hazards"].items()}, d.get("meta", {}))
 
 
+def _at(raw: dict[str, np.ndarray], i: int) -> dict[str, np.ndarray]:
+    """The raw features of one tick, as one-element arrays (for an alert's explanation)."""
+    return {k: v[i:i + 1] for k, v in raw.items()}
+
+
 class FusionScorer:
     name = "fusion"
 
@@ -478,14 +487,13 @@ class FusionScorer:
     def rule_reasons(self, hazard: str, raw: dict[str, np.ndarray], i: int, level: int) -> list[str]:
         """What the safety rules that hold at tick ``i`` say (RULE_TEXT): those of the evacuation floor for an
         evacuation, of the warning floor for a warning."""
-        one = {k: v[i:i + 1] for k, v in raw.items()}
+        one = _at(raw, i)
         parts = evacuation_rules(hazard, one) if level >= len(LEVEL_KEYS) else warning_rules(hazard, one)
         return [RULE_TEXT[k] for k, v in parts.items() if bool(v[0])]
 
     def held_back(self, hazard: str, raw: dict[str, np.ndarray], i: int) -> list[str]:
         """Why a level is under what the model's probability says at tick ``i`` (a geophone's knock: :func:`knock`)."""
-        one = {k: v[i:i + 1] for k, v in raw.items()}
-        return [KNOCK_TEXT] if bool(knock(hazard, one)[0]) else []
+        return [KNOCK_TEXT] if bool(knock(hazard, _at(raw, i))[0]) else []
 
     def score(self, hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         m = self.model.hazards.get(hazard)

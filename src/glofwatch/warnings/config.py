@@ -63,8 +63,9 @@ def from_environment(environ: Mapping[str, str] | None = None) -> WarningsConfig
     value = env.get(PUBLIC_FROM_ENV, "").strip()
     if not value:
         return WarningsConfig()
-    levels = ("advisory", "watch", "warning", "evacuate")
-    if value not in levels:
-        raise ConfigError(f"{PUBLIC_FROM_ENV}={value!r} is not an alert level: set it to one of {', '.join(levels)} "
+    from glofwatch.detection.decision import LEVELS
+
+    if value not in LEVELS:
+        raise ConfigError(f"{PUBLIC_FROM_ENV}={value!r} is not an alert level: set it to one of {', '.join(LEVELS)} "
                           "(or unset it for the default, warning)")
     return WarningsConfig(public_from=value)  # type: ignore[arg-type]
