@@ -43,6 +43,8 @@ gauge_kept      1 where a path gauge's front stood gauge_rise.KEPT_N readings (g
                 flood's hydrograph tails off (gauge_rise's tail)
 gauge_seq       height (m) of a gauge surge (gauge_rise's surge) that a geophone above it saw coming: its STA/LTA
                 reached SEQ_RATIO within the travel time of a wave at 2-10 m/s (impact.SPEED_MS) before (gauge_seq)
+gauge_stair     height (m) of a front over one or two readings that the next one holds at a path gauge (gauge_rise's
+                stair; 0 elsewhere): read against the valley's measured rain (fusion.unexplained_front)
 gauge_step      height (m) of a front against a path gauge's own river (gauge_rise's step_front; 0 elsewhere)
 freeboard       spillway level minus lake level (m; NaN unknown)       [watch precursor]
 rise6h          lake rise over 6 h (m)                                  [watch precursor]
@@ -67,7 +69,7 @@ from glofwatch.site.model import Site
 RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", "sib_drop", "sib_missed", "geo_ratio", "gauge",
        "gauge_front", "down_missed", "rain_c", "rain_g", "freeboard", "rise6h", "t_lake", "geo_has", "geo_run",
        "rain_i1", "gauge_held", "geo_hold", "gauge_dep", "geo_recent", "geo_lift", "rain_i3", "rain_far", "gauge_step",
-       "gauge_kept", "geo_creep", "gauge_climb", "drop_held", "drop_sink", "gauge_seq",
+       "gauge_kept", "geo_creep", "gauge_climb", "drop_held", "drop_sink", "gauge_seq", "gauge_stair",
        "gauge_swell", "rain_i6")
 MAX_MISSED = 12.0
 # a geophone's STA/LTA this high (under its trigger, FIRE_RATIO) before a gauge surge below it, in the wave's travel time:
@@ -226,6 +228,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     gauge_dep = z.copy()
     gauge_step = z.copy()
     gauge_sq = z.copy()
+    gauge_stair = z.copy()
     geo_lift = z.copy()
     fired = []
     for st, km in src.downstream:
@@ -249,6 +252,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
             gauge_swell = np.maximum(gauge_swell, _max_feature(bs, [st], "gauge_rise", "swell", ticks))
             gauge_dep = np.maximum(gauge_dep, _max_feature(bs, [st], "gauge_rise", "dep_ok", ticks))
             gauge_step = np.maximum(gauge_step, _max_feature(bs, [st], "gauge_rise", "step_front", ticks))
+            gauge_stair = np.maximum(gauge_stair, _max_feature(bs, [st], "gauge_rise", "stair", ticks))
             gauge_sq = np.maximum(gauge_sq, gauge_seq(bs, site, src, st, km, ticks))
         down_missed = np.maximum(down_missed, missed_at(st))
         fired.append((st, km, (g >= FIRE_RATIO) | front))
@@ -257,6 +261,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["geo_run"] = run_minutes(geo_on, ticks, geo_off)
     raw["geo_hold"] = geo_hold
     raw["gauge_dep"], raw["geo_lift"], raw["gauge_step"], raw["gauge_seq"] = gauge_dep, geo_lift, gauge_step, gauge_sq
+    raw["gauge_stair"] = gauge_stair
     raw["geo_recent"] = (geo_lift > 0).astype(float)
     raw["gauge_front"] = gauge_front.astype(float)
     raw["gauge_held"] = gauge_held.astype(float)

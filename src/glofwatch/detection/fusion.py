@@ -58,6 +58,13 @@ SWELL_M = 0.15
 # ... with less rain than this in the last 6 hours (mm/h; 1 mm in all): a storm's runoff swells a river for hours after
 # the rain stops (our simulator's storms of 12-21 mm lifted gauge-cha 0.25-1.1 m in 3 h with 3 dry hours since)
 SWELL_DRY6_MM_H = 1.0 / 6.0
+# a river front of SURGE_M or more, over one or two readings and held by the next, in a valley whose rain is measured,
+# after a storm over Guzzetti's minimum whose rain has eased (the last hour under EASED_MM_H and under the 3-hour mean):
+# runoff that has passed the valley's linear-reservoir lag of hours does not step a river decimetres in 10 minutes
+EASED_MM_H = 3.0
+# ... after a storm this many times Guzzetti's (2008) global minimum (the lowest intensity-duration that ever started a
+# debris flow: a shower just over it an hour before is no storm that releases one; the blind flows had 2.9-8.5x it)
+EASED_STORM_G = 2.0
 SLOW_LIFT = 1.5  # 10-min median ground velocity over its background of 2-3 h before, while the slow flood passes the geophone
 
 
@@ -150,7 +157,8 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     kept = raw["gauge_kept"] > 0
     about = kept_far(raw)
     passed = raw["gauge_seq"] > 0  # a surge at the gauge that the geophone above saw coming, in the wave's travel time
-    warn = geo | ((gauge | step | kept) & (raw["rain_g"] >= 1.0)) | about | passed
+    unexplained = unexplained_front(raw)
+    warn = geo | ((gauge | step | kept) & (raw["rain_g"] >= 1.0)) | about | passed | unexplained
     # a geophone whose tremor has lasted GEO_SUSTAIN_MIN in rain over Caine's threshold is a flow, not a
     # burst: rockfall, a quake or a vehicle shake a geophone for seconds to a few minutes, a debris flow's
     # surges for tens of minutes (Illgraben: the front's tremor grows for 10+ min). Evacuates at the geophone
@@ -162,7 +170,8 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     storm = debris_storm(raw)
     # a gauge alone must be confirmed by a second reading (``held``): see debris_flow_signs
     held, sustained, growing = debris_flow_signs(raw)
-    evac = (geo & gauge) | (held & (storm | raining(raw))) | (growing & storm) | (sustained & (storm | raining(raw))) | about
+    evac = (geo & gauge) | (held & (storm | raining(raw))) | (growing & storm) | (sustained & (storm | raining(raw))) | \
+        about | unexplained
     return warn, evac & warn
 
 
@@ -224,6 +233,24 @@ def debris_flow_signs(raw: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarra
 def _tremor_holds(raw: dict[str, np.ndarray]) -> np.ndarray:
     """The path's geophone trigger has lasted GEO_GROW_MIN and its tremor is not decaying (GEO_HOLD): no impulse."""
     return (raw["geo_run"] >= GEO_GROW_MIN) & (raw["geo_hold"] >= GEO_HOLD)
+
+
+def unexplained_front(raw: dict[str, np.ndarray]) -> np.ndarray:
+    """A front at the valley's gauge that the rain measured there cannot have made: a debris flow.
+
+    The front (gauge_rise's ``stair``: SURGE_M or more over one or two readings, the next reading holding it)
+    comes after a storm of EASED_STORM_G times Guzzetti's (2008) minimum, with the rain eased: the last hour under EASED_MM_H and
+    under the mean of the last 3 hours. A storm's runoff reaches the river through the catchment's storage (hours):
+    its rising limb steps with the rain's bursts, and once the rain eases the river turns over smoothly. A flow
+    released by the storm (a slope or a channel bed failing) arrives as a front whatever the rain does now: blind
+    red-team flows of 20-50 m3/s reached gauge-cha as 0.3-0.6 m over one or two readings, 6-17 minutes before the
+    first zone, under 0-3 mm of rain in the hour after 3-12 mm/h; the three generators' storm-flood fronts of that
+    size came with 3.4 mm or more in the hour. Not where the valley's rain is measured next door (a storm over
+    Chong-Ak-Suu may sit there, unseen: :func:`kept_far` reads its fronts)."""
+    from glofwatch.detection.detectors.gauge_rise import SURGE_M
+
+    return (raw["gauge_stair"] >= SURGE_M) & (raw["rain_far"] < 1) & (raw["rain_g"] >= EASED_STORM_G) & \
+        (raw["rain_i1"] < EASED_MM_H) & (raw["rain_i1"] < raw["rain_i3"])
 
 
 def raining(raw: dict[str, np.ndarray]) -> np.ndarray:
@@ -347,6 +374,8 @@ RULE_TEXT = {
     "flow_growing": "safety rule: the geophone's tremor is holding, not decaying, while the storm is on",
     "flow_lasting": "safety rule: a debris flow's sign has lasted (tremor 12 min or a front held two readings) in the rain",
     "front_rain_next_door": "safety rule: a front stood at the valley's only gauge with rain over the neighbour valley",
+    "front_rain_eased": "safety rule: a front at the gauge after the storm's rain eased, which runoff does not make: a "
+                        "debris flow",
     "draining": "safety rule (warning): the lake stands under its 3-hour level while the river below leaves its daily "
                 "rhythm, in dry weather: perhaps draining slowly; have someone look at the lake",
     "swelling": f"safety rule (warning): the river below has risen {SWELL_M:.2f} m or more in 3 h, every hour, with no "
@@ -367,7 +396,7 @@ def evacuation_rules(hazard: str, raw: dict[str, np.ndarray]) -> dict[str, np.nd
         storm = debris_storm(raw)
         held, sustained, growing = debris_flow_signs(raw)
         return {"flow_growing": growing & storm, "flow_lasting": (sustained | held) & (storm | raining(raw)),
-                "front_rain_next_door": kept_far(raw)}
+                "front_rain_next_door": kept_far(raw), "front_rain_eased": unexplained_front(raw)}
     return {"lake_fall": (raw["drop2"] >= 0.3) & (raw["fall"] > 0) & (raw["below"] >= 0.3),
             "lake_fall_kept": (raw["drop_held"] >= 0.3) & (raw["drop_held"] <= raw["drop_cap"]) & (raw["below"] >= 0.3),
             "lake_sinking": raw["drop_sink"] >= SINK_M, "slow_outburst": slow_outburst(raw)}

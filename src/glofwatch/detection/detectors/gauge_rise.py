@@ -44,10 +44,16 @@ from somewhere; an ice-dammed lake nobody watches draining through a tunnel swel
 ``surge`` = a step of ``SURGE_M`` or more into the previous reading (no gap, no frozen sensor coming back) that this
 reading still holds by ``SURGE_KEEP`` of it; its height (m), else 0. Smaller than a front: the sources use it only where
 a geophone upstream shook in the flood's travel time before it (:func:`glofwatch.detection.features.gauge_seq`).
+``stair`` = a front over one or two readings into the previous one (each stepping up by ``STAIR_STEP_M`` or more, no
+gap, no frozen sensor coming back, from no lower than ``STEP_FROM_M`` under the 3-hour median: not a dropout the river
+returns from), ``SURGE_M`` or more in all, that this reading still holds by ``SURGE_KEEP`` of it and moves from (as
+``held``: a glitch offsetting readings by one amount sits still); its height (m), else 0.
+A debris flow's front often builds over two readings (a blind red-team flow: +0.25 m, then +0.36 m); the sources read it
+against the rain measured in the valley (:func:`glofwatch.detection.fusion.unexplained_front`).
 Combined per reading for the sources: ``front`` (rise and jump over their thresholds, no thaw),
 ``front_held`` (a front that ``held`` confirms), ``dep_ok`` (``dep2`` where ``depz`` >= ``DEP_Z``, else 0).
 Features: ``rise``, ``jump``, ``held``, ``thaw``, ``dep``, ``dep2``, ``depz``, ``front``, ``front_held``,
-``dep_ok``, ``step_front``, ``kept``, ``tail``, ``climb``, ``swell``, ``surge``, ``stage`` (m).
+``dep_ok``, ``step_front``, ``kept``, ``tail``, ``climb``, ``swell``, ``surge``, ``stair``, ``stage`` (m).
 """
 
 from __future__ import annotations
@@ -86,6 +92,7 @@ TAIL_DROP = 0.1  # ... and the first lost at least this share of it (a surge rec
 KEPT_SHARE = 0.5  # every reading of a standing front keeps this share of its step over the river before it
 SURGE_M = 0.3  # a surge's step into one reading (``surge``)
 SURGE_KEEP = 0.75  # ... the next reading keeps this share of it over the reading before the step (a glitch returns)
+STAIR_STEP_M = 0.05  # each step of a two-reading front (``stair``): 10x the stage noise
 KEPT_N = 4  # readings a front must stand (``kept``): one more than the longest stage glitch (1-3 readings)
 
 
@@ -152,6 +159,28 @@ def _kept(v: np.ndarray, base: np.ndarray, step: np.ndarray, gap: np.ndarray, th
     return out
 
 
+def _stair(v: np.ndarray, base: np.ndarray, step: np.ndarray, gap: np.ndarray, thaw: np.ndarray,
+           moving: np.ndarray) -> np.ndarray:
+    """The module's ``stair`` at each reading (m, else 0): the higher of a one-reading and a two-reading front into the
+    previous reading that this one holds, and moves from (a flood rises on or recedes; a glitch that offsets a few
+    readings by one amount sits: our simulator's 3-reading +4.9 m stage glitch)."""
+    n = len(v)
+    out = np.zeros(n)
+    if n < 4:
+        return out
+    i = np.arange(3, n)
+    with np.errstate(invalid="ignore"):
+        for k in (1, 2):  # the front's readings: i-k .. i-1, the river before it at i-k-1
+            a = i - k - 1
+            ok = (a >= 0) & (thaw[i - 1] < 0.5) & moving[i]
+            for j in range(1, k + 1):
+                ok &= (step[i - j] >= STAIR_STEP_M) & ~gap[i - j]
+            h = v[i - 1] - v[a]
+            ok &= (h >= SURGE_M) & (v[i] - v[a] >= SURGE_KEEP * h) & (v[a] >= base[a] - STEP_FROM_M)
+            out[3:] = np.maximum(out[3:], np.where(ok, h, 0.0))
+    return out
+
+
 def _tail(v: np.ndarray, base: np.ndarray, gap: np.ndarray, thaw: np.ndarray) -> np.ndarray:
     """1.0 at reading i where reading i-TAIL_N was a front's peak and the TAIL_N readings since recede from it (see the
     module's ``tail``), else 0."""
@@ -184,7 +213,7 @@ class GaugeRise(Detector):
     # the trend's window (or the swell's hours and median) plus the previous reading
     lookback_ms: ClassVar[int] = max(BASE_MS, SWELL_HOURS * 3_600_000 + CLIMB_MED_MS) + 600_000
     features: ClassVar[tuple[str, ...]] = ("rise", "jump", "held", "thaw", "dep", "dep2", "depz", "front", "front_held",
-                                           "dep_ok", "step_front", "kept", "tail", "climb", "swell", "surge", "stage")
+                                           "dep_ok", "step_front", "kept", "tail", "climb", "swell", "surge", "stair", "stage")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         v = value.astype(float)
@@ -221,6 +250,7 @@ class GaugeRise(Detector):
                 moving & (before >= base_before - STEP_FROM_M) & ~(thaw >= 0.5) & \
                 (before - base_before <= STEP_SWELL * fstep)  # not a step of a river already swelling
             surge = (fstep >= SURGE_M) & (v - before >= SURGE_KEEP * fstep) & ~gap & ~(thaw >= 0.5)
+        stair = _stair(v, base, step, gap, thaw, moving)
         kept = _kept(v, base, step, gap, thaw)
         tail = _tail(v, base, gap, thaw)
         climbed, swelled = climb(t_ms, v, (CLIMB_HOURS, SWELL_HOURS))
@@ -234,7 +264,7 @@ class GaugeRise(Detector):
         return {"rise": now - base, "jump": jump, "held": held, "thaw": thaw, "dep": dep, "dep2": dep2, "depz": depz,
                 "front": front.astype(float), "front_held": (front & (held >= FIRE_M)).astype(float), "dep_ok": dep_ok,
                 "step_front": np.where(sfront, np.minimum(fstep, lifted), 0.0), "kept": kept, "tail": tail,
-                "climb": climbed, "swell": swelled, "surge": np.where(surge, fstep, 0.0), "stage": now}
+                "climb": climbed, "swell": swelled, "surge": np.where(surge, fstep, 0.0), "stair": stair, "stage": now}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
                 series: tuple[np.ndarray, np.ndarray]) -> Evidence:

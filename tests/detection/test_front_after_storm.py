@@ -1,0 +1,94 @@
+"""A front at the valley's gauge after the storm's rain has eased is a debris flow, not the storm's runoff.
+
+A storm's runoff reaches the river through the catchment's storage: its rising limb steps with the rain's bursts, and
+once the rain eases the river turns over smoothly. A flow the storm released (a slope or a channel bed failing) arrives
+as a front whatever the rain does now: blind red-team flows reached gauge-cha as 0.3-0.6 m over one or two readings,
+6-17 minutes before the first zone, under 0-3 mm of rain in the last hour after 3-12 mm/h, and the system said nothing.
+The same front while the storm still pours, or with no storm at all, or a glitch that lifts three readings by one
+amount, is not evacuated by this rule. Synthetic telemetry of the reference site through the real engine."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from glofwatch.detection.fusion import RULE_TEXT
+from glofwatch.detection.replay import replay_frame
+from glofwatch.sim.day import quiet_day
+
+START = datetime(2026, 7, 1, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def site():  # type: ignore[no-untyped-def]
+    from glofwatch.cli import _site
+
+    return _site(None)
+
+
+def two_step_front(h: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """+0.25 m into the 05:00 reading, +0.3 m more into 05:05, then the flow's crest rising 4 cm and receding."""
+    lift = np.select([h < 5.0 - 1e-6, h < 5.0 + 1 / 12 - 1e-6, h < 5.0 + 2 / 12 - 1e-6, h < 5.0 + 3 / 12 - 1e-6],
+                     [0.0, 0.25, 0.55, 0.59], 0.59 - 0.03 * (h - 5.0 - 3 / 12) * 12)
+    return v + np.clip(lift, 0.0, None)
+
+
+def glitch(h: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Three readings from 05:00 lifted by 0.6 m, one amount (a logger's offset), then the river again."""
+    return v + np.where((h >= 5.0 - 1e-6) & (h < 5.25 - 1e-6), 0.6, 0.0)
+
+
+def day(site, *, storm_mm_h: float, after_mm_h: float, lift=two_step_front) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """8 h of a quiet day; ``storm_mm_h`` of rain 02:00-04:00, ``after_mm_h`` from then on; gauge-cha ``lift``-ed."""
+    df = quiet_day(site, START, hours=8.0, seed=5)
+    h = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
+    rain = (df["sensor"] == "precipitation").to_numpy()
+    df.loc[rain, "value"] = np.where(h[rain] < 2.0, 0.0, np.where(h[rain] < 4.0, storm_mm_h, after_mm_h)) / 6
+    m = ((df["station"] == "gauge-cha") & (df["sensor"] == "stage")).to_numpy()
+    df.loc[m, "value"] = lift(h[m], df.loc[m, "value"].to_numpy(float))
+    return df
+
+
+def flow_evacuations(site, df: pd.DataFrame) -> list:  # type: ignore[no-untyped-def]
+    return [d for d in replay_frame(site, df) if d.level == "evacuate" and d.hazard == "debris_flow"]
+
+
+def test_a_front_after_the_rain_eased_evacuates_the_valley(site) -> None:  # type: ignore[no-untyped-def]
+    ev = flow_evacuations(site, day(site, storm_mm_h=8.0, after_mm_h=1.0))
+    assert ev, "a 0.55 m front over two readings after an 8 mm/h storm eased to 1 mm/h"
+    assert ev[0].zones == ["cha-upper", "cha-town", "cha-shore"]
+    # the front is complete at 05:05; the 05:10 reading holds it (a glitch returns): at most one reading later
+    assert "2026-07-01T05:10:00Z" <= ev[0].time <= "2026-07-01T05:11:00Z", ev[0].time
+    assert RULE_TEXT["front_rain_eased"] in ev[0].explanation
+    f = ev[0].evidence["features"]
+    assert f["gauge_stair"] == pytest.approx(0.55, abs=0.02) and f["rain_i1"] < f["rain_i3"]
+
+
+@pytest.mark.parametrize("case", [
+    {"storm_mm_h": 8.0, "after_mm_h": 8.0},  # the storm still pours: its runoff steps the river too
+    {"storm_mm_h": 0.0, "after_mm_h": 0.0},  # no storm: a front in dry weather is an outburst's or a fault's business
+    {"storm_mm_h": 8.0, "after_mm_h": 1.0, "lift": glitch},  # three readings offset by one amount: a glitch sits still
+])
+def test_no_eased_rain_front_rule_without_storm_eased_rain_and_a_moving_front(site, case: dict) -> None:  # type: ignore[no-untyped-def]
+    ds = replay_frame(site, day(site, **case))
+    said = [d for d in ds if RULE_TEXT["front_rain_eased"] in d.explanation]
+    assert said == [], [(d.time, d.level, d.hazard) for d in said]
+    if case["storm_mm_h"] == 0.0 or case.get("lift") is glitch:
+        assert [d for d in ds if d.level == "evacuate"] == []
+
+
+def test_the_stair_feature_is_the_fronts_height_held_and_moving() -> None:
+    from glofwatch.detection.detectors.gauge_rise import GaugeRise
+
+    t = np.arange(12, dtype=np.int64) * 300_000
+    v = np.array([1.0, 1.0, 1.01, 1.0, 1.25, 1.55, 1.59, 1.56, 1.5, 1.45, 1.4, 1.35])
+    st = GaugeRise().compute(t, v, None, None)["stair"]  # type: ignore[arg-type]
+    assert st[6] == pytest.approx(0.55)  # 1.00 -> 1.55 over two readings, the 1.59 reading holds it and moves on
+    assert st[:5].max() == 0.0
+    flat = v.copy()
+    flat[4:7] = 1.6  # three readings at one offset: no front (they do not move)
+    flat[7:] = 1.0
+    assert GaugeRise().compute(t, flat, None, None)["stair"].max() == 0.0  # type: ignore[arg-type]
