@@ -132,3 +132,19 @@ def test_fault_days_that_looked_like_fronts_or_floods_do_not_evacuate(site, seed
     sc = scenario(site, seed)
     assert sc.truth["kind"] in ("rain", "fault")
     assert [d for d in replay_frame(site, sc.telemetry) if d.level == "evacuate"] == []
+
+
+def test_a_front_in_the_first_hour_of_a_storm_next_door_is_its_first_flush(site) -> None:  # type: ignore[no-untyped-def]
+    """The same 1-m front at gauge-cak at 04:00: with 8 mm/h next door since 03:40 (the storm began within the hour,
+    under Caine's threshold) it does not evacuate Grigorievka; with the same rain since 02:00 it does. (Signs of the
+    front still standing once the storm is an hour old would evacuate then: the rule only holds the first hour.)"""
+    def storm_from(h0: float) -> pd.DataFrame:
+        df = day(site, "gauge-cak", 0.0)
+        h = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
+        rain = (df["sensor"] == "precipitation").to_numpy()
+        df.loc[rain, "value"] = np.where(h[rain] >= h0, 8.0 / 6, 0.0)  # dry before (the quiet day drizzles at times)
+        return df
+
+    assert debris_evacuations(site, storm_from(3.0 + 2 / 3)) == []
+    ev = debris_evacuations(site, storm_from(2.0))
+    assert ev and ev[0].zones == ["cak-grig"] and "2026-07-01T04:00:00Z" <= ev[0].time <= "2026-07-01T04:10:00Z"

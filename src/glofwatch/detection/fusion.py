@@ -65,6 +65,8 @@ EASED_MM_H = 3.0
 # ... after a storm this many times Guzzetti's (2008) global minimum (the lowest intensity-duration that ever started a
 # debris flow: a shower just over it an hour before is no storm that releases one; the blind flows had 2.9-8.5x it)
 EASED_STORM_G = 2.0
+# rain of the 2 hours before the last one (mm) under which a storm began within the hour (one tipping-bucket tip is 0.2)
+FIRST_HOUR_MM = 0.2
 SLOW_LIFT = 1.5  # 10-min median ground velocity over its background of 2-3 h before, while the slow flood passes the geophone
 
 
@@ -172,7 +174,7 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     held, sustained, growing = debris_flow_signs(raw)
     evac = (geo & gauge) | (held & (storm | raining(raw))) | (growing & storm) | (sustained & (storm | raining(raw))) | \
         about | unexplained
-    return warn, evac & warn
+    return warn, evac & warn & ~storm_just_began_next_door(raw)
 
 
 def knock(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
@@ -251,6 +253,17 @@ def unexplained_front(raw: dict[str, np.ndarray]) -> np.ndarray:
 
     return (raw["gauge_stair"] >= SURGE_M) & (raw["rain_far"] < 1) & (raw["rain_g"] >= EASED_STORM_G) & \
         (raw["rain_i1"] < EASED_MM_H) & (raw["rain_i1"] < raw["rain_i3"])
+
+
+def storm_just_began_next_door(raw: dict[str, np.ndarray]) -> np.ndarray:
+    """In a valley whose rain is measured next door, the storm began within the hour (under FIRST_HOUR_MM in the two
+    hours before) and that hour is under Caine's (1980) threshold: no storm that starts a debris flow has fallen yet,
+    and the river's step is its first flush. A flow needs its storm: rain over the threshold, or wet ground from the
+    hours before. Blind red-team storms whose first hour (5-18 mm next door) stepped gauge-cak 0.3-1 m evacuated
+    Grigorievka on 16 of 900 development storm and flow days; one true flow did so (90 700 028). Our simulator's
+    flows in a storm's first hour come with 19-40 mm in it, over the threshold."""
+    return (raw["rain_far"] > 0) & (3.0 * raw["rain_i3"] - raw["rain_i1"] < FIRST_HOUR_MM) & (raw["rain_c"] < 1.0) & \
+        (raw["rain_i1"] > 0)
 
 
 def raining(raw: dict[str, np.ndarray]) -> np.ndarray:
