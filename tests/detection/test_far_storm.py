@@ -148,3 +148,17 @@ def test_a_front_in_the_first_hour_of_a_storm_next_door_is_its_first_flush(site)
     assert debris_evacuations(site, storm_from(3.0 + 2 / 3)) == []
     ev = debris_evacuations(site, storm_from(2.0))
     assert ev and ev[0].zones == ["cak-grig"] and "2026-07-01T04:00:00Z" <= ev[0].time <= "2026-07-01T04:10:00Z"
+
+
+@pytest.mark.parametrize("early", ["aws-cha-up", "aws-cha-low"])
+def test_a_storm_that_began_earlier_at_another_station_is_no_first_flush(site, early: str) -> None:  # type: ignore[no-untyped-def]
+    """Storms move: one weather station wet since 02:00, the other only since 03:40. Whichever one Chong-Ak-Suu
+    borrows, the storm is older than an hour somewhere, so the front at 04:00 evacuates (an independent red-team flow,
+    held-out 58 000 015, was evacuated 15 min late when only the nearest station was asked)."""
+    df = day(site, "gauge-cak", 0.0)
+    h = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
+    rain = (df["sensor"] == "precipitation").to_numpy()
+    h0 = np.where((df["station"] == early).to_numpy()[rain], 2.0, 3.0 + 2 / 3)
+    df.loc[rain, "value"] = np.where(h[rain] >= h0, 8.0 / 6, 0.0)
+    ev = debris_evacuations(site, df)
+    assert ev and ev[0].zones == ["cak-grig"] and "2026-07-01T04:00:00Z" <= ev[0].time <= "2026-07-01T04:10:00Z"

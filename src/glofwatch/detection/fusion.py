@@ -257,12 +257,13 @@ def unexplained_front(raw: dict[str, np.ndarray]) -> np.ndarray:
 
 def storm_just_began_next_door(raw: dict[str, np.ndarray]) -> np.ndarray:
     """In a valley whose rain is measured next door, the storm began within the hour (under FIRST_HOUR_MM in the two
-    hours before) and that hour is under Caine's (1980) threshold: no storm that starts a debris flow has fallen yet,
+    hours before at every weather station of the site: features' rain_before) and that hour is under Caine's (1980)
+    threshold at the nearest: no storm that starts a debris flow has fallen yet,
     and the river's step is its first flush. A flow needs its storm: rain over the threshold, or wet ground from the
     hours before. Blind red-team storms whose first hour (5-18 mm next door) stepped gauge-cak 0.3-1 m evacuated
     Grigorievka on 16 of 900 development storm and flow days; one true flow did so (90 700 028). Our simulator's
     flows in a storm's first hour come with 19-40 mm in it, over the threshold."""
-    return (raw["rain_far"] > 0) & (3.0 * raw["rain_i3"] - raw["rain_i1"] < FIRST_HOUR_MM) & (raw["rain_c"] < 1.0) & \
+    return (raw["rain_far"] > 0) & (raw["rain_before"] < FIRST_HOUR_MM) & (raw["rain_c"] < 1.0) & \
         (raw["rain_i1"] > 0)
 
 

@@ -46,7 +46,8 @@ reading still holds by ``SURGE_KEEP`` of it; its height (m), else 0. Smaller tha
 a geophone upstream shook in the flood's travel time before it (:func:`glofwatch.detection.features.gauge_seq`).
 ``stair`` = a front over one or two readings into the previous one (each stepping up by ``STAIR_STEP_M`` or more, no
 gap, no frozen sensor coming back, from no lower than ``STEP_FROM_M`` under the 3-hour median: not a dropout the river
-returns from), ``SURGE_M`` or more in all, that this reading still holds by ``SURGE_KEEP`` of it and moves from (as
+returns from, nor over it by more than ``STEP_SWELL`` times the front: not a step of a storm flood's rising limb),
+``SURGE_M`` or more in all, that this reading still holds by ``SURGE_KEEP`` of it and moves from (as
 ``held``: a glitch offsetting readings by one amount sits still); its height (m), else 0.
 A debris flow's front often builds over two readings (a blind red-team flow: +0.25 m, then +0.36 m); the sources read it
 against the rain measured in the valley (:func:`glofwatch.detection.fusion.unexplained_front`).
@@ -176,7 +177,8 @@ def _stair(v: np.ndarray, base: np.ndarray, step: np.ndarray, gap: np.ndarray, t
             for j in range(1, k + 1):
                 ok &= (step[i - j] >= STAIR_STEP_M) & ~gap[i - j]
             h = v[i - 1] - v[a]
-            ok &= (h >= SURGE_M) & (v[i] - v[a] >= SURGE_KEEP * h) & (v[a] >= base[a] - STEP_FROM_M)
+            ok &= (h >= SURGE_M) & (v[i] - v[a] >= SURGE_KEEP * h) & (v[a] >= base[a] - STEP_FROM_M) & \
+                (v[a] - base[a] <= STEP_SWELL * h)  # not a step of a river already swelling (a storm flood's rising limb)
             out[3:] = np.maximum(out[3:], np.where(ok, h, 0.0))
     return out
 
