@@ -35,9 +35,8 @@ rain_c, rain_g  rainfall intensity-duration over Caine (1980) / Guzzetti (2008) 
 rain_i1         rain of the last hour (mm/h): is the storm still on? (rain_c stays up for hours after it)
 rain_i3         mean rain of the last 3 hours (mm/h)
 rain_i6         mean rain of the last 6 hours (mm/h): a storm's runoff still swells a river hours after the rain
-rain_before     rain (mm) of the 2 hours before the last one at the wettest weather station: of the whole site where
-                the valley borrows its rain (a storm next door may have begun at another station first), else of the
-                valley's own
+rain_before     where the valley borrows its rain: rain (mm) of the 2 hours before the last one at the wettest weather
+                station of the whole site (a storm next door may have begun at another station first); NaN elsewhere
 rain_far        1 when the valley has no weather station of its own (rain_* are a neighbour valley's)
 geo_creep       largest sta_lta creep on the path (ground shaking grown every hour for 3 h: a slow flood)
 gauge_climb     largest gauge_rise climb on the path (m the river rose over 2 h, rising every hour)
@@ -278,8 +277,8 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["rain_i3"] = _max_feature(bs, src.weather, "rainfall", "i3h", ticks)
     raw["rain_i6"] = _max_feature(bs, src.weather, "rainfall", "i6h", ticks)
     raw["rain_far"] = np.full(n, 1.0 if src.weather_borrowed else 0.0)
-    before = z.copy()
-    for st in ([s.id for s in site.stations if s.kind == "weather"] if src.weather_borrowed else src.weather):
+    before = z.copy() if src.weather_borrowed else np.full(n, np.nan)  # read only where the rain is borrowed
+    for st in ([s.id for s in site.stations if s.kind == "weather"] if src.weather_borrowed else []):
         i1, i3 = (_max_feature(bs, [st], "rainfall", k, ticks) for k in ("i1h", "i3h"))
         before = np.maximum(before, 3.0 * i3 - i1)
     raw["rain_before"] = before

@@ -58,9 +58,9 @@ SWELL_M = 0.15
 # ... with less rain than this in the last 6 hours (mm/h; 1 mm in all): a storm's runoff swells a river for hours after
 # the rain stops (our simulator's storms of 12-21 mm lifted gauge-cha 0.25-1.1 m in 3 h with 3 dry hours since)
 SWELL_DRY6_MM_H = 1.0 / 6.0
-# a river front of SURGE_M or more, over one or two readings and held by the next, in a valley whose rain is measured,
-# after a storm over Guzzetti's minimum whose rain has eased (the last hour under EASED_MM_H and under the 3-hour mean):
-# runoff that has passed the valley's linear-reservoir lag of hours does not step a river decimetres in 10 minutes
+# a river front of SURGE_M or more, over one or two readings and held by the next, from a river at rest, in a valley whose
+# rain is measured, after a storm whose rain has eased (the last hour under EASED_MM_H and under the 3-hour mean): a storm
+# flood's own steps come with its heavy rain or on a rising limb that started in it (see unexplained_front)
 EASED_MM_H = 3.0
 # ... after a storm this many times Guzzetti's (2008) global minimum (the lowest intensity-duration that ever started a
 # debris flow: a shower just over it an hour before is no storm that releases one; the blind flows had 2.9-8.5x it)
@@ -240,15 +240,16 @@ def _tremor_holds(raw: dict[str, np.ndarray]) -> np.ndarray:
 def unexplained_front(raw: dict[str, np.ndarray]) -> np.ndarray:
     """A front at the valley's gauge that the rain measured there cannot have made: a debris flow.
 
-    The front (gauge_rise's ``stair``: SURGE_M or more over one or two readings, the next reading holding it)
-    comes after a storm of EASED_STORM_G times Guzzetti's (2008) minimum, with the rain eased: the last hour under EASED_MM_H and
-    under the mean of the last 3 hours. A storm's runoff reaches the river through the catchment's storage (hours):
-    its rising limb steps with the rain's bursts, and once the rain eases the river turns over smoothly. A flow
-    released by the storm (a slope or a channel bed failing) arrives as a front whatever the rain does now: blind
-    red-team flows of 20-50 m3/s reached gauge-cha as 0.3-0.6 m over one or two readings, 6-17 minutes before the
-    first zone, under 0-3 mm of rain in the hour after 3-12 mm/h; the three generators' storm-flood fronts of that
-    size came with 3.4 mm or more in the hour. Not where the valley's rain is measured next door (a storm over
-    Chong-Ak-Suu may sit there, unseen: :func:`kept_far` reads its fronts)."""
+    The front (gauge_rise's ``stair``: SURGE_M or more over one or two readings, the next reading holding it, from a
+    river at rest) comes after a storm of EASED_STORM_G times Guzzetti's (2008) minimum, with the rain eased: the last
+    hour under EASED_MM_H and under the mean of the last 3 hours. A storm's runoff steps the river with the rain's
+    bursts, or after the catchment's lag as a rising limb that climbs reading after reading for an hour (our
+    simulator's storm floods): its steps after the rain eased start from a river already swelling. A flow released by
+    the storm (a slope or a channel bed failing) arrives as a front out of a river at rest whatever the rain does now:
+    blind red-team flows of 20-50 m3/s reached gauge-cha as 0.3-0.6 m over one or two readings, 6-17 minutes before the
+    first zone, under 0-3 mm of rain in the hour after 3-12 mm/h; the three generators' storm-flood fronts of that size
+    out of a river at rest came with 3.4 mm or more in the hour. Not where the valley's rain is measured next door (a
+    storm over Chong-Ak-Suu may sit there, unseen: :func:`kept_far` reads its fronts)."""
     from glofwatch.detection.detectors.gauge_rise import SURGE_M
 
     return (raw["gauge_stair"] >= SURGE_M) & (raw["rain_far"] < 1) & (raw["rain_g"] >= EASED_STORM_G) & \
@@ -258,8 +259,8 @@ def unexplained_front(raw: dict[str, np.ndarray]) -> np.ndarray:
 def storm_just_began_next_door(raw: dict[str, np.ndarray]) -> np.ndarray:
     """In a valley whose rain is measured next door, the storm began within the hour (under FIRST_HOUR_MM in the two
     hours before at every weather station of the site: features' rain_before) and that hour is under Caine's (1980)
-    threshold at the nearest: no storm that starts a debris flow has fallen yet,
-    and the river's step is its first flush. A flow needs its storm: rain over the threshold, or wet ground from the
+    threshold at the nearest: no storm that starts a debris flow has fallen yet, and the river's step is its first
+    flush. A flow needs its storm: rain over the threshold, or wet ground from the
     hours before. Blind red-team storms whose first hour (5-18 mm next door) stepped gauge-cak 0.3-1 m evacuated
     Grigorievka on 16 of 900 development storm and flow days; one true flow did so (90 700 028). Our simulator's
     flows in a storm's first hour come with 19-40 mm in it, over the threshold."""
