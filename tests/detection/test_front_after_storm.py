@@ -104,3 +104,24 @@ def test_the_stair_feature_is_the_fronts_height_held_and_moving() -> None:
     flat[4:7] = 1.6  # three readings at one offset: no front (they do not move)
     flat[7:] = 1.0
     assert GaugeRise().compute(t, flat, None, None)["stair"].max() == 0.0  # type: ignore[arg-type]
+
+
+def far_day(site, *, pouring: str | None) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """The two-step front at gauge-cak (Chong-Ak-Suu borrows Cholpon-Ata's rain) after 8 mm/h eased to 1 mm/h at both
+    weather stations, or with ``pouring`` still at 8 mm/h."""
+    df = day(site, storm_mm_h=8.0, after_mm_h=1.0, lift=lambda h, v: v)
+    h = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
+    if pouring:
+        wet = ((df["station"] == pouring) & (df["sensor"] == "precipitation")).to_numpy() & (h >= 2.0)
+        df.loc[wet, "value"] = 8.0 / 6
+    m = ((df["station"] == "gauge-cak") & (df["sensor"] == "stage")).to_numpy()
+    df.loc[m, "value"] = two_step_front(h[m], df.loc[m, "value"].to_numpy(float))
+    return df
+
+
+def test_next_door_the_rain_must_have_eased_at_every_station(site) -> None:  # type: ignore[no-untyped-def]
+    ev = flow_evacuations(site, far_day(site, pouring=None))
+    assert ev and ev[0].zones == ["cak-grig"] and RULE_TEXT["front_rain_eased"] in ev[0].explanation
+    for st in ("aws-cha-up", "aws-cha-low"):  # a storm may still sit over Chong-Ak-Suu: not this rule's business
+        ds = replay_frame(site, far_day(site, pouring=st))
+        assert not [d for d in ds if RULE_TEXT["front_rain_eased"] in d.explanation], st

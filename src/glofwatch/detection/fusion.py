@@ -248,12 +248,14 @@ def unexplained_front(raw: dict[str, np.ndarray]) -> np.ndarray:
     the storm (a slope or a channel bed failing) arrives as a front out of a river at rest whatever the rain does now:
     blind red-team flows of 20-50 m3/s reached gauge-cha as 0.3-0.6 m over one or two readings, 6-17 minutes before the
     first zone, under 0-3 mm of rain in the hour after 3-12 mm/h; the three generators' storm-flood fronts of that size
-    out of a river at rest came with 3.4 mm or more in the hour. Not where the valley's rain is measured next door (a
-    storm over Chong-Ak-Suu may sit there, unseen: :func:`kept_far` reads its fronts)."""
+    out of a river at rest came with 3.4 mm or more in the hour. Where the valley's rain is measured next door, the
+    rain must have eased at every weather station of the site (features' rain_eased_all): a storm may sit over
+    Chong-Ak-Suu unseen, but not while every station around it says it is passing (blind red-team flows there: 0.3-0.45 m
+    over two readings, 20-30 min before Grigorievka, with 2-2.4 mm in the hour next door after 5-6 mm/h)."""
     from glofwatch.detection.detectors.gauge_rise import SURGE_M
 
-    return (raw["gauge_stair"] >= SURGE_M) & (raw["rain_far"] < 1) & (raw["rain_g"] >= EASED_STORM_G) & \
-        (raw["rain_i1"] < EASED_MM_H) & (raw["rain_i1"] < raw["rain_i3"])
+    own = (raw["rain_far"] < 1) & (raw["rain_i1"] < EASED_MM_H) & (raw["rain_i1"] < raw["rain_i3"])
+    return (raw["gauge_stair"] >= SURGE_M) & (raw["rain_g"] >= EASED_STORM_G) & (own | (raw["rain_eased_all"] >= 1))
 
 
 def storm_just_began_next_door(raw: dict[str, np.ndarray]) -> np.ndarray:
