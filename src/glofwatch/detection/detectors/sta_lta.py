@@ -82,6 +82,21 @@ def creep(t: np.ndarray, v: np.ndarray) -> np.ndarray:
         return np.where(ok, meds[0] / np.maximum(meds[-1], MIN_LTA), 0.0)
 
 
+def _medians_now(t: np.ndarray, v: np.ndarray, lo: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """The median of ``v[lo[k]:idx[k] + 1]`` for each k, NaN values skipped (NaN where all are: frozen readings only).
+
+    A few windows (a replay's rare triggers): one median each. Many (a live buffer around a flow, re-derived at every
+    message: the median per window was a fifth of the live path's time): one rolling median over the readings they
+    span, the same windows ((t - LIFT_NOW_MS, t], NaN skipped), the same numbers."""
+    if len(idx) <= 32:
+        with warnings.catch_warnings():  # a window of frozen readings only: NaN, no lift
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return np.array([np.nanmedian(v[a:i + 1]) for a, i in zip(lo.tolist(), idx.tolist(), strict=True)])
+    a0, a1 = int(lo.min()), int(idx.max()) + 1
+    med = rolling(t[a0:a1], v[a0:a1], LIFT_NOW_MS).median().to_numpy()
+    return med[idx - a0]
+
+
 class StaLta(Detector):
     name: ClassVar[str] = "sta_lta"
     sensors: ClassVar[tuple[str, ...]] = ("ground_velocity",)
@@ -108,9 +123,7 @@ class StaLta(Detector):
         if len(idx):
             j = np.searchsorted(t, t[idx] - LIFT_LAG_MS, side="right") - 1
             lo = np.searchsorted(t, t[idx] - LIFT_NOW_MS, side="right")
-            with warnings.catch_warnings():  # a window of frozen readings only: NaN, no lift
-                warnings.simplefilter("ignore", RuntimeWarning)
-                now = np.array([np.nanmedian(v[a:i + 1]) for a, i in zip(lo.tolist(), idx.tolist(), strict=True)])
+            now = _medians_now(t, v, lo, idx)
             # a series younger than that (a station just installed or back, a short file): the first full hour
             k0 = int(np.searchsorted(t, t[0] + LTA_MS, side="left"))
             past = lta[np.maximum(j, np.minimum(k0, idx))]
