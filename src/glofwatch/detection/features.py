@@ -38,7 +38,7 @@ rain_i6         mean rain of the last 6 hours (mm/h): a storm's runoff still swe
 rain_before     where the valley borrows its rain: rain (mm) of the 2 hours before the last one at the wettest weather
                 station of the whole site (a storm next door may have begun at another station first); NaN elsewhere
 rain_eased_all  where the valley borrows its rain: 1 where the rain has eased at every weather station of the site (the
-                last hour under fusion.EASED_MM_H and under the 3-hour mean), else 0; NaN elsewhere
+                last hour under fusion.EASED_MM_H and under the 3-hour mean: fusion.eased), else 0; NaN elsewhere
 rain_far        1 when the valley has no weather station of its own (rain_* are a neighbour valley's)
 geo_creep       largest sta_lta creep on the path (ground shaking grown every hour for 3 h: a slow flood)
 gauge_climb     largest gauge_rise climb on the path (m the river rose over 2 h, rising every hour)
@@ -65,7 +65,7 @@ import numpy as np
 from glofwatch.detection.detectors.sta_lta import FIRE_RATIO
 from glofwatch.detection.detectors.station_silent import StationSilent
 from glofwatch.detection.detectors.warm_spell import LAPSE_K_PER_M
-from glofwatch.detection.fusion import EASED_MM_H
+from glofwatch.detection.fusion import eased
 from glofwatch.detection.impact import SPEED_MS
 from glofwatch.detection.series import NOT_SEEN, SensorState
 from glofwatch.detection.sources import Source
@@ -280,14 +280,14 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["rain_i3"] = _max_feature(bs, src.weather, "rainfall", "i3h", ticks)
     raw["rain_i6"] = _max_feature(bs, src.weather, "rainfall", "i6h", ticks)
     raw["rain_far"] = np.full(n, 1.0 if src.weather_borrowed else 0.0)
-    # read only where the rain is borrowed: the storm at every weather station of the site
-    before = z.copy() if src.weather_borrowed else np.full(n, np.nan)
-    eased = np.ones(n) if src.weather_borrowed else np.full(n, np.nan)
-    for st in ([s.id for s in site.stations if s.kind == "weather"] if src.weather_borrowed else []):
-        i1, i3 = (_max_feature(bs, [st], "rainfall", k, ticks) for k in ("i1h", "i3h"))
-        before = np.maximum(before, 3.0 * i3 - i1)
-        eased = np.minimum(eased, ((i1 < EASED_MM_H) & (i1 < i3)).astype(float))
-    raw["rain_before"], raw["rain_eased_all"] = before, eased
+    before, all_eased = np.full(n, np.nan), np.full(n, np.nan)
+    if src.weather_borrowed:  # read only where the rain is borrowed: the storm at every weather station of the site
+        before, all_eased = z.copy(), np.ones(n)
+        for st in (s.id for s in site.stations if s.kind == "weather"):
+            i1, i3 = (_max_feature(bs, [st], "rainfall", k, ticks) for k in ("i1h", "i3h"))
+            before = np.maximum(before, 3.0 * i3 - i1)
+            all_eased = np.minimum(all_eased, eased(i1, i3).astype(float))
+    raw["rain_before"], raw["rain_eased_all"] = before, all_eased
     lake = site.lake_by_id.get(src.lake) if src.lake else None
     free = np.full(n, np.nan)
     rise = np.full(n, np.nan)

@@ -237,6 +237,11 @@ def _tremor_holds(raw: dict[str, np.ndarray]) -> np.ndarray:
     return (raw["geo_run"] >= GEO_GROW_MIN) & (raw["geo_hold"] >= GEO_HOLD)
 
 
+def eased(i1: np.ndarray, i3: np.ndarray) -> np.ndarray:
+    """The storm's rain has eased: the last hour (mm/h) under EASED_MM_H and under the mean of the last 3 hours."""
+    return (i1 < EASED_MM_H) & (i1 < i3)
+
+
 def unexplained_front(raw: dict[str, np.ndarray]) -> np.ndarray:
     """A front at the valley's gauge that the rain measured there cannot have made: a debris flow.
 
@@ -254,7 +259,7 @@ def unexplained_front(raw: dict[str, np.ndarray]) -> np.ndarray:
     over two readings, 20-30 min before Grigorievka, with 2-2.4 mm in the hour next door after 5-6 mm/h)."""
     from glofwatch.detection.detectors.gauge_rise import SURGE_M
 
-    own = (raw["rain_far"] < 1) & (raw["rain_i1"] < EASED_MM_H) & (raw["rain_i1"] < raw["rain_i3"])
+    own = (raw["rain_far"] < 1) & eased(raw["rain_i1"], raw["rain_i3"])
     return (raw["gauge_stair"] >= SURGE_M) & (raw["rain_g"] >= EASED_STORM_G) & (own | (raw["rain_eased_all"] >= 1))
 
 

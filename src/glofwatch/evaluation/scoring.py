@@ -83,17 +83,21 @@ class ScenarioScore:
         return asdict(self)
 
 
+def episodes(decisions: Sequence[Mapping[str, Any]], min_level: str) -> list[dict[str, Any]]:
+    """The decisions at ``min_level`` or above that start an episode (do not update another such decision)."""
+    up = [d for d in decisions if level_rank(d.get("level", "none")) >= level_rank(min_level)]
+    ids = {d.get("id") for d in up if d.get("id")}
+    return [dict(d) for d in up if not (d.get("previous") and d["previous"] in ids)]
+
+
 def evacuation_episodes(decisions: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The ``evacuate`` decisions that start an episode (do not update another ``evacuate``)."""
-    evac_ids = {d.get("id") for d in decisions if d.get("level") == "evacuate" and d.get("id")}
-    return [dict(d) for d in decisions if d.get("level") == "evacuate" and not (d.get("previous") and d["previous"] in evac_ids)]
+    return episodes(decisions, "evacuate")
 
 
 def warning_episodes(decisions: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The warning-or-evacuate decisions that start an episode (do not update another such decision)."""
-    up = [d for d in decisions if level_rank(d.get("level", "none")) >= level_rank("warning")]
-    ids = {d.get("id") for d in up if d.get("id")}
-    return [dict(d) for d in up if not (d.get("previous") and d["previous"] in ids)]
+    return episodes(decisions, "warning")
 
 
 def score_scenario(truth: Mapping[str, Any], decisions: Iterable[Decision | Mapping[str, Any]]) -> ScenarioScore:
