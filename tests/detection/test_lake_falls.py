@@ -45,6 +45,23 @@ def test_a_fall_the_lake_keeps_four_readings_evacuates(site) -> None:  # type: i
     assert ev and "2026-07-01T03:10:00Z" < ev[0].time <= "2026-07-01T03:16:00Z"  # the fourth reading (03:15)
 
 
+def test_a_fall_kept_after_the_lake_rose_evacuates(site) -> None:  # type: ignore[no-untyped-def]
+    """The lake filled 0.42 m in the 3 h before (inflow toward its spillway), then fell 0.45 m in one reading and held
+    there (blind red-team breaches of cak-1 and cha-1 that then widened over 1-2 h). The fall counts before the CUSUM's
+    allowance (0.28 m of it is left after four readings), and the lake stands 0.24 m under its 3-hour median, not 0.3:
+    the rise lifted the median."""
+    def shape(h):  # type: ignore[no-untyped-def]
+        return np.where(h >= 3.0, -0.03, 0.14 * h)
+    ev = evacuations(site, lake_day(site, shape))
+    assert ev and "2026-07-01T03:10:00Z" < ev[0].time <= "2026-07-01T03:16:00Z"  # the fourth reading (03:15)
+
+
+def test_the_same_fall_returning_after_three_readings_does_not_evacuate(site) -> None:  # type: ignore[no-untyped-def]
+    def shape(h):  # type: ignore[no-untyped-def]
+        return np.where((h >= 3.0) & (h < 3.24), -0.03, 0.14 * np.clip(h, 0, 3.0))
+    assert evacuations(site, lake_day(site, shape)) == []
+
+
 def test_a_three_reading_offset_returns_and_does_not_evacuate(site) -> None:  # type: ignore[no-untyped-def]
     assert evacuations(site, lake_day(site, lambda h: np.where((h >= 3.0) & (h < 3.24), -0.47, 0.0))) == []
 

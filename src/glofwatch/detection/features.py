@@ -10,7 +10,7 @@ fall            fall: > 0 while the level is still falling; below: under the 3-h
                 drop_cap: largest physical fall in
                 one interval (Huggel 2002 upper-bound drawdown)
 drop_sink       how far the lake sank under its 3-hour median, falling reading after reading (level_drop's sink)
-drop_held       the lowest CUSUM fall over the last level_drop.HELD_N readings (a fall the lake keeps)
+drop_held       the lowest CUSUM fall over the last level_drop.HELD_N readings, before the allowance (a fall the lake keeps)
 lake_missed     missed reporting intervals of the lake station (0 when it has none or never reported)
 lake_has        1 when the source has a lake station
 sib_drop        CUSUM fall at the sibling lakes of the valley (explains the wave away from this lake)

@@ -18,8 +18,8 @@ readings sits flat at its offset, a draining lake keeps falling), ``below`` (the
 minus this reading: a lake that drains ends up below where it was, a run of glitched readings that
 ends only *returns* to it), ``held`` (the lowest S over the last ``HELD_N`` readings: a fall that the lake then
 keeps; a spike or a glitch of up to three readings returns, and S with it, while a lake that a small breach
-lowered by half a metre in one reading stays there without falling further; 0 where those readings are one
-value, a stuck channel), ``sink`` (``below`` where each of the
+lowered by half a metre in one reading stays there without falling further; plus the allowance S gave up over those
+readings; 0 where those readings are one value, a stuck channel), ``sink`` (``below`` where each of the
 last ``SINK_N`` readings was lower than the one before, else 0: a breach that takes an hour or two to open
 drains the lake at 0.3-1 m an hour, which the CUSUM's allowance of ``KAPPA_M_PER_H`` mostly absorbs, while the
 lake sinks steadily under its 3-hour level, by ``SINK_FALL_M`` in the last 30 min (a sensor drifts slower) and
@@ -65,7 +65,13 @@ class LevelDrop(Detector):
         v = value.astype(float)
         below = rolling(t_ms, v, WINDOW_MS).median().to_numpy() - v
         # a stuck channel repeating a glitched value holds nothing
-        held = np.where(identical_run(v) >= HELD_N, 0.0, last_n_min(s, HELD_N, 0.0))
+        # ... counted before the allowance: S gives up KAPPA_M_PER_H over the readings a kept fall sits still, so a lake
+        # held 0.41 m lower for four 5-min readings would show 0.28 m (blind red-team breaches of cak-1 that dropped it
+        # 0.45 m and held it there for 90 min before the breach widened)
+        span = np.asarray(t_ms, dtype=float) - np.r_[np.full(min(HELD_N - 1, n), np.nan), np.asarray(t_ms, dtype=float)][:n]
+        allowance = np.nan_to_num(KAPPA_M_PER_H * span / 3_600_000.0)
+        low = last_n_min(s, HELD_N, 0.0)
+        held = np.where((identical_run(v) >= HELD_N) | (low <= 0), 0.0, low + allowance)
         steady = last_n_min(np.r_[False, v[1:] < v[:-1]][:n], SINK_N, False)
         t = np.asarray(t_ms, dtype=np.int64)
         j = np.searchsorted(t, t - SINK_WINDOW_MS, side="right") - 1  # the reading as of 30 min ago
