@@ -106,3 +106,27 @@ def test_a_stuck_channel_repeating_a_glitched_value_is_no_kept_fall(site) -> Non
     lake = ((df["station"] == "lake-cha-1") & (df["sensor"] == "water_level")).to_numpy()
     df.loc[lake & (h >= 3.0) & (h < 4.0), "value"] = -9.8
     assert evacuations(site, df) == []
+
+
+def station_dies(df: pd.DataFrame, at_h: float) -> pd.DataFrame:
+    """lake-cha-1 sends nothing (level, temperature, battery) from ``at_h`` hours on."""
+    h = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
+    return df[~((df["station"] == "lake-cha-1").to_numpy() & (h >= at_h))]
+
+
+def test_a_fall_then_the_station_silent_evacuates_and_holds(site) -> None:  # type: ignore[no-untyped-def]
+    """The lake fell 0.2 m in one reading (03:00), the next reading agreed, then the station died (the breach took it):
+    evacuate once it missed two reports, and hold while it stays silent (the wave may be hours away)."""
+    df = station_dies(lake_day(site, lambda h: np.where(h >= 3.0, -0.2, 0.0)), 3.09)
+    decisions = [d for d in replay_frame(site, df) if d.lake == "cha-1"]
+    ev = [d for d in decisions if d.level == "evacuate"]
+    assert ev and "2026-07-01T03:10:00Z" < ev[0].time <= "2026-07-01T03:21:00Z"
+    assert [d.level for d in decisions if d.time > ev[0].time] == []  # 6 h of telemetry: no all-clear while silent
+    assert any("late since 03:05" in r for r in ev[0].explanation) and any("fell 0.20 m" in r for r in ev[0].explanation)
+
+
+@pytest.mark.parametrize("fall", [0.0, 0.03])
+def test_a_station_that_dies_where_the_lake_stood_does_not_evacuate(site, fall: float) -> None:  # type: ignore[no-untyped-def]
+    """A battery, a radio or a fault kills a station at the lake's level (no-hazard days: at most 0.03 m under it)."""
+    df = station_dies(lake_day(site, lambda h: np.where(h >= 3.0, -fall, 0.0)), 3.09)
+    assert evacuations(site, df) == []

@@ -13,6 +13,9 @@ drop_sink       how far the lake sank under its 3-hour median, falling reading a
 drop_held       the lowest CUSUM fall over the last level_drop.HELD_N readings, before the allowance (a fall the lake keeps)
 lake_missed     missed reporting intervals of the lake station (0 when it has none or never reported)
 lake_has        1 when the source has a lake station
+below_last      how far the lake station's last two readings stood under its 3-hour median (m; level_drop's below2 at
+                its newest reading however old: what it said before it fell silent)
+lake_silent_min minutes since the lake station's newest reading (uncapped; 0 where it never reported)
 sib_drop        CUSUM fall at the sibling lakes of the valley (explains the wave away from this lake)
 sib_missed      missed intervals at sibling lake stations
 geo_ratio       largest geophone STA/LTA on the path (geo_has: 1 when the path has a geophone)
@@ -75,7 +78,7 @@ RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", 
        "gauge_front", "down_missed", "rain_c", "rain_g", "freeboard", "rise6h", "t_lake", "geo_has", "geo_run",
        "rain_i1", "gauge_held", "geo_hold", "gauge_dep", "geo_recent", "geo_lift", "rain_i3", "rain_far", "gauge_step",
        "gauge_kept", "geo_creep", "gauge_climb", "drop_held", "drop_sink", "gauge_seq", "gauge_stair",
-       "gauge_swell", "rain_i6", "rain_before", "rain_eased_all")
+       "gauge_swell", "rain_i6", "rain_before", "rain_eased_all", "below_last", "lake_silent_min")
 MAX_MISSED = 12.0
 # a geophone's STA/LTA this high (under its trigger, FIRE_RATIO) before a gauge surge below it, in the wave's travel time:
 # blind red-team debris flows in long storms shook geo-cha to 3.1-3.9 over the rain's drumming (2-2.9 in the storm's
@@ -145,13 +148,23 @@ def station_missed(site: Site, by_station: dict[str, list[SensorState]], station
 
 
 def _max_feature(by_station: dict[str, list[SensorState]], stations: tuple[str, ...] | list[str], det: str, name: str,
-                 ticks: np.ndarray, default: float = 0.0) -> np.ndarray:
+                 ticks: np.ndarray, default: float = 0.0, *, last: bool = False) -> np.ndarray:
     out = np.full(len(ticks), default)
     for st in stations:
         for s in by_station.get(st, []):
             if det in s.feats:
-                out = np.maximum(out, s.feature(det, name, ticks, default))
+                out = np.maximum(out, s.feature(det, name, ticks, default, last=last))
     return out
+
+
+def silent_minutes(by_station: dict[str, list[SensorState]], stations: tuple[str, ...] | list[str],
+                   ticks: np.ndarray) -> np.ndarray:
+    """Minutes since the stations' newest reading (0 where none ever came): how long a silence has lasted, uncapped."""
+    last = np.full(len(ticks), NOT_SEEN, dtype=np.int64)
+    for st in stations:
+        for s in by_station.get(st, []):
+            last = np.maximum(last, s.last_seen(ticks))
+    return np.where(last == NOT_SEEN, 0.0, (ticks - last) / 60_000.0)
 
 
 def shaken_before(states: list[SensorState], ticks: np.ndarray, lag_lo_ms: float, lag_hi_ms: float) -> np.ndarray:
@@ -217,6 +230,8 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     missed = [missed_at(st) for st in src.lake_stations]
     raw["lake_missed"] = np.max(missed, axis=0) if missed else z.copy()
     raw["lake_has"] = np.full(n, 1.0 if src.lake_stations else 0.0)
+    raw["below_last"] = _max_feature(bs, src.lake_stations, "level_drop", "below2", ticks, last=True)
+    raw["lake_silent_min"] = silent_minutes(bs, src.lake_stations, ticks)
     raw["sib_drop"] = _max_feature(bs, src.sibling_stations, "level_drop", "drop", ticks)
     sib = [missed_at(st) for st in src.sibling_stations]
     raw["sib_missed"] = np.max(sib, axis=0) if sib else z.copy()

@@ -43,6 +43,11 @@ DRAIN_BELOW_M = 0.2  # a lake this far under its 3-hour median while the gauge b
 # first (blind and independent red-team breaches that open over an hour or two; no drift or fault day crossed 0.25)
 SINK_M = 0.25
 SPIKE_SILENT_MISSED = 1.0  # a single large lake fall evacuates once the station missed its next reading
+# a lake station whose last two readings stood this far under its 3-hour level, then silent for FELL_SILENT_MISSED
+# intervals: the breach took it (see fell_silent); held for FELL_SILENT_HOLD_MIN of silence, then the duty officer decides
+FELL_SILENT_BELOW_M = 0.1
+FELL_SILENT_MISSED = 2.0
+FELL_SILENT_HOLD_MIN = 6 * 60.0
 RAIN_FAR_I3_MM_H = 0.3  # rain of the last 3 hours at a neighbour valley's gauge: the storm is about
 # ground shaking grown this much over 3 h, every hour (sta_lta's creep): a flood growing for hours (blind red-team
 # snow-melt pulses reached x2.1 with the gauge climbing, and evacuated 3 of 200 quiet days at 2.0)
@@ -154,7 +159,7 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
         sink = raw["drop_sink"] >= SINK_M
         evac = ((raw["drop2"] >= DROP_FIRE) & (raw["fall"] > 0) & below) | plausible | (drop & down) | kept | sink | \
             ((raw["lake_missed"] >= 1.5) & (gauge | flowing)) | (geo & gauge)
-        slow = slow_outburst(raw)
+        slow = slow_outburst(raw) | fell_silent(raw)
         return warn | slow, (evac & warn) | slow
     # a front against the gauge's own river, only in a valley without its own rain gauge and geophone, where the
     # gauge is the only eye (where the storm is measured, our simulator's storm floods make the same steps)
@@ -178,6 +183,20 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     evac = (geo & gauge) | (held & (storm | raining(raw))) | (growing & storm) | (sustained & (storm | raining(raw))) | \
         about | unexplained
     return warn, evac & warn & ~storm_just_began_next_door(raw)
+
+
+def fell_silent(raw: dict[str, np.ndarray]) -> np.ndarray:
+    """The lake station's last two readings stood FELL_SILENT_BELOW_M or more under its 3-hour level (a fall it can make
+    in one interval: drop_cap), then it missed FELL_SILENT_MISSED reports: the breach or its wave took the station.
+
+    A station destroyed by the outburst shows its first drawdown, then nothing (blind red-team breaches of cak-1 lowered
+    it 0.13-0.26 m in one reading, held two or three readings, and the station died; the wave reached Grigorievka
+    1.5-3 h later, and the gauge that evacuated 10-20 min before it). A station that dies of its battery, its radio or a
+    fault stands where the lake stood: of 135 lake-station silences on 1 200 no-hazard development days of three
+    generators, none came after readings more than 0.03 m under the 3-hour level but for a 9.8 m spike (over drop_cap).
+    Held for FELL_SILENT_HOLD_MIN of silence."""
+    return (raw["lake_missed"] >= FELL_SILENT_MISSED) & (raw["below_last"] >= FELL_SILENT_BELOW_M) & \
+        (raw["below_last"] <= raw["drop_cap"]) & (raw["lake_silent_min"] <= FELL_SILENT_HOLD_MIN)
 
 
 def knock(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
@@ -394,6 +413,8 @@ RULE_TEXT = {
     "lake_fall_kept": "safety rule: a lake fall of 0.3 m or more has held four readings and is one the dam can give",
     "lake_sinking": f"safety rule: the lake is sinking reading after reading, {SINK_M:.2f} m or more under its 3-hour "
                     "level",
+    "lake_fell_silent": f"safety rule: the lake station's last readings stood {FELL_SILENT_BELOW_M:.1f} m or more under "
+                        "its 3-hour level, then it fell silent: the breach may have taken it",
     "slow_outburst": "safety rule: a lake nobody watches is draining slowly: its flood's signs downstream, in order, in "
                      "dry weather",
     "flow_growing": "safety rule: the geophone's tremor is holding, not decaying, while the storm is on",
@@ -426,7 +447,8 @@ def evacuation_rules(hazard: str, raw: dict[str, np.ndarray]) -> dict[str, np.nd
             # under the 3-hour level by the gates' 0.15 m, not 0.3: a lake filling toward its spillway lifts the median
             # (blind red-team cak-1 rose 0.42 m in 3 h, fell 0.45 m and held it 90 min: 0.26 m under the median)
             "lake_fall_kept": (raw["drop_held"] >= 0.3) & (raw["drop_held"] <= raw["drop_cap"]) & (raw["below"] >= 0.15),
-            "lake_sinking": raw["drop_sink"] >= SINK_M, "slow_outburst": slow_outburst(raw)}
+            "lake_sinking": raw["drop_sink"] >= SINK_M, "slow_outburst": slow_outburst(raw),
+            "lake_fell_silent": fell_silent(raw)}
 
 
 def warning_rules(hazard: str, raw: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

@@ -54,7 +54,7 @@ class SensorState:
     feats: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     _asof: tuple[object, np.ndarray, np.ndarray] | None = field(default=None, repr=False)
     _seen: tuple[object, np.ndarray] | None = field(default=None, repr=False)
-    _fcache: dict[tuple[str, str, float], tuple[object, np.ndarray]] = field(default_factory=dict, repr=False)
+    _fcache: dict[tuple[str, str, float, bool], tuple[object, np.ndarray]] = field(default_factory=dict, repr=False)
 
     @property
     def stale_ms(self) -> int:
@@ -108,16 +108,19 @@ class SensorState:
             self._asof = (ticks, idx, fresh)
         return idx, fresh
 
-    def feature(self, det: str, name: str, ticks: np.ndarray, default: float = 0.0) -> np.ndarray:
-        """A detector feature at each tick (``default`` where there is no fresh reading or it is NaN)."""
+    def feature(self, det: str, name: str, ticks: np.ndarray, default: float = 0.0, *, last: bool = False) -> np.ndarray:
+        """A detector feature at each tick (``default`` where there is no fresh reading or it is NaN). ``last``: at the
+        newest usable reading however old (what a station said before it fell silent)."""
         f = self.feats.get(det)
         if f is None or len(self.use_t) == 0:
             return np.full(len(ticks), default)
-        ck = (det, name, default)
+        ck = (det, name, default, last)
         hit = self._fcache.get(ck)
         if hit is not None and hit[0] is ticks:  # several sources read the same sensor at the same ticks
             return hit[1]
         idx, fresh = self.as_of(ticks)
+        if last:
+            fresh = idx >= 0
         vals = np.full(len(ticks), default)
         vals[fresh] = f[name][idx[fresh]]
         out = np.where(np.isnan(vals), default, vals)
