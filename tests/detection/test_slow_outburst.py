@@ -83,17 +83,21 @@ def test_a_silent_lake_station_and_its_gauge_rising_out_of_rhythm_evacuate(site)
     assert evacuations(site, day(site, gauge_cak=rise)) == []  # its lake station reports and did not fall
 
 
-def test_a_slow_flood_reaching_the_gauge_two_hours_after_the_geophone_evacuates(site) -> None:  # type: ignore[no-untyped-def]
-    """A tunnel drainage of ~15 m3/s runs at ~1 m/s: 2 h from geo-cha to gauge-cha (independent red-team scenarios);
-    the geophone still shakes over its background then, so the gauge's departure is the same flood."""
-    def slow_flow(h: np.ndarray, v: np.ndarray) -> np.ndarray:  # from 01:50, holding for hours (it triggers ~30 min)
-        return v + np.where(h >= 1 + 50 / 60, 0.2, 0.0)
+@pytest.mark.parametrize(("shaking", "after", "before"), [(0.2, "2026-07-01T02:20:00Z", "2026-07-01T02:40:00Z"),
+                                                         (0.03, "2026-07-01T03:50:00Z", "2026-07-01T04:30:00Z")])
+def test_a_slow_flood_reaching_the_gauge_two_hours_after_the_geophone_evacuates(site, shaking: float, after: str,  # type: ignore[no-untyped-def]
+                                                                                 before: str) -> None:
+    """A tunnel drainage of ~15 m3/s runs at ~1 m/s: 2 h from geo-cha to gauge-cha (independent red-team scenarios).
+    Shaking the geophone 8x its background for over half an hour, it evacuates there (``LONG_LIFT``); at 2x after its
+    front, the geophone still shakes over its background when the gauge departs from its rhythm: the same flood."""
+    def slow_flow(h: np.ndarray, v: np.ndarray) -> np.ndarray:  # from 01:50 (its front triggers), holding for hours
+        return v + np.where(h >= 1 + 50 / 60, shaking + 0.2 * np.exp(-(h - 1 - 50 / 60) * 60 / 10.0), 0.0)
 
     def late_rise(h: np.ndarray, v: np.ndarray) -> np.ndarray:  # reaches the gauge at 03:50: 2 h later
         return v + 0.12 * np.clip((h - 3 - 50 / 60) / 1.0, 0, None) ** 0.6
 
     ev = evacuations(site, day(site, geo=slow_flow, gauge_cha=late_rise))
-    assert ev and ev[0].lake == "cha-2" and "2026-07-01T03:50:00Z" < ev[0].time < "2026-07-01T04:30:00Z"
+    assert ev and ev[0].lake == "cha-2" and after < ev[0].time < before
 
 
 def creeping_geophone(h: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -189,3 +193,25 @@ def test_a_sibling_lakes_warning_does_not_hold_back_the_evacuation_of_the_lake_t
     ev = [d for d in decisions if d.level == "evacuate" and d.hazard == "glof"]
     assert ev and ev[0].lake == "cha-2" and ev[0].time <= "2026-07-01T03:36:00Z"
     assert any(d.level == "warning" and d.lake == "cha-1" for d in decisions)  # the sibling's warning was there
+
+
+def flood_passing(h: np.ndarray, v: np.ndarray) -> np.ndarray:  # the front triggers at 03:00, then 5x for an hour
+    return v * np.where(h >= 3.0, 5.0 + 20.0 * np.exp(-(h - 3.0) * 60 / 3.0), 1.0)
+
+
+def test_a_flood_shaking_the_geophone_for_half_an_hour_evacuates_before_the_gauge_sees_it(site) -> None:  # type: ignore[no-untyped-def]
+    """A tunnel drainage of cha-2 passing geo-cha: 5x its background for an hour after the trigger, in dry weather;
+    gauge-cha 7 km below has not moved yet (independent red-team drainages: an hour before it)."""
+    ev = evacuations(site, day(site, geo=flood_passing))
+    assert ev and ev[0].lake == "cha-2" and "2026-07-01T03:30:00Z" < ev[0].time < "2026-07-01T04:00:00Z"
+
+
+def test_the_same_shaking_in_the_rain_or_a_drifting_channel_does_not_evacuate(site) -> None:  # type: ignore[no-untyped-def]
+    """Rain drums on the hut and its runoff lifts the river (the storm's rules judge a flow then); a channel drifting
+    up hundreds of times its background is no flood (a blind red-team fault: x750 in 2 h)."""
+    assert [d for d in evacuations(site, day(site, geo=flood_passing, rain_mm_h=3.0)) if d.lake == "cha-2"] == []
+
+    def drifting(h: np.ndarray, v: np.ndarray) -> np.ndarray:
+        return v * np.where(h >= 2.0, 1.0 + 400.0 * (h - 2.0), 1.0)
+
+    assert evacuations(site, day(site, geo=drifting)) == []

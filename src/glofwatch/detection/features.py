@@ -26,6 +26,8 @@ gauge_dep       largest departure (m) of two readings of a path gauge above its 
 geo_lift        largest 10-min median ground velocity over its background of 2-3 h before, at a path
                 geophone that triggered within the last 3 h, the lowest of the last 15 min (sta_lta's
                 lift_held; 0 elsewhere)
+geo_lift_long   geo_lift's lowest over sta_lta.LIFT_LONG_MS (35 min; sta_lta's lift_long): a flood passing for over half
+                an hour
 geo_recent      1 where geo_lift > 0
 geo_hold        STA now / largest STA of the last 15 min at the triggered geophone (sta_lta's hold): near
                 1 while a flow's tremor grows or holds, falling as an impulse (rockfall, a quake) decays
@@ -78,7 +80,7 @@ RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", 
        "gauge_front", "down_missed", "rain_c", "rain_g", "freeboard", "rise6h", "t_lake", "geo_has", "geo_run",
        "rain_i1", "gauge_held", "geo_hold", "gauge_dep", "geo_recent", "geo_lift", "rain_i3", "rain_far", "gauge_step",
        "gauge_kept", "geo_creep", "gauge_climb", "drop_held", "drop_sink", "gauge_seq", "gauge_stair",
-       "gauge_swell", "rain_i6", "rain_before", "rain_eased_all", "below_last", "lake_silent_min")
+       "gauge_swell", "rain_i6", "rain_before", "rain_eased_all", "below_last", "lake_silent_min", "geo_lift_long")
 MAX_MISSED = 12.0
 # a geophone's STA/LTA this high (under its trigger, FIRE_RATIO) before a gauge surge below it, in the wave's travel time:
 # blind red-team debris flows in long storms shook geo-cha to 3.1-3.9 over the rain's drumming (2-2.9 in the storm's
@@ -250,6 +252,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     gauge_sq = z.copy()
     gauge_stair = z.copy()
     geo_lift = z.copy()
+    geo_lift_long = z.copy()
     fired = []
     for st, km in src.downstream:
         kinds = {d for s in bs.get(st, []) for d in s.feats}
@@ -260,6 +263,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
             geo = np.maximum(geo, g)
             geo_hold = np.maximum(geo_hold, _max_feature(bs, [st], "sta_lta", "hold_on", ticks))
             geo_lift = np.maximum(geo_lift, _max_feature(bs, [st], "sta_lta", "lift_held", ticks))
+            geo_lift_long = np.maximum(geo_lift_long, _max_feature(bs, [st], "sta_lta", "lift_long", ticks))
             geo_creep = np.maximum(geo_creep, _max_feature(bs, [st], "sta_lta", "creep", ticks))
         if "gauge_rise" in kinds:
             gauge = np.maximum(gauge, _max_feature(bs, [st], "gauge_rise", "rise", ticks))
@@ -281,7 +285,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["geo_run"] = run_minutes(geo_on, ticks, geo_off)
     raw["geo_hold"] = geo_hold
     raw["gauge_dep"], raw["geo_lift"], raw["gauge_step"], raw["gauge_seq"] = gauge_dep, geo_lift, gauge_step, gauge_sq
-    raw["gauge_stair"] = gauge_stair
+    raw["gauge_stair"], raw["geo_lift_long"] = gauge_stair, geo_lift_long
     raw["geo_recent"] = (geo_lift > 0).astype(float)
     raw["gauge_front"] = gauge_front.astype(float)
     raw["gauge_held"] = gauge_held.astype(float)

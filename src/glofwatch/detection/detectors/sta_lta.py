@@ -28,9 +28,10 @@ river's daily melt rhythm and passing noise do not grow every hour for three. It
 growth at least ``CREEP_STEADY`` of the first's: a sensor drifting linearly grows by less each hour).
 
 Features: ``ratio`` (STA/LTA), ``sta`` (mm/s), ``hold``, ``recent``, ``lift``, ``creep``, and for the sources
-``hold_on`` (``hold`` while triggered, else 0), ``lift_recent`` (``lift`` within ``RECENT_MS`` of a trigger,
-else 0) and ``lift_held`` (the lowest ``lift_recent`` of the last ``LIFT_HELD_MS``: a flood keeps the ground
-shaking, noise lifts one 10-min median now and then).
+``hold_on`` (``hold`` while triggered, else 0), ``lift_recent`` (``lift`` within ``RECENT_MS`` of a trigger, else
+0), ``lift_held`` (the lowest ``lift_recent`` of the last ``LIFT_HELD_MS``: a flood keeps the ground shaking, noise
+lifts one 10-min median now and then) and ``lift_long`` (the same over ``LIFT_LONG_MS``, 0 where a lift of that
+window exceeded ``LIFT_FLOOD_MAX``: a drifting channel).
 """
 
 from __future__ import annotations
@@ -52,6 +53,17 @@ RECENT_MS = 180 * 60_000  # a slow flood (~1 m/s) takes 2-3 h from the geophone 
 LIFT_NOW_MS = 600_000
 LIFT_LAG_MS = 2 * 3_600_000
 LIFT_HELD_MS = 15 * 60_000
+LIFT_LONG_MS = 35 * 60_000  # lift_long: the lowest lift of this long (a flood passing for over half an hour)
+# ... where no lift of that window exceeded this: a flood lifts the shaking tens of times, a channel drifting up hundreds
+# (a blind red-team drift fault: x750 within 2 h, then x20 once its own drift became the background)
+LIFT_FLOOD_MAX = 50.0
+# ... nor where the lift now is over this many times the window's lowest: a channel drifting up grows x10 and more an
+# hour, a flood passing the geophone holds or decays after its front, and one that grows (a tunnel drainage) x3 an hour
+LIFT_GROW_MAX = 3.0
+# ... and only within this long of the newest trigger: a flood's front triggers as it reaches the geophone, and lift_long
+# holds half an hour later; a channel that drifted up for hours has its own drift for background by then (x5 at 3000x
+# the quiet level)
+LIFT_LONG_RECENT_MS = 90 * 60_000
 FROZEN_N = 5  # identical readings in a row: a stuck channel (unfrozen)
 CREEP_MED_MS = 60 * 60_000  # hourly medians that do not overlap (30-min ones: one low median of noise made three rises)
 CREEP_HOURS = 3
@@ -104,7 +116,7 @@ class StaLta(Detector):
     lookback_ms: ClassVar[int] = max(LTA_MS + RECENT_MS, LTA_MS + LIFT_LAG_MS,
                                       CREEP_MED_MS + CREEP_HOURS * 3_600_000)
     features: ClassVar[tuple[str, ...]] = ("ratio", "sta", "hold", "recent", "lift", "hold_on", "lift_recent", "lift_held",
-                                           "creep")
+                                           "lift_long", "creep")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         v = unfrozen(np.abs(value.astype(float)))
@@ -132,9 +144,16 @@ class StaLta(Detector):
         lift_recent = np.where(recent >= 1, lift, 0.0)
         # held: the lowest lift of the last LIFT_HELD_MS (a flood keeps the ground shaking; noise lifts one median)
         lift_held = rolling(t_ms, lift_recent, LIFT_HELD_MS).min().to_numpy() if len(t) else lift_recent
+        lift_long = lift_recent
+        if len(t):
+            win = rolling(t_ms, lift_recent, LIFT_LONG_MS)
+            low = win.min().to_numpy()
+            ok = (win.max().to_numpy() <= LIFT_FLOOD_MAX) & (lift_recent <= LIFT_GROW_MAX * low) & \
+                (last_on > t - LIFT_LONG_RECENT_MS)
+            lift_long = np.where(ok, low, 0.0)
         return {"ratio": ratio, "sta": sta, "hold": hold, "recent": recent, "lift": lift,
                 "hold_on": np.where(ratio >= FIRE_RATIO, hold, 0.0), "lift_recent": lift_recent, "lift_held": lift_held,
-                "creep": creep(t, v)}
+                "lift_long": lift_long, "creep": creep(t, v)}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
                 series: tuple[np.ndarray, np.ndarray]) -> Evidence:
