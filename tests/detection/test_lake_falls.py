@@ -130,3 +130,10 @@ def test_a_station_that_dies_where_the_lake_stood_does_not_evacuate(site, fall: 
     """A battery, a radio or a fault kills a station at the lake's level (no-hazard days: at most 0.03 m under it)."""
     df = station_dies(lake_day(site, lambda h: np.where(h >= 3.0, -fall, 0.0)), 3.09)
     assert evacuations(site, df) == []
+
+
+def test_a_level_sensor_drifting_down_then_silent_does_not_evacuate(site) -> None:  # type: ignore[no-untyped-def]
+    """Our simulator's fault day: the level drifts down 0.3 m an hour (0.35 m under its 3-hour level after 70 min), then
+    the station goes silent. No fall faster than a drift: no evacuation."""
+    df = station_dies(lake_day(site, lambda h: -0.3 * np.clip(h - 2.0, 0, None)), 3.17)
+    assert evacuations(site, df) == []

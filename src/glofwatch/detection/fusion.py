@@ -189,17 +189,19 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
 
 
 def fell_silent(raw: dict[str, np.ndarray]) -> np.ndarray:
-    """The lake station's last two readings stood FELL_SILENT_BELOW_M or more under its 3-hour level (a fall it can make
-    in one interval: drop_cap), then it missed FELL_SILENT_MISSED reports: the breach or its wave took the station.
+    """The lake station's last two readings stood FELL_SILENT_BELOW_M or more under its 3-hour level, by a fall faster than
+    a drift (level_drop's fell2) that it can make in one interval (drop_cap), then it missed FELL_SILENT_MISSED reports:
+    the breach or its wave took the station.
 
     A station destroyed by the outburst shows its first drawdown, then nothing (blind red-team breaches of cak-1 lowered
     it 0.13-0.26 m in one reading, held two or three readings, and the station died; the wave reached Grigorievka
     1.5-3 h later, and the gauge that evacuated 10-20 min before it). A station that dies of its battery, its radio or a
     fault stands where the lake stood: of 135 lake-station silences on 1 200 no-hazard development days of three
-    generators, none came after readings more than 0.03 m under the 3-hour level but for a 9.8 m spike (over drop_cap).
+    generators, none came after readings more than 0.03 m under the 3-hour level but for a 9.8 m spike (over drop_cap);
+    of 1 800 more, one came after a level sensor drifting down 0.3 m/h (its CUSUM, with the drift allowance, saw no fall).
     Held for FELL_SILENT_HOLD_MIN of silence."""
-    return (raw["lake_missed"] >= FELL_SILENT_MISSED) & (raw["below_last"] >= FELL_SILENT_BELOW_M) & \
-        (raw["below_last"] <= raw["drop_cap"]) & (raw["lake_silent_min"] <= FELL_SILENT_HOLD_MIN)
+    return (raw["lake_missed"] >= FELL_SILENT_MISSED) & (raw["fell_last"] >= FELL_SILENT_BELOW_M) & \
+        (raw["fell_last"] <= raw["drop_cap"]) & (raw["lake_silent_min"] <= FELL_SILENT_HOLD_MIN)
 
 
 def knock(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:

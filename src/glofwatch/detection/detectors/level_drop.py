@@ -15,15 +15,16 @@ Features: ``drop`` (S at the reading), ``drop2`` (min of S here and at the previ
 readings agree on, so a single glitch that QC cannot flag yet does not count), ``fall`` (S here minus S at the
 previous reading: > 0 while the level is still falling; a run of glitched readings sits flat at its offset, a
 draining lake keeps falling), ``below`` (the 3-hour median level minus this reading: a lake that drains ends up
-below where it was, a run of glitched readings that ends only *returns* to it; ``below2``: the lower of this
-reading's and the previous one's), ``held`` (the lowest S over the last ``HELD_N`` readings: a fall that the lake
-then keeps; a spike or a glitch of up to three readings returns, and S with it, while a lake that a small breach
-lowered by half a metre in one reading stays there without falling further; plus the allowance S gave up over those
-readings; 0 where those readings are one value, a stuck channel), ``sink`` (``below`` where each of the last
-``SINK_N`` readings was lower than the one before, else 0: a breach that takes an hour or two to open drains the
-lake at 0.3-1 m an hour, which the CUSUM's allowance of ``KAPPA_M_PER_H`` mostly absorbs, while the lake sinks
-steadily under its 3-hour level, by ``SINK_FALL_M`` in the last 30 min (a sensor drifts slower) and smoothly (no one
-step half of that fall: a glitch is one step), ``level``.
+below where it was, a run of glitched readings that ends only *returns* to it; ``fell2``: the lower of this
+reading's and the previous one's, and at most drop2: the lake under its level by a fall faster than a drift),
+``held`` (the lowest S over the last ``HELD_N`` readings: a fall that the lake then keeps; a spike or a glitch of up
+to three readings returns, and S with it, while a lake that a small breach lowered by half a metre in one reading
+stays there without falling further; plus the allowance S gave up over those readings; 0 where those readings are
+one value, a stuck channel), ``sink`` (``below`` where each of the last ``SINK_N`` readings was lower than the one
+before, else 0: a breach that takes an hour or two to open drains the lake at 0.3-1 m an hour, which the CUSUM's
+allowance of ``KAPPA_M_PER_H`` mostly absorbs, while the lake sinks steadily under its 3-hour level, by
+``SINK_FALL_M`` in the last 30 min (a sensor drifts slower) and smoothly (no one step half of that fall: a glitch is
+one step), ``level``.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class LevelDrop(Detector):
     sensors: ClassVar[tuple[str, ...]] = ("water_level",)
     kinds: ClassVar[tuple[str, ...]] = ("lake",)
     lookback_ms: ClassVar[int] = WINDOW_MS
-    features: ClassVar[tuple[str, ...]] = ("drop", "drop2", "fall", "below", "below2", "held", "sink", "level")
+    features: ClassVar[tuple[str, ...]] = ("drop", "drop2", "fall", "below", "fell2", "held", "sink", "level")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         n = len(t_ms)
@@ -79,8 +80,9 @@ class LevelDrop(Detector):
         step = np.r_[0.0, v[:-1] - v[1:]] if n else np.zeros(0)
         big = rolling(t_ms, step, SINK_WINDOW_MS).max().to_numpy() if n else step
         steady &= (fall30 >= SINK_FALL_M) & (big <= 0.5 * fall30)
-        below2 = np.minimum(below, np.r_[0.0, below[:-1]]) if n else below
-        return {"drop": s, "drop2": np.minimum(s, prev), "fall": s - prev, "below": below, "below2": below2, "held": held,
+        # under the 3-hour level at two readings, by a fall the CUSUM counts (not a sensor drifting down at < KAPPA)
+        fell2 = np.minimum(np.minimum(below, np.r_[0.0, below[:-1]]), np.minimum(s, prev)) if n else below
+        return {"drop": s, "drop2": np.minimum(s, prev), "fall": s - prev, "below": below, "fell2": fell2, "held": held,
                 "sink": np.where(steady, below, 0.0), "level": v}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
