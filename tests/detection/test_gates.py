@@ -106,6 +106,18 @@ def test_a_silent_lake_station_and_a_rockfall_at_the_geophone_do_not_evacuate_an
     assert flow.tolist() == [False, False, True, True, True, True]  # from the third minute of trigger
 
 
+def test_a_dead_lake_station_and_a_burst_decaying_to_60_percent_do_not_evacuate() -> None:
+    """Independent red-team fault days: a lake station dead and a geophone burst minutes later (STA/LTA 61 -> 37 -> 14
+    over 4 min). Three minutes in, the burst kept 60 % of its peak; a flood's tremor grows or holds at its front."""
+    n = 4
+    silent = {"lake_missed": np.full(n, 2.0), "lake_has": np.ones(n), "geo_ratio": np.array([61.0, 50.0, 37.0, 14.0]),
+              "geo_run": np.arange(1.0, n + 1)}
+    burst = evidence_gates("glof", _raw(n, geo_hold=np.array([1.0, 0.8, 0.6, 0.23]), **silent))[1]
+    flow = evidence_gates("glof", _raw(n, geo_hold=np.array([1.0, 1.0, 0.85, 1.0]), **silent))[1]
+    assert not burst.any()
+    assert flow.tolist() == [False, False, True, True]
+
+
 def test_a_flow_tremor_in_the_storm_evacuates_whatever_the_model_says() -> None:
     """The floor: a geophone tremor that holds (growing) or lasts (sustained) in the storm evacuates even where
     the model's probability is low; a decaying impulse or dry weather does not."""

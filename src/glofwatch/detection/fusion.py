@@ -32,6 +32,9 @@ LEVEL_KEYS = ("advisory", "watch", "warning", "evacuate")  # index + 1 = policy 
 GEO_SUSTAIN_MIN = 12.0  # minutes of unbroken geophone trigger that a burst (<= 10 min) does not reach
 GEO_GROW_MIN = 5.0  # minutes of trigger after which a tremor that has not decayed is a flow (with the storm on)
 SILENT_GEO_MIN = 3.0  # with a silent lake station: minutes of trigger, still holding, that an impulse does not last
+# ... holding this much of its peak of the last 15 min (at GEO_HOLD, independent red-team fault days evacuated: a dead lake
+# station and a geophone burst minutes later that had kept 60 % of its peak three minutes in; floods' fronts grow)
+SILENT_GEO_HOLD = 0.8
 GEO_HOLD = 0.6  # STA now / its peak of the last 15 min: a decaying impulse is below this within minutes
 STORM_ON_MM_H = 2.2  # rain of the last hour that says the storm is still on: Guzzetti et al. (2008) minimum for D = 1 h
 STORM_ON_3H_MM_H = 2.2 * 3 ** -0.44  # ... or of the last 3 hours, while it rains: his minimum for D = 3 h (1.36 mm/h)
@@ -154,7 +157,7 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
             (raw["lake_missed"] >= SPIKE_SILENT_MISSED)
         # a silent lake station with a geophone trigger: a flow's tremor, not an impulse (a rockfall while the
         # station's battery is flat is two faults, not an outburst); with a gauge front it needs no more
-        flowing = geo & (raw["geo_run"] >= SILENT_GEO_MIN) & (raw["geo_hold"] >= GEO_HOLD)
+        flowing = geo & (raw["geo_run"] >= SILENT_GEO_MIN) & (raw["geo_hold"] >= SILENT_GEO_HOLD)
         # or a fall the lake keeps for HELD_N readings (a small breach lowers it by half a metre and holds it there:
         # blind red-team overtopping breaches of cha-1; a glitch of up to three readings returns)
         kept = (raw["drop_held"] >= DROP_FIRE) & (raw["drop_held"] <= raw["drop_cap"]) & below  # a fall it can make
