@@ -181,3 +181,13 @@ def test_a_held_gauge_front_as_the_storm_tapers_off_evacuates_until_the_rain_sto
     assert evidence_gates("debris_flow", tapering)[1].all() and rule_floor("debris_flow", tapering).all()
     over = _raw(n, rain_i1=np.zeros(n), **front, **rain)
     assert not evidence_gates("debris_flow", over)[1].any() and not rule_floor("debris_flow", over).any()
+
+
+def test_a_fall_back_to_the_lake_s_level_with_a_geophone_burst_does_not_evacuate() -> None:
+    """Our simulator's fault day: lake-cha-1 glitched 2.7 m high, then "fell" 5.4 m back to its level, while a burst
+    shook geo-cha. A fall with a downstream sign evacuates only where it leaves the lake under its 3-hour level."""
+    n = 2
+    both = {"drop": np.full(n, 5.3), "drop_cap": np.full(n, 6.5), "lake_has": np.ones(n), "geo_ratio": np.full(n, 23.0)}
+    back = evidence_gates("glof", _raw(n, below=np.zeros(n), **both))[1]
+    under = evidence_gates("glof", _raw(n, below=np.full(n, 1.0), **both))[1]
+    assert not back.any() and under.all()

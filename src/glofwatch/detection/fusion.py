@@ -163,7 +163,9 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
         kept = (raw["drop_held"] >= DROP_FIRE) & (raw["drop_held"] <= raw["drop_cap"]) & below  # a fall it can make
         # or a lake sinking SINK_M under its 3-hour level, reading after reading (a breach opening over an hour or two)
         sink = raw["drop_sink"] >= SINK_M
-        evac = ((raw["drop2"] >= DROP_FIRE) & (raw["fall"] > 0) & below) | plausible | (drop & down) | kept | sink | \
+        # (a fall with a downstream sign leaves the lake under its 3-hour level too: a glitch 2.7 m high that "fell" back
+        # to the lake's level while a burst shook the geophone evacuated on a held-out fault day of our simulator)
+        evac = ((raw["drop2"] >= DROP_FIRE) & (raw["fall"] > 0) & below) | plausible | (drop & down & below) | kept | sink | \
             ((raw["lake_missed"] >= 1.5) & (gauge | flowing)) | (geo & gauge)
         slow = slow_outburst(raw) | fell_silent(raw)
         return warn | slow, (evac & warn) | slow
