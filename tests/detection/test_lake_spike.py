@@ -1,6 +1,7 @@
 """One lake reading 1.7 m low (a pressure transducer's glitch: red-team fault days have them at 5 % of the sensor's
-range) is as plausible a fall as a breach's first interval: it warns, and evacuates only once the station then
-falls silent (destroyed at the breach) or a second reading confirms the fall; a spike's next reading is back."""
+range) is as plausible a fall as a breach's first interval: it is a WATCH for the duty officer (no message to the
+families), and evacuates only once the station then falls silent (destroyed at the breach) or a second reading confirms
+the fall; a spike's next reading is back."""
 
 from __future__ import annotations
 
@@ -39,10 +40,11 @@ def glof(site, df: pd.DataFrame, level: str) -> list:  # type: ignore[no-untyped
     return [d for d in replay_frame(site, df) if d.level == level and d.lake == "cha-1"]
 
 
-def test_a_single_lake_spike_warns_but_does_not_evacuate(site) -> None:  # type: ignore[no-untyped-def]
+def test_a_single_lake_spike_is_a_watch_not_a_warning(site) -> None:  # type: ignore[no-untyped-def]
     df = lake_day(site, silent_after=False)
-    assert glof(site, df, "evacuate") == []
-    assert glof(site, df, "warning")
+    assert glof(site, df, "evacuate") == [] and glof(site, df, "warning") == []
+    watch = [d for d in glof(site, df, "watch") if d.time == "2026-07-01T03:00:00Z"]
+    assert watch and any("held at WATCH: one lake reading fell" in r for r in watch[0].explanation)
 
 
 def test_the_same_fall_then_silence_evacuates_one_interval_later(site) -> None:  # type: ignore[no-untyped-def]

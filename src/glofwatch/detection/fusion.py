@@ -225,6 +225,21 @@ def knock(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
     return (raw["geo_ratio"] >= FIRE_RATIO) & ~_tremor_holds(raw) & ~other
 
 
+def unconfirmed_fall(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
+    """An outburst's only sign one lake reading that fell, the station on time: its next reading confirms the fall
+    (drop2) or shows a glitch, and a station that then misses it evacuates (the breach took it: see the gates). A pressure
+    transducer's spike (1.7 m for one reading) is as plausible as a breach: on independent red-team fault and storm days
+    such spikes sent a WARNING to every family below on 10 of 600 days. The duty officer sees a WATCH at once."""
+    from glofwatch.detection.detectors.level_drop import FIRE_M as DROP_FIRE
+    from glofwatch.detection.detectors.sta_lta import FIRE_RATIO
+
+    if hazard != "glof":
+        return np.zeros(len(raw["drop"]), dtype=bool)
+    other = (raw["geo_ratio"] >= FIRE_RATIO) | (raw["gauge_front"] > 0) | (raw["drop_sink"] >= SINK_M) | \
+        (raw["gauge_dep"] > 0) | (raw["lake_missed"] >= SPIKE_SILENT_MISSED)
+    return (raw["drop"] >= DROP_FIRE) & (raw["drop2"] < DROP_FIRE) & ~other
+
+
 def kept_far(raw: dict[str, np.ndarray]) -> np.ndarray:
     """A gauge front that stood gauge_rise.KEPT_N readings, or that a second, moving reading held, in a valley whose
     rain is measured next door, with rain there in the last 3 hours (RAIN_FAR_I3_MM_H): the storm that starts a flow
@@ -447,6 +462,8 @@ RULE_TEXT = {
 }
 
 
+FALL_TEXT = ("held at WATCH: one lake reading fell; the next one confirms a fall or shows a sensor glitch (a pressure "
+             "transducer's spike looks the same), and a station that then falls silent evacuates")
 KNOCK_TEXT = ("held at WATCH: only the geophone has shaken, and briefly (rockfall, a vehicle or a logger's burst look the "
               "same); a tremor that lasts or a second sign raises it")
 
@@ -585,8 +602,10 @@ class FusionScorer:
         return [RULE_TEXT[k] for k, v in parts.items() if bool(v[0])]
 
     def held_back(self, hazard: str, raw: dict[str, np.ndarray], i: int) -> list[str]:
-        """Why a level is under what the model's probability says at tick ``i`` (a geophone's knock: :func:`knock`)."""
-        return [KNOCK_TEXT] if bool(knock(hazard, _at(raw, i))[0]) else []
+        """Why a level is under what the model's probability says at tick ``i`` (a geophone's knock: :func:`knock`; one
+        lake reading's fall: :func:`unconfirmed_fall`)."""
+        one = _at(raw, i)
+        return [KNOCK_TEXT] if bool(knock(hazard, one)[0]) else [FALL_TEXT] if bool(unconfirmed_fall(hazard, one)[0]) else []
 
     def score(self, hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         m = self.model.hazards.get(hazard)
@@ -603,6 +622,8 @@ class FusionScorer:
         # a geophone's knock alone (no second sign, not yet lasting) is worth a WATCH for the duty officer, not a warning
         # to every family: see :func:`knock`
         entry = np.where(knock(hazard, raw), np.minimum(entry, 2), entry).astype(np.int8)
+        # ... and so is one lake reading that fell, until the next confirms it: see :func:`unconfirmed_fall`
+        entry = np.where(unconfirmed_fall(hazard, raw), np.minimum(entry, 2), entry).astype(np.int8)
         # a floor: what the fixed thresholds would evacuate on, the fusion evacuates on too (never less sensitive)
         entry = np.where(evac & rule_floor(hazard, raw), 4, entry).astype(np.int8)
         entry = np.where(warning_floor(hazard, raw), np.maximum(entry, 3), entry).astype(np.int8)
