@@ -167,8 +167,8 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
         # to the lake's level while a burst shook the geophone evacuated on a held-out fault day of our simulator)
         evac = ((raw["drop2"] >= DROP_FIRE) & (raw["fall"] > 0) & below) | plausible | (drop & down & below) | kept | sink | \
             ((raw["lake_missed"] >= 1.5) & (gauge | flowing)) | (geo & gauge)
-        slow = slow_outburst(raw) | fell_silent(raw)
-        return warn | slow, (evac & warn) | slow
+        alone = slow_outburst(raw) | fell_silent(raw)  # rules whose signs are their own second sign
+        return warn | alone, (evac & warn) | alone
     # a front against the gauge's own river, only in a valley without its own rain gauge and geophone, where the
     # gauge is the only eye (where the storm is measured, our simulator's storm floods make the same steps)
     step = (raw["gauge_step"] > 0) & (raw["rain_far"] > 0) & (raw["geo_has"] < 1)
@@ -201,7 +201,7 @@ def fell_silent(raw: dict[str, np.ndarray]) -> np.ndarray:
     A station destroyed by the outburst shows its first drawdown, then nothing (blind red-team breaches of cak-1 lowered
     it 0.13-0.26 m in one reading, held two or three readings, and the station died; the wave reached Grigorievka
     1.5-3 h later, and the gauge that evacuated 10-20 min before it). A station that dies of its battery, its radio or a
-    fault stands where the lake stood: of 135 lake-station silences on 1 200 no-hazard development days of three
+    fault stands where the lake stood: of 135 lake-station silences on 795 no-hazard development days of three
     generators, none came after readings more than 0.03 m under the 3-hour level but for a 9.8 m spike (over drop_cap);
     of 1 800 more, one came after a level sensor drifting down 0.3 m/h (its CUSUM, with the drift allowance, saw no fall).
     Held for FELL_SILENT_HOLD_MIN of silence."""
