@@ -201,10 +201,10 @@ def fell_silent(raw: dict[str, np.ndarray]) -> np.ndarray:
     A station destroyed by the outburst shows its first drawdown, then nothing (blind red-team breaches of cak-1 lowered
     it 0.13-0.26 m in one reading, held two or three readings, and the station died; the wave reached Grigorievka
     1.5-3 h later, and the gauge that evacuated 10-20 min before it). A station that dies of its battery, its radio or a
-    fault stands where the lake stood: of 135 lake-station silences on 795 no-hazard development days of three
-    generators, none came after readings more than 0.03 m under the 3-hour level but for a 9.8 m spike (over drop_cap);
-    of 1 800 more, one came after a level sensor drifting down 0.3 m/h (its CUSUM, with the drift allowance, saw no fall).
-    Held for FELL_SILENT_HOLD_MIN of silence."""
+    fault stands where the lake stood: of 135 silences of stations at lakes that did not burst, on 2 000 development
+    days of three generators, none came after readings more than 0.03 m under the 3-hour level but for a 9.8 m spike
+    (over drop_cap); on 1 800 more no-hazard days, one came after a level sensor drifting down 0.3 m/h (its CUSUM, with
+    the drift allowance, saw no fall). Held for FELL_SILENT_HOLD_MIN of silence."""
     return (raw["lake_missed"] >= FELL_SILENT_MISSED) & (raw["fell_last"] >= FELL_SILENT_BELOW_M) & \
         (raw["fell_last"] <= raw["drop_cap"]) & (raw["lake_silent_min"] <= FELL_SILENT_HOLD_MIN)
 
