@@ -141,11 +141,17 @@ def _by_station(states: dict[int, SensorState]) -> dict[str, list[SensorState]]:
     return out
 
 
-def station_missed(site: Site, by_station: dict[str, list[SensorState]], station: str, ticks: np.ndarray) -> np.ndarray:
-    sts = by_station.get(station, [])
+def last_seen(by_station: dict[str, list[SensorState]], stations: tuple[str, ...] | list[str], ticks: np.ndarray) -> np.ndarray:
+    """The newest reading of any of ``stations`` at or before each tick (NOT_SEEN where none)."""
     last = np.full(len(ticks), NOT_SEEN, dtype=np.int64)
-    for s in sts:
-        last = np.maximum(last, s.last_seen(ticks))
+    for st in stations:
+        for s in by_station.get(st, []):
+            last = np.maximum(last, s.last_seen(ticks))
+    return last
+
+
+def station_missed(site: Site, by_station: dict[str, list[SensorState]], station: str, ticks: np.ndarray) -> np.ndarray:
+    last = last_seen(by_station, [station], ticks)
     return np.minimum(StationSilent.missed(site.station_by_id[station], last, ticks), MAX_MISSED)
 
 
@@ -162,10 +168,7 @@ def _max_feature(by_station: dict[str, list[SensorState]], stations: tuple[str, 
 def silent_minutes(by_station: dict[str, list[SensorState]], stations: tuple[str, ...] | list[str],
                    ticks: np.ndarray) -> np.ndarray:
     """Minutes since the stations' newest reading (0 where none ever came): how long a silence has lasted, uncapped."""
-    last = np.full(len(ticks), NOT_SEEN, dtype=np.int64)
-    for st in stations:
-        for s in by_station.get(st, []):
-            last = np.maximum(last, s.last_seen(ticks))
+    last = last_seen(by_station, stations, ticks)
     return np.where(last == NOT_SEEN, 0.0, (ticks - last) / 60_000.0)
 
 
