@@ -220,9 +220,14 @@ def knock(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
 
     if hazard != "glof":
         return np.zeros(len(raw["drop"]), dtype=bool)
-    other = (raw["drop"] >= DROP_FIRE) | (raw["lake_missed"] >= 1.5) | (raw["gauge_front"] > 0) | \
-        (raw["drop_sink"] >= SINK_M) | (raw["gauge_dep"] > 0)
+    other = (raw["drop"] >= DROP_FIRE) | (raw["lake_missed"] >= 1.5) | _second_sign(raw)
     return (raw["geo_ratio"] >= FIRE_RATIO) & ~_tremor_holds(raw) & ~other
+
+
+def _second_sign(raw: dict[str, np.ndarray]) -> np.ndarray:
+    """What makes a geophone's knock (:func:`knock`) or one lake reading's fall (:func:`unconfirmed_fall`) more than one
+    sensor's word: a front at a gauge, the river leaving its rhythm, or the lake sinking reading after reading."""
+    return (raw["gauge_front"] > 0) | (raw["drop_sink"] >= SINK_M) | (raw["gauge_dep"] > 0)
 
 
 def unconfirmed_fall(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
@@ -235,8 +240,7 @@ def unconfirmed_fall(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
 
     if hazard != "glof":
         return np.zeros(len(raw["drop"]), dtype=bool)
-    other = (raw["geo_ratio"] >= FIRE_RATIO) | (raw["gauge_front"] > 0) | (raw["drop_sink"] >= SINK_M) | \
-        (raw["gauge_dep"] > 0) | (raw["lake_missed"] >= SPIKE_SILENT_MISSED)
+    other = (raw["geo_ratio"] >= FIRE_RATIO) | (raw["lake_missed"] >= SPIKE_SILENT_MISSED) | _second_sign(raw)
     return (raw["drop"] >= DROP_FIRE) & (raw["drop2"] < DROP_FIRE) & ~other
 
 
