@@ -222,7 +222,8 @@ def test_worker_stopped_mid_stream_loses_nothing(site: Site, store: Store, broke
             wait_for(lambda: store.count(site) == n_msgs * per, f"{n_msgs * per} readings stored")
             wait_for(lambda: second._inbox.empty(), "the redelivered backlog drained")
     assert first.stats.accepted + second.stats.accepted == n_msgs * per
-    # the first worker's acks went out before its DISCONNECT: nothing it stored came back
+    # the broker confirmed the first worker's acks before its DISCONNECT: nothing it stored came back
+    assert first.stats.acks_confirmed_at_stop is True
     assert second.stats.duplicates == 0
 
 

@@ -13,6 +13,9 @@ How it keeps every reading
 - **Acks never cross connections**: a message id is only valid on the connection it arrived on.
   Each message carries the connection generation it came with; after a reconnect, the acks of older
   messages are dropped (the broker redelivers those messages, which become duplicates).
+- **Acks arrive before we leave**: on stop, the worker waits for the broker to confirm it has read the
+  last batch's acks (an UNSUBACK for a topic it never subscribed to: a broker answers in order)
+  before it disconnects, so a worker that is stopped and started again gets no stored reading back.
 - **Database down**: a batch that fails with a database/connection error is retried with backoff
   and not acknowledged, however long it takes; the broker holds the rest (``receive_maximum``
   bounds what is in flight to us).
@@ -243,6 +246,7 @@ class WorkerStats:
     silence_events: int = 0
     connected: bool = False
     session_present: bool | None = None
+    acks_confirmed_at_stop: bool | None = None  # the broker confirmed the last acks before DISCONNECT
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -287,6 +291,8 @@ class MqttWorker:
         self._generation = 0
         self._client: Any = None
         self._left = False
+        self._unsubacks: set[int] = set()  # mids of UNSUBACKs received (the shutdown barrier waits on one)
+        self._unsuback = threading.Condition()
 
     # -- paho callbacks (network thread) ----------------------------------------------------
     def _on_connect(self, client: Any, _userdata: Any, flags: Any, reason: Any, _props: Any) -> None:
@@ -319,6 +325,11 @@ class MqttWorker:
                       "a broker that supports it)", self.topic_filter, bad[0])
         else:
             self._subscribed.set()
+
+    def _on_unsubscribe(self, _client: Any, _userdata: Any, mid: int, _reasons: Any, _props: Any) -> None:
+        with self._unsuback:
+            self._unsubacks.add(mid)
+            self._unsuback.notify_all()
 
     def _on_disconnect(self, _client: Any, _userdata: Any, _flags: Any, reason: Any, _props: Any) -> None:
         with self._lock:
@@ -358,6 +369,7 @@ class MqttWorker:
         c.on_disconnect = self._on_disconnect
         c.on_message = self._on_message
         c.on_subscribe = self._on_subscribe
+        c.on_unsubscribe = self._on_unsubscribe
         c.on_connect_fail = self._on_connect_fail
         c.reconnect_delay_set(min_delay=max(1, int(self.settings.reconnect_min_s)),
                               max_delay=max(1, int(self.settings.reconnect_max_s)))
@@ -440,11 +452,34 @@ class MqttWorker:
 
             props = Properties(PacketTypes.DISCONNECT)
             props.SessionExpiryInterval = 0  # drained and unsubscribed: the broker may forget us
-        # the acks of the last batch are queued before DISCONNECT, so they go out first
+        self.stats.acks_confirmed_at_stop = self._ack_barrier(c)
         c.disconnect(properties=props)
         c.loop_stop()
         self._client = None
         log.info("MQTT worker %s stopped: %s", self.client_id, self.stats.as_dict())
+
+    def _ack_barrier(self, c: Any, timeout: float = 5.0) -> bool:
+        """Wait until the broker has processed every ack sent so far; True if it said so within ``timeout``.
+
+        Queuing the acks before DISCONNECT is not enough: paho closes the socket right after writing DISCONNECT, and
+        closing a socket with unread messages in it (the broker keeps sending) resets the connection, which can drop
+        acks the broker had not read yet; it then redelivers readings already stored (seen under load). A broker
+        answers a client's packets in order, so an UNSUBACK for a topic we never subscribed to (harmless: the
+        session's real subscription stays for the next run) proves every earlier ack arrived.
+        """
+        if not c.is_connected():
+            return False
+        rc, mid = c.unsubscribe(f"glofwatch/{self.site_id}/_ack_barrier/{self.client_id}")
+        if rc != 0 or mid is None:
+            return False
+        with self._unsuback:
+            done = self._unsuback.wait_for(lambda: mid in self._unsubacks, timeout)
+            self._unsubacks.discard(mid)
+        if not done:
+            log.warning("broker %s did not confirm the last acks within %.0f s before disconnecting; it may redeliver "
+                        "a few readings already stored (the store counts them as duplicates)",
+                        self.address.display(), timeout)
+        return done
 
     # -- the work (worker thread) ---------------------------------------------------------------
     def _collect(self) -> list[Message]:
