@@ -42,9 +42,10 @@ SLOW_DEP_M = 0.03  # a gauge's rise out of its melt rhythm after a geophone trig
 SILENT_DEP_M = 0.15  # ... after its lake station fell silent
 DRAIN_BELOW_M = 0.2  # a lake this far under its 3-hour median while the gauge below leaves its rhythm (draining)
 # a lake this far under its 3-hour median, falling reading after reading (level_drop's sink): a breach. Its guard is
-# level_drop's rate (SINK_FALL_M in 30 min, smoothly: faster than any drift); at 0.35 m the lake sank 5-25 min longer
-# first (blind and independent red-team breaches that open over an hour or two; no drift or fault day crossed 0.25)
-SINK_M = 0.25
+# level_drop's rate (SINK_FALL_M in 30 min or SINK_QUICK_M in 15, smoothly: faster than any drift); at 0.35 m the lake
+# sank 5-25 min longer first (blind and independent red-team breaches that open over an hour or two), at 0.25 m the
+# 15-min rate could not act (its fall leaves the lake 0.15-0.2 m under its level); no drift or fault day crossed it
+SINK_M = 0.15
 SPIKE_SILENT_MISSED = 1.0  # a single large lake fall evacuates once the station missed its next reading
 # a lake station whose last two readings stood this far under its 3-hour level, then silent for FELL_SILENT_MISSED
 # intervals: the breach took it (see fell_silent); held for FELL_SILENT_HOLD_MIN of silence, then the duty officer decides
