@@ -136,9 +136,25 @@ def test_a_fall_then_the_station_silent_evacuates_and_holds(site) -> None:  # ty
     assert any("late since 03:05" in r for r in ev[0].explanation) and any("fell 0.20 m" in r for r in ev[0].explanation)
 
 
-@pytest.mark.parametrize("fall", [0.0, 0.03])
+def test_one_reading_fallen_then_the_station_silent_evacuates(site) -> None:  # type: ignore[no-untyped-def]
+    """The lake fell 0.13 m in its last reading (03:00) and the station died before the next (our simulator's breaches
+    of cak-1 that destroyed the station minutes after onset): evacuate once it missed two reports, not at the gauge."""
+    df = station_dies(lake_day(site, lambda h: np.where(h >= 3.0, -0.13, 0.0)), 3.04)
+    decisions = [d for d in replay_frame(site, df) if d.lake == "cha-1"]
+    ev = [d for d in decisions if d.level == "evacuate"]
+    assert ev and "2026-07-01T03:05:00Z" < ev[0].time <= "2026-07-01T03:16:00Z"
+    assert any("fell silent" in r for r in ev[0].explanation)
+
+
+def test_one_reading_fallen_then_reporting_at_the_level_does_not_evacuate(site) -> None:  # type: ignore[no-untyped-def]
+    """The same 0.13 m reading, then the station goes on reporting the lake where it stood: a glitch."""
+    assert evacuations(site, lake_day(site, lambda h: np.where((h >= 3.0) & (h < 3.04), -0.13, 0.0))) == []
+
+
+@pytest.mark.parametrize("fall", [0.0, 0.03, 0.05])
 def test_a_station_that_dies_where_the_lake_stood_does_not_evacuate(site, fall: float) -> None:  # type: ignore[no-untyped-def]
-    """A battery, a radio or a fault kills a station at the lake's level (no-hazard days: at most 0.03 m under it)."""
+    """A battery, a radio or a fault kills a station at the lake's level (no-hazard days: at most 0.03 m under it; no
+    last reading 0.05 m down by a sudden fall)."""
     df = station_dies(lake_day(site, lambda h: np.where(h >= 3.0, -fall, 0.0)), 3.09)
     assert evacuations(site, df) == []
 

@@ -15,6 +15,8 @@ lake_missed     missed reporting intervals of the lake station (0 when it has no
 lake_has        1 when the source has a lake station
 fell_last       how far the lake station's last two readings stood under its 3-hour median by a fall faster than a
                 drift (m; level_drop's fell2 at its newest reading however old: what it said before it fell silent)
+fell1_last      how far the lake station's last reading alone stood under its 3-hour median by a fall the CUSUM counts
+                (m; level_drop's fell1 at its newest reading however old)
 lake_silent_min minutes since the lake station's newest reading (uncapped; 0 where it never reported)
 sib_drop        CUSUM fall at the sibling lakes of the valley (explains the wave away from this lake)
 sib_missed      missed intervals at sibling lake stations
@@ -80,7 +82,8 @@ RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", 
        "gauge_front", "down_missed", "rain_c", "rain_g", "freeboard", "rise6h", "t_lake", "geo_has", "geo_run",
        "rain_i1", "gauge_held", "geo_hold", "gauge_dep", "geo_recent", "geo_lift", "rain_i3", "rain_far", "gauge_step",
        "gauge_kept", "geo_creep", "gauge_climb", "drop_held", "drop_sink", "gauge_seq", "gauge_stair",
-       "gauge_swell", "rain_i6", "rain_before", "rain_eased_all", "fell_last", "lake_silent_min", "geo_lift_long")
+       "gauge_swell", "rain_i6", "rain_before", "rain_eased_all", "fell_last", "fell1_last", "lake_silent_min",
+       "geo_lift_long")
 MAX_MISSED = 12.0
 # a geophone's STA/LTA this high (under its trigger, FIRE_RATIO) before a gauge surge below it, in the wave's travel time:
 # blind red-team debris flows in long storms shook geo-cha to 3.1-3.9 over the rain's drumming (2-2.9 in the storm's
@@ -236,6 +239,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["lake_missed"] = np.max(missed, axis=0) if missed else z.copy()
     raw["lake_has"] = np.full(n, 1.0 if src.lake_stations else 0.0)
     raw["fell_last"] = _max_feature(bs, src.lake_stations, "level_drop", "fell2", ticks, last=True)
+    raw["fell1_last"] = _max_feature(bs, src.lake_stations, "level_drop", "fell1", ticks, last=True)
     raw["lake_silent_min"] = silent_minutes(bs, src.lake_stations, ticks)
     raw["sib_drop"] = _max_feature(bs, src.sibling_stations, "level_drop", "drop", ticks)
     sib = [missed_at(st) for st in src.sibling_stations]

@@ -51,6 +51,10 @@ SPIKE_SILENT_MISSED = 1.0  # a single large lake fall evacuates once the station
 # intervals: the breach took it (see fell_silent); held for FELL_SILENT_HOLD_MIN of silence, then the duty officer decides
 FELL_SILENT_BELOW_M = 0.1
 FELL_SILENT_MISSED = 2.0
+# ... or whose last reading alone stood this far under it by a fall the CUSUM counts after its drift allowance (0.12 m in
+# 5 min: three times the fastest drift): a station the breach took at its first falling reading (our simulator's
+# cak-1 breaches, the station destroyed minutes after onset, 0.13 m down; the gauge evacuated 100 min later)
+FELL_SILENT_ONE_M = 0.08
 FELL_SILENT_HOLD_MIN = 6 * 60.0
 RAIN_FAR_I3_MM_H = 0.3  # rain of the last 3 hours at a neighbour valley's gauge: the storm is about
 # ground shaking grown this much over 3 h, every hour (sta_lta's creep): a flood growing for hours (blind red-team
@@ -205,9 +209,13 @@ def fell_silent(raw: dict[str, np.ndarray]) -> np.ndarray:
     fault stands where the lake stood: of 135 silences of stations at lakes that did not burst, on 2 000 development
     days of three generators, none came after readings more than 0.03 m under the 3-hour level but for a 9.8 m spike
     (over drop_cap); on 1 800 more no-hazard days, one came after a level sensor drifting down 0.3 m/h (its CUSUM, with
-    the drift allowance, saw no fall). Held for FELL_SILENT_HOLD_MIN of silence."""
-    return (raw["lake_missed"] >= FELL_SILENT_MISSED) & (raw["fell_last"] >= FELL_SILENT_BELOW_M) & \
-        (raw["fell_last"] <= raw["drop_cap"]) & (raw["lake_silent_min"] <= FELL_SILENT_HOLD_MIN)
+    the drift allowance, saw no fall). Or its last reading alone stood FELL_SILENT_ONE_M under it by a fall the CUSUM
+    counts (level_drop's fell1): of 2 400 more no-hazard days of the three generators (about 5 000 silences, counting
+    the end of each record), no station's last reading fell 0.05 m in its interval but for a 6.5 m spike (over
+    drop_cap). Held for FELL_SILENT_HOLD_MIN of silence."""
+    fell = (raw["fell_last"] >= FELL_SILENT_BELOW_M) | (raw["fell1_last"] >= FELL_SILENT_ONE_M)
+    return (raw["lake_missed"] >= FELL_SILENT_MISSED) & fell & \
+        (np.maximum(raw["fell_last"], raw["fell1_last"]) <= raw["drop_cap"]) & (raw["lake_silent_min"] <= FELL_SILENT_HOLD_MIN)
 
 
 def knock(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
@@ -449,7 +457,8 @@ RULE_TEXT = {
     "lake_sinking": f"safety rule: the lake is sinking reading after reading, {SINK_M:.2f} m or more under its 3-hour "
                     "level",
     "lake_fell_silent": f"safety rule: the lake station's last readings stood {FELL_SILENT_BELOW_M:.1f} m or more under "
-                        "its 3-hour level, then it fell silent: the breach may have taken it",
+                        f"its 3-hour level (its last one {FELL_SILENT_ONE_M:.2f} m by a sudden fall), then it fell "
+                        "silent: the breach may have taken it",
     "slow_outburst": "safety rule: a lake nobody watches is draining slowly: its flood's signs downstream, in order, in "
                      "dry weather",
     "flow_growing": "safety rule: the geophone's tremor is holding, not decaying, while the storm is on",

@@ -16,7 +16,8 @@ readings agree on, so a single glitch that QC cannot flag yet does not count), `
 previous reading: > 0 while the level is still falling; a run of glitched readings sits flat at its offset, a
 draining lake keeps falling), ``below`` (the 3-hour median level minus this reading: a lake that drains ends up
 below where it was, a run of glitched readings that ends only *returns* to it; ``fell2``: the lower of this
-reading's and the previous one's, and at most drop2: the lake under its level by a fall faster than a drift),
+reading's and the previous one's, and at most drop2: the lake under its level by a fall faster than a drift; ``fell1``:
+the same for this reading alone, the lower of ``below`` and S),
 ``held`` (the lowest S over the last ``HELD_N`` readings: a fall that the lake then keeps; a spike or a glitch of up
 to three readings returns, and S with it, while a lake that a small breach lowered by half a metre in one reading
 stays there without falling further; plus the allowance S gave up over those readings; 0 where those readings are
@@ -56,7 +57,7 @@ class LevelDrop(Detector):
     sensors: ClassVar[tuple[str, ...]] = ("water_level",)
     kinds: ClassVar[tuple[str, ...]] = ("lake",)
     lookback_ms: ClassVar[int] = WINDOW_MS
-    features: ClassVar[tuple[str, ...]] = ("drop", "drop2", "fall", "below", "fell2", "held", "sink", "level")
+    features: ClassVar[tuple[str, ...]] = ("drop", "drop2", "fall", "below", "fell2", "fell1", "held", "sink", "level")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         n = len(t_ms)
@@ -91,8 +92,8 @@ class LevelDrop(Detector):
         steady &= ((fall30 >= SINK_FALL_M) & (big <= 0.5 * fall30)) | ((fall15 >= SINK_QUICK_M) & (big15 <= 0.5 * fall15))
         # under the 3-hour level at two readings, by a fall the CUSUM counts (not a sensor drifting down at < KAPPA)
         fell2 = np.minimum(np.minimum(below, np.r_[0.0, below[:-1]]), np.minimum(s, prev)) if n else below
-        return {"drop": s, "drop2": np.minimum(s, prev), "fall": s - prev, "below": below, "fell2": fell2, "held": held,
-                "sink": np.where(steady, below, 0.0), "level": v}
+        return {"drop": s, "drop2": np.minimum(s, prev), "fall": s - prev, "below": below, "fell2": fell2,
+                "fell1": np.minimum(below, s), "held": held, "sink": np.where(steady, below, 0.0), "level": v}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
                 series: tuple[np.ndarray, np.ndarray]) -> Evidence:
