@@ -45,6 +45,14 @@ def test_a_fall_the_lake_keeps_four_readings_evacuates(site) -> None:  # type: i
     assert ev and "2026-07-01T03:10:00Z" < ev[0].time <= "2026-07-01T03:16:00Z"  # the fourth reading (03:15)
 
 
+def test_a_third_of_a_metre_kept_while_the_lake_refills_evacuates(site) -> None:  # type: ignore[no-untyped-def]
+    """A displacement wave's breach dropped the lake 0.33 m in one reading, then inflow lifted it 2 cm an hour (blind
+    red-team cak-1; the fall statistic decays under 0.15 m by the fourth reading, the kept fall stands at 0.27 m)."""
+    ev = evacuations(site, lake_day(site, lambda h: np.where(h >= 3.0, -0.33 + 0.02 * (h - 3.0), 0.0)))
+    assert ev and "2026-07-01T03:10:00Z" < ev[0].time <= "2026-07-01T03:16:00Z"
+    assert any("held four readings" in r for r in ev[0].explanation)
+
+
 def test_a_fall_kept_after_the_lake_rose_evacuates(site) -> None:  # type: ignore[no-untyped-def]
     """The lake filled 0.42 m in the 3 h before (inflow toward its spillway), then fell 0.45 m in one reading and held
     there (blind red-team breaches of cak-1 and cha-1 that then widened over 1-2 h). The fall counts before the CUSUM's

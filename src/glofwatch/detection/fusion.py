@@ -46,6 +46,11 @@ DRAIN_BELOW_M = 0.2  # a lake this far under its 3-hour median while the gauge b
 # sank 5-25 min longer first (blind and independent red-team breaches that open over an hour or two), at 0.25 m the
 # 15-min rate could not act (its fall leaves the lake 0.15-0.2 m under its level); no drift or fault day crossed it
 SINK_M = 0.15
+# a lake fall held HELD_N readings (level_drop's held) that evacuates whatever the model says; the gates take 0.15 m. A
+# blind displacement wave dropped cak-1 0.33 m and it held there 45 min (the model, trained on breaches that keep
+# falling, rated it low; at 0.3 m the held fall, 0.27 m, missed it by 3 cm). No red-team fault offsets a level for good
+# (a re-mounted sensor would: 0.2 m keeps a margin over the decimetre such a step could be)
+KEPT_FLOOR_M = 0.2
 SPIKE_SILENT_MISSED = 1.0  # a single large lake fall evacuates once the station missed its next reading
 # a lake station whose last two readings stood this far under its 3-hour level, then silent for FELL_SILENT_MISSED
 # intervals: the breach took it (see fell_silent); held for FELL_SILENT_HOLD_MIN of silence, then the duty officer decides
@@ -149,23 +154,25 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     down = geo | gauge
     if hazard == "glof":
         drop = raw["drop"] >= DROP_FIRE
+        below = raw["below"] >= DROP_FIRE
+        # or a fall the lake keeps for HELD_N readings (a small breach lowers it by half a metre and holds it there:
+        # blind red-team overtopping breaches of cha-1; a glitch of up to three readings returns). Its own warning: the
+        # fall statistic decays by its drift allowance while the lake holds (a blind displacement wave's 0.33 m fall at
+        # cak-1 stood at 0.148 m by the fourth reading, the station died 45 min later, nothing said anything for 2 h)
+        kept = (raw["drop_held"] >= DROP_FIRE) & (raw["drop_held"] <= raw["drop_cap"]) & below  # a fall it can make
         # a single reading falling faster than the lake physically can is a glitch until a second one agrees
         warn = (drop & ((raw["drop"] <= raw["drop_cap"]) | (raw["drop2"] >= DROP_FIRE))) | geo | (raw["drop_sink"] >= SINK_M) | \
-            (gauge & (raw["geo_has"] < 1))
+            kept | (gauge & (raw["geo_has"] < 1))
         # one reading suffices when its fall is large yet physically possible for this lake (below the
         # fastest drawdown of Huggel et al. 2002's upper-bound peak discharge, 2V/1000 s, over an interval)
         # and the station then falls silent (destroyed by the breach); while it reports, its next reading
         # confirms the fall (drop2) or shows a one-reading spike (a pressure transducer's 1.7 m glitch is as
         # plausible as a breach: red-team fault days evacuated on it); the single reading warns meanwhile
-        below = raw["below"] >= DROP_FIRE
         plausible = (raw["drop"] >= 2 * DROP_FIRE) & (raw["drop"] <= raw["drop_cap"]) & below & \
             (raw["lake_missed"] >= SPIKE_SILENT_MISSED)
         # a silent lake station with a geophone trigger: a flow's tremor, not an impulse (a rockfall while the
         # station's battery is flat is two faults, not an outburst); with a gauge front it needs no more
         flowing = geo & (raw["geo_run"] >= SILENT_GEO_MIN) & (raw["geo_hold"] >= SILENT_GEO_HOLD)
-        # or a fall the lake keeps for HELD_N readings (a small breach lowers it by half a metre and holds it there:
-        # blind red-team overtopping breaches of cha-1; a glitch of up to three readings returns)
-        kept = (raw["drop_held"] >= DROP_FIRE) & (raw["drop_held"] <= raw["drop_cap"]) & below  # a fall it can make
         # or a lake sinking SINK_M under its 3-hour level, reading after reading (a breach opening over an hour or two)
         sink = raw["drop_sink"] >= SINK_M
         # (a fall with a downstream sign leaves the lake under its 3-hour level too: a glitch 2.7 m high that "fell" back
@@ -453,7 +460,8 @@ def creeping_in_drizzle(raw: dict[str, np.ndarray]) -> np.ndarray:
 RULE_TEXT = {
     "lake_fall": "safety rule: the lake fell 0.3 m or more over two readings, is still falling and stands under its "
                  "3-hour level",
-    "lake_fall_kept": "safety rule: a lake fall of 0.3 m or more has held four readings and is one the dam can give",
+    "lake_fall_kept": f"safety rule: a lake fall of {KEPT_FLOOR_M:.1f} m or more has held four readings and is one the "
+                      "dam can give",
     "lake_sinking": f"safety rule: the lake is sinking reading after reading, {SINK_M:.2f} m or more under its 3-hour "
                     "level",
     "lake_fell_silent": f"safety rule: the lake station's last readings stood {FELL_SILENT_BELOW_M:.1f} m or more under "
@@ -492,7 +500,7 @@ def evacuation_rules(hazard: str, raw: dict[str, np.ndarray]) -> dict[str, np.nd
     return {"lake_fall": (raw["drop2"] >= 0.3) & (raw["fall"] > 0) & (raw["below"] >= 0.3),
             # under the 3-hour level by the gates' 0.15 m, not 0.3: a lake filling toward its spillway lifts the median
             # (blind red-team cak-1 rose 0.42 m in 3 h, fell 0.45 m and held it 90 min: 0.26 m under the median)
-            "lake_fall_kept": (raw["drop_held"] >= 0.3) & (raw["drop_held"] <= raw["drop_cap"]) & (raw["below"] >= 0.15),
+            "lake_fall_kept": (raw["drop_held"] >= KEPT_FLOOR_M) & (raw["drop_held"] <= raw["drop_cap"]) & (raw["below"] >= 0.15),
             "lake_sinking": raw["drop_sink"] >= SINK_M, "slow_outburst": slow_outburst(raw),
             "lake_fell_silent": fell_silent(raw)}
 
@@ -519,8 +527,8 @@ def warning_floor(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
 
 def rule_floor(hazard: str, raw: dict[str, np.ndarray]) -> np.ndarray:
     """Evidence strong enough to evacuate whatever the model says. Outburst: a confirmed lake fall of the
-    thresholds baseline (two readings, >= 0.3 m, still falling, below the 3-hour level), the same fall kept four
-    readings, a lake sinking SINK_M steadily, or a slow outburst (the model never saw the last three). Debris flow: a
+    thresholds baseline (two readings, >= 0.3 m, still falling, below the 3-hour level), a fall of KEPT_FLOOR_M kept
+    four readings, a lake sinking SINK_M steadily, or a slow outburst (the model never saw the last three). Debris flow: a
     gauge front held for two readings while the storm is on (the model, trained mostly on flows that
     pass a geophone first, rates a gauge alone low, and flows that start below the geophone have
     minutes, not tens of minutes, before the first zone); and a geophone whose tremor held (``growing``)
