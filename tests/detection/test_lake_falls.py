@@ -100,6 +100,27 @@ def test_a_noisy_drift_at_the_fastest_rate_seen_is_no_sinking_lake(site) -> None
     assert evacuations(site, lake_day(site, shape)) == []
 
 
+def test_a_steady_drift_hours_long_is_no_sinking_lake_though_its_scatter_crosses_the_rate(site) -> None:  # type: ignore[no-untyped-def]
+    """A blind red-team drift fault: 0.45 m an hour for 4 h with 1.2 cm of scatter a reading. Its 30-min falls cross
+    0.25 m now and then, hours into the drift; a breach's fall is new, faster than over the hour before."""
+    rng = np.random.default_rng(5)
+    jitter = rng.normal(0.0, 0.012, 200)
+
+    def shape(h):  # type: ignore[no-untyped-def]
+        return -0.45 * np.clip(h - 1.5, 0, None) + np.where(h >= 1.5, jitter[(h * 12).astype(int) % 200], 0.0)
+    assert evacuations(site, lake_day(site, shape)) == []
+
+
+def test_a_seepage_that_grows_into_a_breach_still_sinks(site) -> None:  # type: ignore[no-untyped-def]
+    """Seepage at 0.1 m/h whose rate grows 1.4x each half hour (blind red-team piping breaches of cak-1): it sinks
+    0.25 m in 30 min at about 0.5 m/h, 3.4 h in, faster than over the hour before."""
+    def shape(h):  # type: ignore[no-untyped-def]
+        return -0.15 * (np.exp(np.clip(h - 1.0, 0, None) / 1.49) - 1.0)
+    ev = evacuations(site, lake_day(site, shape))
+    assert ev and "2026-07-01T03:00:00Z" < ev[0].time <= "2026-07-01T04:30:00Z"
+    assert any("sinking" in r for r in ev[0].explanation)
+
+
 def test_a_glitch_of_metres_then_a_gap_is_no_sinking_lake(site) -> None:  # type: ignore[no-untyped-def]
     """Three readings 14 m low, then the station's gap (as on a fault day of our simulator): one step, not a lake draining."""
     df = lake_day(site, lambda h: np.where(h >= 2.99, -14.0 - 0.2 * (h - 2.99), 0.0), silent_from=3.16)

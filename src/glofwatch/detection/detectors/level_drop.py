@@ -24,8 +24,9 @@ stays there without falling further; plus the allowance S gave up over those rea
 one value, a stuck channel), ``sink`` (``below`` where each of the last ``SINK_N`` readings was lower than the one
 before, else 0: a breach that takes an hour or two to open drains the lake at 0.3-1 m an hour, which the CUSUM's
 allowance of ``KAPPA_M_PER_H`` mostly absorbs, while the lake sinks steadily under its 3-hour level, by
-``SINK_FALL_M`` in the last 30 min or ``SINK_QUICK_M`` in the last 15 (a sensor drifts slower) and smoothly (no one step
-half of that fall: a glitch is one step), ``level``.
+``SINK_FALL_M`` in the last 30 min or ``SINK_QUICK_M`` in the last 15 (a sensor drifts slower), smoothly (no one step
+half of that fall: a glitch is one step) and newly (``SINK_GROWTH`` times the rate of the hour before: a sensor that
+has drifted for hours is not a breach opening), ``level``.
 """
 
 from __future__ import annotations
@@ -45,6 +46,13 @@ SINK_N = 3  # readings in a row that each fell (``sink``)
 SINK_WINDOW_MS = 30 * 60_000
 EXPLAIN_BELOW_M = 0.1  # explanations name the lake's depth under its 3-hour median level from this much
 SINK_QUICK_MS = 15 * 60_000
+SINK_PRIOR_MS = 60 * 60_000  # the hour before a sink's window, against whose rate of fall ...
+# ... the window's is this many times faster: blind seepage-then-piping breaches of cak-1 sink faster by 1.3-1.5x each
+# half hour; a blind drift fault of 0.4 m/h (1 cm of scatter a reading) evacuated 3 h into its steady fall
+SINK_GROWTH = 1.5
+# ... and the 15-min window's twice as fast (it is for breaches that open within the hour; that drift's scatter made
+# 0.165 m in one 15 min, 1.8x its hour's rate)
+SINK_QUICK_GROWTH = 2.0
 # ... or this much in the last 15 min (0.6 m/h): blind red-team overtopping and piping breaches of cak-1 sink the lake
 # 0.15 m in 15 min 5 min before they sink it 0.25 m in 30; a blind drift fault of 0.35 m/h for 14 h, 1-6 cm a reading,
 # reached 0.12-0.13 m in 15 min (at 0.12 it evacuated)
@@ -80,16 +88,24 @@ class LevelDrop(Detector):
         held = np.where((identical_run(v) >= HELD_N) | (low <= 0), 0.0, low + allowance)
         steady = last_n_min(np.r_[False, v[1:] < v[:-1]][:n], SINK_N, False)
         t = np.asarray(t_ms, dtype=np.int64)
-        j = np.searchsorted(t, t - SINK_WINDOW_MS, side="right") - 1  # the reading as of 30 min ago
-        fall30 = np.where(j >= 0, v[np.clip(j, 0, None)] - v, 0.0)
+
+        def fall_since(ms: int) -> np.ndarray:  # the fall from the reading as of ``ms`` ago (0 where none is that old)
+            j = np.searchsorted(t, t - ms, side="right") - 1
+            return np.where(j >= 0, v[np.clip(j, 0, None)] - v, 0.0)
+
+        fall30 = fall_since(SINK_WINDOW_MS)
         # ... smoothly: no one step of the last 30 min is half of it (a transducer glitch is one step of metres)
         step = np.r_[0.0, v[:-1] - v[1:]] if n else np.zeros(0)
         big = rolling(t_ms, step, SINK_WINDOW_MS).max().to_numpy() if n else step
         # ... or by SINK_QUICK_M in the last 15 min, smoothly too (a breach that opens within the hour: 0.6 m/h)
-        k = np.searchsorted(t, t - SINK_QUICK_MS, side="right") - 1
-        fall15 = np.where(k >= 0, v[np.clip(k, 0, None)] - v, 0.0)
+        fall15 = fall_since(SINK_QUICK_MS)
         big15 = rolling(t_ms, step, SINK_QUICK_MS).max().to_numpy() if n else step
-        steady &= ((fall30 >= SINK_FALL_M) & (big <= 0.5 * fall30)) | ((fall15 >= SINK_QUICK_M) & (big15 <= 0.5 * fall15))
+        # ... and faster than over the hour before the window (SINK_GROWTH times: a breach opens, its fall grows; a sensor
+        # drifting 0.4 m/h with a centimetre of scatter crosses 0.25 m in 30 min hours into its steady drift)
+        new30 = fall30 >= SINK_GROWTH * SINK_WINDOW_MS / SINK_PRIOR_MS * (fall_since(SINK_WINDOW_MS + SINK_PRIOR_MS) - fall30)
+        new15 = fall15 >= SINK_QUICK_GROWTH * SINK_QUICK_MS / SINK_PRIOR_MS * (fall_since(SINK_QUICK_MS + SINK_PRIOR_MS) - fall15)
+        steady &= ((fall30 >= SINK_FALL_M) & (big <= 0.5 * fall30) & new30) | \
+            ((fall15 >= SINK_QUICK_M) & (big15 <= 0.5 * fall15) & new15)
         # under the 3-hour level at two readings, by a fall the CUSUM counts (not a sensor drifting down at < KAPPA)
         fell2 = np.minimum(np.minimum(below, np.r_[0.0, below[:-1]]), np.minimum(s, prev)) if n else below
         return {"drop": s, "drop2": np.minimum(s, prev), "fall": s - prev, "below": below, "fell2": fell2,
