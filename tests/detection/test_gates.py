@@ -81,7 +81,8 @@ def test_a_tremor_that_holds_evacuates_sooner_than_a_decaying_burst() -> None:
     n = 20
     t = np.arange(n) * 60_000
     quiet = 0.02 * np.random.default_rng(1).lognormal(0.0, 0.1, 8)  # the background (a live geophone never repeats)
-    flow = np.r_[quiet, np.linspace(0.2, 0.6, n - 8)]  # the front's tremor grows
+    # the front's tremor grows, in surges (a rise of one size every minute is a channel drifting: sta_lta.unramped)
+    flow = np.r_[quiet, np.linspace(0.2, 0.6, n - 8) * np.random.default_rng(2).lognormal(0.0, 0.2, n - 8)]
     burst = np.r_[quiet, 3.0 * np.exp(-np.arange(n - 8) / 2.0) + 0.02]  # rockfall: jumps, decays
     storm = {"rain_c": np.full(n, 1.5), "rain_i1": np.full(n, 2 * STORM_ON_MM_H)}
     first = []

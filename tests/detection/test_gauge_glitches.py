@@ -177,3 +177,28 @@ def test_a_step_on_a_river_already_swelling_is_no_front_in_chong_ak_suu(site) ->
 
     assert evacuations(site, swelling) == []
 
+
+
+def test_a_geophone_drifting_up_linearly_is_no_flow(site) -> None:  # type: ignore[no-untyped-def]
+    """A blind red-team drift fault: geo-cha's channel climbs 0.1 mm/s a minute, every minute, from 02:30 on (x100 its
+    background within the hour) in light rain (2 and 4 mm/h, over Guzzetti's minimum). Its STA/LTA fires at once and
+    would last 12 min (a debris-flow evacuation at 4 mm/h); a linear ramp is a channel drifting, not a flow's surges (4
+    evacuations on 1 200 development fault and storm days before unramped). This channel's scatter (a fifth of the
+    ramp's rise a minute) hides the ramp now and then: a WARNING still goes out, as on blind fault days whose ramps a
+    storm's drumming scatters (RAMP_CV: a wider tolerance delayed independent red-team flows' rising fronts)."""
+    for rain in (2.0, 4.0):
+        df = storm_day(site, base_stage, rain)
+        hours = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
+        g = ((df["station"] == "geo-cha") & (df["sensor"] == "ground_velocity")).to_numpy()
+        df.loc[g, "value"] = df.loc[g, "value"].astype(float).to_numpy() + 6.0 * np.clip(hours[g] - 2.5, 0, None)
+        assert [d for d in replay_frame(site, df) if d.level == "evacuate" and "cha-upper" in d.zones] == []
+
+
+def test_unramped_drops_a_linear_ramp_after_its_fifth_rise_and_keeps_surges() -> None:
+    from glofwatch.detection.detectors.sta_lta import unramped
+
+    ramp = np.r_[np.full(5, 0.01), 0.01 + 0.1 * np.arange(1, 11) + np.tile([0.001, -0.001], 5)]
+    out = unramped(ramp)
+    assert np.isfinite(out[:9]).all() and np.isnan(out[9:]).all()  # from the reading of the 5th rise in a row (index 9)
+    surges = np.array([0.07, 0.08, 0.085, 0.064, 0.13, 0.2, 0.31, 0.34, 0.33, 0.23, 0.27, 0.22, 0.2, 0.23])
+    assert np.isfinite(unramped(surges)).all()  # blind red-team debris flow 90 980 094 at geo-cha
