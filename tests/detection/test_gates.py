@@ -107,6 +107,19 @@ def test_a_silent_lake_station_and_a_rockfall_at_the_geophone_do_not_evacuate_an
     assert flow.tolist() == [False, False, True, True, True, True]  # from the third minute of trigger
 
 
+def test_a_gauge_spike_while_the_lake_station_is_one_report_late_does_not_evacuate() -> None:
+    """A blind red-team fault day: gauge-cak jumped 2.5 m for one reading while lake-cak-1's reading was 3 min late
+    (1.6 missed). The same front after three missed reports, or held by a second, moving reading, evacuates."""
+    from glofwatch.detection.detectors.gauge_rise import FIRE_M as GAUGE_FIRE
+
+    n = 3
+    front = {"lake_has": np.ones(n), "gauge": np.full(n, 2 * GAUGE_FIRE), "gauge_front": np.ones(n)}  # no geophone: Chong-Ak-Suu
+    late = evidence_gates("glof", _raw(n, lake_missed=np.full(n, 1.6), **front))[1]
+    silent = evidence_gates("glof", _raw(n, lake_missed=np.full(n, 3.0), **front))[1]
+    held = evidence_gates("glof", _raw(n, lake_missed=np.full(n, 1.6), gauge_held=np.ones(n), **front))[1]
+    assert not late.any() and silent.all() and held.all()
+
+
 def test_a_dead_lake_station_and_a_burst_decaying_to_60_percent_do_not_evacuate() -> None:
     """Independent red-team fault days: a lake station dead and a geophone burst minutes later (STA/LTA 61 -> 37 -> 14
     over 4 min). Three minutes in, the burst kept 60 % of its peak; a flood's tremor grows or holds at its front."""

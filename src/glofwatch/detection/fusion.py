@@ -51,6 +51,10 @@ SINK_M = 0.15
 # falling, rated it low; at 0.3 m the held fall, 0.27 m, missed it by 3 cm). No red-team fault offsets a level for good
 # (a re-mounted sensor would: 0.2 m keeps a margin over the decimetre such a step could be)
 KEPT_FLOOR_M = 0.2
+# a lake station silent this long with a front at the gauge below evacuates at the front's first reading; a station late by
+# one or two reports needs the front held by a second reading (a blind fault day: a 2.5 m gauge spike while the lake
+# station's reading was 3 min late). A breach's wave reaches the gauge half an hour or more after it took the station
+SILENT_GAUGE_MISSED = 3.0
 SPIKE_SILENT_MISSED = 1.0  # a single large lake fall evacuates once the station missed its next reading
 # a lake station whose last two readings stood this far under its 3-hour level, then silent for FELL_SILENT_MISSED
 # intervals: the breach took it (see fell_silent); held for FELL_SILENT_HOLD_MIN of silence, then the duty officer decides
@@ -178,7 +182,8 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
         # (a fall with a downstream sign leaves the lake under its 3-hour level too: a glitch 2.7 m high that "fell" back
         # to the lake's level while a burst shook the geophone evacuated on a held-out fault day of our simulator)
         evac = ((raw["drop2"] >= DROP_FIRE) & (raw["fall"] > 0) & below) | plausible | (drop & down & below) | kept | sink | \
-            ((raw["lake_missed"] >= 1.5) & (gauge | flowing)) | (geo & gauge)
+            ((raw["lake_missed"] >= 1.5) & (_held_front(raw) | flowing)) | \
+            ((raw["lake_missed"] >= SILENT_GAUGE_MISSED) & gauge) | (geo & gauge)
         alone = slow_outburst(raw) | fell_silent(raw)  # rules whose signs are their own second sign
         return warn | alone, (evac & warn) | alone
     # a front against the gauge's own river, only in a valley without its own rain gauge and geophone, where the

@@ -67,9 +67,10 @@ LIFT_GROW_MAX = 3.0
 LIFT_LONG_RECENT_MS = 90 * 60_000
 FROZEN_N = 5  # identical readings in a row: a stuck channel (unfrozen)
 RAMP_N = 5  # rises in a row ...
-# ... whose spread is under this share of their mean: a channel drifting linearly (unramped). At 0.25-0.35 it also left out
-# blind drift ramps that a storm's drumming scatters (10-16 fewer warned fault days of 600), but delayed 3-10 independent
-# red-team debris flows by 4-12 min (their fronts rise smoothly for 5-10 min) and lost one
+# ... whose spread is under this share of their mean: a channel drifting linearly (unramped). At 0.25-0.35, or with the
+# trigger cut while its STA window still held the ramp's first readings, it also kept blind drift ramps from warning for
+# their first minutes (10-25 fewer warned fault days of 1 200), but delayed 3-10 independent red-team debris flows by
+# 4-12 min (their fronts rise smoothly for 5-10 min; a cut trigger restarts the flow rules' 12-min count) and lost one
 RAMP_CV = 0.2
 CREEP_MED_MS = 60 * 60_000  # hourly medians that do not overlap (30-min ones: one low median of noise made three rises)
 CREEP_HOURS = 3
@@ -91,7 +92,8 @@ def unramped(v: np.ndarray) -> np.ndarray:
     mean) as NaN: a channel drifting linearly, not ground shaking. A flow's tremor grows in surges, its velocity jumping
     up and down from one minute to the next; a blind red-team drift fault added 0.1 mm/s a minute, every minute, to a
     geophone at 0.01, and its STA/LTA trigger lasted long enough in light rain to evacuate (3 of 1 200 development
-    fault days). Causal: the first readings of the ramp stay (the trigger may fire for minutes), the rest are dropped."""
+    fault days). Causal: the first readings of the ramp stay (the trigger fires for minutes: a WARNING may go out), the
+    rest are dropped."""
     n = len(v)
     if n <= RAMP_N:
         return v
@@ -141,16 +143,11 @@ class StaLta(Detector):
                                            "lift_long", "creep")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
-        raw = unfrozen(np.abs(value.astype(float)))
-        v = unramped(raw)
+        v = unramped(unfrozen(np.abs(value.astype(float))))
         sta = rolling(t_ms, v, STA_MS).median().to_numpy()
         lta = rolling(t_ms, v, LTA_MS).median().to_numpy()
         peak = rolling(t_ms, sta, HOLD_MS).max().to_numpy()
         ratio = np.nan_to_num(sta / np.maximum(lta, MIN_LTA), nan=0.0)  # only frozen readings in the window: no evidence
-        # ... nor while the STA window still holds the first readings of a ramp found since (they trigger for minutes)
-        ramped = np.isnan(v) & ~np.isnan(raw)
-        if ramped.any():
-            ratio = np.where(rolling(t_ms, ramped.astype(float), STA_MS).max().to_numpy() > 0, 0.0, ratio)
         t = np.asarray(t_ms, dtype=np.int64)
         # triggered within (t - RECENT_MS, t]: the newest trigger time so far (same as a rolling max, cheaper)
         last_on = np.maximum.accumulate(np.where(ratio >= FIRE_RATIO, t, np.iinfo(np.int64).min))
