@@ -120,6 +120,54 @@ def test_a_gauge_spike_while_the_lake_station_is_one_report_late_does_not_evacua
     assert not late.any() and silent.all() and held.all()
 
 
+def test_a_geophone_the_flood_took_and_a_front_at_the_gauge_evacuate() -> None:
+    """Independent red-team cha-2 outbursts: geo-cha triggered, died 10 min later, and the front reached gauge-cha 15-25
+    min after that (a lake with no station: nothing else sees it). A geophone that died without shaking (its battery)
+    and the same front is one sensor's word."""
+    from glofwatch.detection.detectors.gauge_rise import FIRE_M as GAUGE_FIRE
+
+    n = 2
+    front = {"gauge": np.full(n, 2 * GAUGE_FIRE), "gauge_front": np.ones(n), "geo_has": np.ones(n),
+             "down_missed": np.full(n, 12.0)}
+    took = evidence_gates("glof", _raw(n, geo_died=np.ones(n), **front))[1]
+    battery = evidence_gates("glof", _raw(n, **front))
+    assert took.all() and not battery[0].any() and not battery[1].any()
+
+
+def test_geo_died_needs_a_trigger_before_the_silence(site) -> None:  # type: ignore[no-untyped-def]
+    """The feature: geo-cha shaking x30 for 10 min, then silent: 1 after three missed reports; silent without the
+    shaking: 0."""
+    from datetime import UTC, datetime
+
+    import pandas as pd
+
+    from glofwatch.detection.engine import Engine
+    from glofwatch.detection.replay import load_engine
+    from glofwatch.sim.day import quiet_day
+
+    start = datetime(2026, 7, 1, tzinfo=UTC)
+    df = quiet_day(site, start, hours=4.0, seed=4)
+    h = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(start)).dt.total_seconds().to_numpy() / 3600
+    g = ((df["station"] == "geo-cha") & (df["sensor"] == "ground_velocity")).to_numpy()
+    rng = np.random.default_rng(0)
+
+    def died(shake: bool) -> np.ndarray:
+        d = df.copy()
+        if shake:
+            m = g & (h >= 3.0) & (h < 3.17)
+            d.loc[m, "value"] = d.loc[m, "value"].astype(float) * 30.0 * rng.lognormal(0, 0.3, int(m.sum()))
+        d = d[~(g & (h >= 3.17))]
+        eng, ticks = load_engine(site, d)
+        assert isinstance(eng, Engine)
+        from glofwatch.detection.features import source_features
+
+        src = next(s for s in eng.topology.sources if s.id == "glof:cha-2")
+        t = np.array([int(pd.Timestamp("2026-07-01T03:25:00Z").value // 1_000_000)])
+        return source_features(site, src, eng.states, t).raw["geo_died"]
+
+    assert died(True).tolist() == [1.0] and died(False).tolist() == [0.0]
+
+
 def test_a_dead_lake_station_and_a_burst_decaying_to_60_percent_do_not_evacuate() -> None:
     """Independent red-team fault days: a lake station dead and a geophone burst minutes later (STA/LTA 61 -> 37 -> 14
     over 4 min). Three minutes in, the burst kept 60 % of its peak; a flood's tremor grows or holds at its front."""

@@ -38,6 +38,8 @@ gauge           largest gauge rise (m) on the path (gauge_front: 1 where a gauge
 gauge_held      1 where a gauge that saw a front has its last two readings >= gauge_rise.FIRE_M above
                 its 3-hour median (the front confirmed by a second reading)
 down_missed     missed intervals of the path's stations (a wave destroys them too)
+geo_died        1 where a geophone of the path missed GEO_DIED_MISSED reports after its STA/LTA triggered within the 3 h
+                before its last reading, silent for at most GEO_DIED_MAX_MIN: the flood it felt took it
 rain_c, rain_g  rainfall intensity-duration over Caine (1980) / Guzzetti (2008) thresholds
 rain_i1         rain of the last hour (mm/h): is the storm still on? (rain_c stays up for hours after it)
 rain_i3         mean rain of the last 3 hours (mm/h)
@@ -83,8 +85,12 @@ RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", 
        "rain_i1", "gauge_held", "geo_hold", "gauge_dep", "geo_recent", "geo_lift", "rain_i3", "rain_far", "gauge_step",
        "gauge_kept", "geo_creep", "gauge_climb", "drop_held", "drop_sink", "gauge_seq", "gauge_stair",
        "gauge_swell", "rain_i6", "rain_before", "rain_eased_all", "fell_last", "fell1_last", "lake_silent_min",
-       "geo_lift_long")
+       "geo_lift_long", "geo_died")
 MAX_MISSED = 12.0
+# a geophone silent this many reports after it triggered (geo_died), for at most this long: independent red-team cha-2
+# outbursts shook geo-cha, destroyed it 10 min later, and their front reached gauge-cha 15-25 min after that
+GEO_DIED_MISSED = 3.0
+GEO_DIED_MAX_MIN = 180.0
 # a geophone's STA/LTA this high (under its trigger, FIRE_RATIO) before a gauge surge below it, in the wave's travel time:
 # blind red-team debris flows in long storms shook geo-cha to 3.1-3.9 over the rain's drumming (2-2.9 in the storm's
 # hours before), then stepped gauge-cha by 0.3-0.6 m half an hour later
@@ -260,6 +266,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     gauge_stair = z.copy()
     geo_lift = z.copy()
     geo_lift_long = z.copy()
+    geo_died = z.copy()
     fired = []
     for st, km in src.downstream:
         kinds = {d for s in bs.get(st, []) for d in s.feats}
@@ -272,6 +279,10 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
             geo_lift = np.maximum(geo_lift, _max_feature(bs, [st], "sta_lta", "lift_held", ticks))
             geo_lift_long = np.maximum(geo_lift_long, _max_feature(bs, [st], "sta_lta", "lift_long", ticks))
             geo_creep = np.maximum(geo_creep, _max_feature(bs, [st], "sta_lta", "creep", ticks))
+            # silent now, after triggering within the 3 h before its last reading, and silent for at most that long
+            shook = _max_feature(bs, [st], "sta_lta", "recent", ticks, last=True) > 0
+            died = (missed_at(st) >= GEO_DIED_MISSED) & shook & (silent_minutes(bs, [st], ticks) <= GEO_DIED_MAX_MIN)
+            geo_died = np.maximum(geo_died, died.astype(float))
         if "gauge_rise" in kinds:
             gauge = np.maximum(gauge, _max_feature(bs, [st], "gauge_rise", "rise", ticks))
             front = _max_feature(bs, [st], "gauge_rise", "front", ticks) > 0
@@ -293,6 +304,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["geo_hold"] = geo_hold
     raw["gauge_dep"], raw["geo_lift"], raw["gauge_step"], raw["gauge_seq"] = gauge_dep, geo_lift, gauge_step, gauge_sq
     raw["gauge_stair"], raw["geo_lift_long"] = gauge_stair, geo_lift_long
+    raw["geo_died"] = geo_died
     raw["geo_recent"] = (geo_lift > 0).astype(float)
     raw["gauge_front"] = gauge_front.astype(float)
     raw["gauge_held"] = gauge_held.astype(float)

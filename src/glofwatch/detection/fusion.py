@@ -165,8 +165,11 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
         # cak-1 stood at 0.148 m by the fourth reading, the station died 45 min later, nothing said anything for 2 h)
         kept = (raw["drop_held"] >= DROP_FIRE) & (raw["drop_held"] <= raw["drop_cap"]) & below  # a fall it can make
         # a single reading falling faster than the lake physically can is a glitch until a second one agrees
+        # a geophone that triggered then fell silent (the flood took it) and a front at the gauge below: the two in the
+        # flood's order (independent red-team cha-2 outbursts of 90 m3/s were warned of, never evacuated)
+        died = (raw["geo_died"] > 0) & gauge
         warn = (drop & ((raw["drop"] <= raw["drop_cap"]) | (raw["drop2"] >= DROP_FIRE))) | geo | (raw["drop_sink"] >= SINK_M) | \
-            kept | (gauge & (raw["geo_has"] < 1))
+            kept | (gauge & (raw["geo_has"] < 1)) | died
         # one reading suffices when its fall is large yet physically possible for this lake (below the
         # fastest drawdown of Huggel et al. 2002's upper-bound peak discharge, 2V/1000 s, over an interval)
         # and the station then falls silent (destroyed by the breach); while it reports, its next reading
@@ -183,7 +186,7 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
         # to the lake's level while a burst shook the geophone evacuated on a held-out fault day of our simulator)
         evac = ((raw["drop2"] >= DROP_FIRE) & (raw["fall"] > 0) & below) | plausible | (drop & down & below) | kept | sink | \
             ((raw["lake_missed"] >= 1.5) & (_held_front(raw) | flowing)) | \
-            ((raw["lake_missed"] >= SILENT_GAUGE_MISSED) & gauge) | (geo & gauge)
+            ((raw["lake_missed"] >= SILENT_GAUGE_MISSED) & gauge) | (geo & gauge) | died
         alone = slow_outburst(raw) | fell_silent(raw)  # rules whose signs are their own second sign
         return warn | alone, (evac & warn) | alone
     # a front against the gauge's own river, only in a valley without its own rain gauge and geophone, where the
