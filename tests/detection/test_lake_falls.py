@@ -89,26 +89,51 @@ def test_a_drift_slower_than_a_breach_is_no_sinking_lake(site) -> None:  # type:
     assert evacuations(site, lake_day(site, lambda h: -0.45 * np.clip(h - 1.0, 0, None))) == []
 
 
-def test_a_noisy_drift_at_the_fastest_rate_seen_is_no_sinking_lake(site) -> None:  # type: ignore[no-untyped-def]
-    """A level sensor drifting down 0.4 m an hour (the fastest of the red teams' drift faults; a blind one ran 0.35 m/h
-    for 14 h, 1-6 cm a reading) with 1.2 cm of scatter a reading: its 15-min falls reach 0.14 m at most, never 0.15 (at 0.10 it evacuates)."""
-    rng = np.random.default_rng(3)
-    jitter = rng.normal(0.0, 0.012, 200)
+def noisy_drift(rate_m_h: float, from_h: float, seed: int):  # type: ignore[no-untyped-def]
+    """A level sensor drifting down ``rate_m_h`` from ``from_h`` hours on, with 1.2 cm of scatter a 5-min reading."""
+    jitter = np.random.default_rng(seed).normal(0.0, 0.012, 200)
 
     def shape(h):  # type: ignore[no-untyped-def]
-        return -0.4 * np.clip(h - 1.0, 0, None) + np.where(h >= 1.0, jitter[(h * 12).astype(int) % 200], 0.0)
-    assert evacuations(site, lake_day(site, shape)) == []
+        return -rate_m_h * np.clip(h - from_h, 0, None) + np.where(h >= from_h, jitter[(h * 12).astype(int) % 200], 0.0)
+    return shape
+
+
+def test_a_noisy_drift_at_the_fastest_rate_seen_is_no_sinking_lake(site) -> None:  # type: ignore[no-untyped-def]
+    """A level sensor drifting down 0.4 m an hour (the fastest of the red teams' drift faults; a blind one ran 0.35 m/h
+    for 14 h, 1-6 cm a reading): its 15-min falls reach 0.14 m at most, never 0.15 (at 0.10 it evacuates)."""
+    assert evacuations(site, lake_day(site, noisy_drift(0.4, 1.0, seed=3))) == []
 
 
 def test_a_steady_drift_hours_long_is_no_sinking_lake_though_its_scatter_crosses_the_rate(site) -> None:  # type: ignore[no-untyped-def]
-    """A blind red-team drift fault: 0.45 m an hour for 4 h with 1.2 cm of scatter a reading. Its 30-min falls cross
-    0.25 m now and then, hours into the drift; a breach's fall is new, faster than over the hour before."""
-    rng = np.random.default_rng(5)
-    jitter = rng.normal(0.0, 0.012, 200)
+    """A blind red-team drift fault: 0.45 m an hour for 4 h. Its 30-min falls cross 0.25 m now and then, hours into the
+    drift; a breach's fall is new, faster than over the hour before."""
+    assert evacuations(site, lake_day(site, noisy_drift(0.45, 1.5, seed=5))) == []
 
+
+def test_a_drift_an_hour_old_whose_scatter_makes_a_quick_sink_is_no_sinking_lake(site) -> None:  # type: ignore[no-untyped-def]
+    """A blind red-team drift fault 55 min old, 0.42 m/h: one reading 2.5 cm high, the one 15 min later 2 cm low, and
+    the lake "sank" 0.15 m in 15 min, three readings falling. It fell at 0.42 m/h for the 30 min before: a breach that
+    opens within the hour sinks 2.5x faster than that."""
     def shape(h):  # type: ignore[no-untyped-def]
-        return -0.45 * np.clip(h - 1.5, 0, None) + np.where(h >= 1.5, jitter[(h * 12).astype(int) % 200], 0.0)
+        bump = np.where(np.isclose(h * 12, 32, atol=0.1), 0.025, 0.0) - np.where(np.isclose(h * 12, 35, atol=0.1), 0.02, 0.0)
+        return -0.42 * np.clip(h - 2.0, 0, 1.0) + bump
     assert evacuations(site, lake_day(site, shape)) == []
+
+
+def test_a_stuck_level_catching_up_with_its_drift_is_no_fall(site) -> None:  # type: ignore[no-untyped-def]
+    """Our simulator's fault day: a level drifting down 0.3 m/h sticks for 40 min, then reads 0.2 m lower at once and
+    drifts on. The step that ends a stuck run is the sensor catching up, not the lake falling (it evacuated as a fall
+    the lake keeps)."""
+    def shape(h):  # type: ignore[no-untyped-def]
+        drift = -0.3 * np.clip(h - 2.0, 0, None)
+        return np.where((h >= 2.75) & (h < 3.42), -0.3 * 0.75, drift)
+    df = lake_day(site, shape)
+    lake = ((df["station"] == "lake-cha-1") & (df["sensor"] == "water_level")).to_numpy()
+    df.loc[lake, "value"] = df.loc[lake, "value"].astype(float).round(4)
+    h = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
+    stuck = lake & (h >= 2.75) & (h < 3.42)
+    df.loc[stuck, "value"] = df.loc[stuck, "value"].iloc[0]  # the same value to the last digit
+    assert evacuations(site, df) == []
 
 
 def test_a_seepage_that_grows_into_a_breach_still_sinks(site) -> None:  # type: ignore[no-untyped-def]
