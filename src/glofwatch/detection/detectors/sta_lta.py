@@ -97,11 +97,18 @@ def unramped(v: np.ndarray) -> np.ndarray:
     n = len(v)
     if n <= RAMP_N:
         return v
-    w = sliding_window_view(np.diff(v), RAMP_N)  # row k: the rises into readings k+1 .. k+RAMP_N
-    ramp = np.zeros(n, dtype=bool)
+    d = np.diff(v)
     with np.errstate(invalid="ignore"):
-        ramp[RAMP_N:] = (w.min(axis=1) > 0) & (w.std(axis=1) < RAMP_CV * w.mean(axis=1))
-    return np.where(ramp, np.nan, v)
+        rises = np.r_[0, np.cumsum(d > 0)]
+    # rows k whose RAMP_N rises into readings k+1 .. k+RAMP_N are all rises (a few in noise), then their spread
+    cand = np.flatnonzero(rises[RAMP_N:] - rises[:-RAMP_N] == RAMP_N)
+    if not len(cand):
+        return v
+    w = sliding_window_view(d, RAMP_N)[cand]
+    ramp = cand[w.std(axis=1) < RAMP_CV * w.mean(axis=1)] + RAMP_N
+    out = v.copy()
+    out[ramp] = np.nan
+    return out
 
 
 def creep(t: np.ndarray, v: np.ndarray) -> np.ndarray:
