@@ -101,6 +101,12 @@ def identical_run(v: np.ndarray) -> np.ndarray:
     return np.arange(n) - start + 1
 
 
+def follows_stuck(v: np.ndarray, n: int) -> np.ndarray:
+    """True at each reading that follows ``n`` or more identical readings (:func:`identical_run`): a stuck channel that
+    comes back catches up with the quantity in one step, which is no movement of it."""
+    return np.r_[False, identical_run(v)[:-1] >= n][:len(v)] if len(v) else np.zeros(0, dtype=bool)
+
+
 def hourly_medians(t_ms: np.ndarray, value: np.ndarray, hours: int, window_ms: int) -> list[np.ndarray]:
     """The ``window_ms`` rolling median now and as of 1..``hours`` hours before each reading (index 0 = now), NaN
     where that window would start before the series does (too short a record says nothing about a trend)."""

@@ -63,7 +63,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from glofwatch.detection.detectors.base import Detector, Evidence, hourly_medians, identical_run, rolling
+from glofwatch.detection.detectors.base import Detector, Evidence, follows_stuck, hourly_medians, rolling
 from glofwatch.site.model import SensorSpec, Station
 
 NOW_MS = 600_000
@@ -229,7 +229,7 @@ class GaugeRise(Detector):
         jump = rolling(t_ms, step, NOW_MS).max().to_numpy()
         prev = np.r_[-np.inf, v[:-1]] if len(v) else v
         # the FROZEN_N readings before reading i were one value
-        frozen = np.r_[False, identical_run(v)[:-1] >= FROZEN_N][:len(v)] if len(v) else np.zeros(0, dtype=bool)
+        frozen = follows_stuck(v, FROZEN_N)
         thaw = rolling(t_ms, frozen.astype(float), NOW_MS).max().to_numpy()
         # a flood moves (rises to its peak or recedes: decimetres in an interval after a metre step); a glitch
         # that offsets 2-3 readings by the same amount sits still: two readings at one level are no front

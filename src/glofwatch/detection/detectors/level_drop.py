@@ -35,7 +35,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from glofwatch.detection.detectors.base import Detector, Evidence, hhmm, identical_run, last_n_min, rolling
+from glofwatch.detection.detectors.base import Detector, Evidence, follows_stuck, hhmm, identical_run, last_n_min, rolling
 from glofwatch.site.model import SensorSpec, Station
 
 KAPPA_M_PER_H = 0.5
@@ -77,7 +77,7 @@ class LevelDrop(Detector):
         run = identical_run(value)
         # a stuck channel that lets go catches up with the level in one step: that step is no fall of the lake (our
         # simulator's fault day: a level drifting 0.3 m/h stuck for 40 min, then 0.22 m lower at once and drifting on)
-        thaw = np.r_[False, run[:-1] >= STUCK_N][:n] & (run == 1)
+        thaw = follows_stuck(value, STUCK_N)
         if n > 1:
             incr[1:] = np.where(thaw[1:], 0.0, -np.diff(value)) - KAPPA_M_PER_H * np.diff(t_ms) / 3_600_000.0
         c = np.cumsum(incr)
