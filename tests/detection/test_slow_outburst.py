@@ -215,3 +215,19 @@ def test_the_same_shaking_in_the_rain_or_a_drifting_channel_does_not_evacuate(si
         return v * np.where(h >= 2.0, 1.0 + 400.0 * (h - 2.0), 1.0)
 
     assert evacuations(site, day(site, geo=drifting)) == []
+
+
+def test_a_big_flood_shaking_the_geophone_eightyfold_evacuates_as_the_gauge_leaves_its_rhythm(site) -> None:  # type: ignore[no-untyped-def]
+    """Our simulator's 60 m3/s drainage of cha-2: its front shook geo-cha x80 its background and kept it shaking; 40
+    min later gauge-cha rose 0.25 m in 15 min, a rising limb and no front. Shaking over CREEP_MAX with the river
+    decimetres out of its rhythm is a big flood (a channel drifting up comes with the melt rhythm's centimetres)."""
+    rng = np.random.default_rng(4)
+
+    def big_flow(h: np.ndarray, v: np.ndarray) -> np.ndarray:  # from 02:20, surging around 80x the quiet level
+        return np.where(h >= 2 + 20 / 60, 80.0 * np.median(v) * rng.lognormal(0.0, 0.3, len(v)), v)
+
+    def limb(h: np.ndarray, v: np.ndarray) -> np.ndarray:  # from 03:00, 8 cm a reading
+        return v + 0.08 * 12 * np.clip(h - 3.0, 0, None)
+
+    ev = [d for d in evacuations(site, dry(day(site, geo=big_flow, gauge_cha=limb))) if d.lake == "cha-2"]
+    assert ev and "2026-07-01T03:00:00Z" < ev[0].time <= "2026-07-01T03:30:00Z"

@@ -40,6 +40,7 @@ STORM_ON_MM_H = 2.2  # rain of the last hour that says the storm is still on: Gu
 STORM_ON_3H_MM_H = 2.2 * 3 ** -0.44  # ... or of the last 3 hours, while it rains: his minimum for D = 3 h (1.36 mm/h)
 SLOW_DEP_M = 0.03  # a gauge's rise out of its melt rhythm after a geophone trigger, dry weather (slow outburst)
 SILENT_DEP_M = 0.15  # ... after its lake station fell silent
+BIG_DEP_M = 0.15  # ... after a geophone trigger whose shaking is over CREEP_MAX times its background (a big flood)
 DRAIN_BELOW_M = 0.2  # a lake this far under its 3-hour median while the gauge below leaves its rhythm (draining)
 # a lake this far under its 3-hour median, falling reading after reading (level_drop's sink): a breach. Its guard is
 # level_drop's rate (SINK_FALL_M in 30 min or SINK_QUICK_M in 15, smoothly: faster than any drift); at 0.35 m the lake
@@ -395,8 +396,11 @@ def slow_outburst(raw: dict[str, np.ndarray]) -> np.ndarray:
     # the geophone still shakes above its earlier background (the flow passing it), not a spent impulse
     # (by more in a drizzle: rain drumming on the hut lifts it too; a blind red-team storm's first half hour, 0.6 mm, with
     # its runoff lifted the ground's shaking x1.6 and the gauge 7 cm above its trend)
-    flowing = (raw["geo_recent"] > 0) & (raw["geo_lift"] >= np.where(raw["rain_i1"] > 0, SLOW_LIFT_WET, SLOW_LIFT)) & \
-        (raw["geo_lift"] <= CREEP_MAX)  # (not a channel drifting up a hundredfold: see CREEP_MAX)
+    flowing = (raw["geo_recent"] > 0) & (raw["geo_lift"] >= np.where(raw["rain_i1"] > 0, SLOW_LIFT_WET, SLOW_LIFT))
+    # ... up to CREEP_MAX with the gauge SLOW_DEP_M out of its rhythm; over it, a big flood's, with the gauge BIG_DEP_M out
+    # (floods of 60-120 m3/s shook geo-cha x80-150 and took gauge-cha 0.23-0.77 m out of its rhythm; a channel drifting up a
+    # thousandfold came with the melt rhythm's centimetres)
+    flows = flowing & (((dep >= SLOW_DEP_M) & (raw["geo_lift"] <= CREEP_MAX)) | (dep >= BIG_DEP_M))
     # or a flood that grows for hours and never triggers STA/LTA: the ground shaking CREEP_LIFT times what it was 3 h
     # ago, growing every hour, and the gauge below rising every hour for 2 h (red-team tunnel drainages of cha-2)
     # and no rain for 3 hours (rain's drumming and runoff also grow for hours: a red-team storm's first drizzle did)
@@ -409,7 +413,7 @@ def slow_outburst(raw: dict[str, np.ndarray]) -> np.ndarray:
     # front; of 795 development no-hazard days of three generators (snow-melt pulses, drifting and bursting geophones),
     # none held 2x for 30 min in dry weather
     passing = (raw["geo_recent"] > 0) & (raw["geo_lift_long"] >= LONG_LIFT) & (raw["rain_i3"] < CREEP_DRY_MM_H)
-    return dry & unwatched & (((dep >= SLOW_DEP_M) & flowing) | ((dep >= SILENT_DEP_M) & (raw["lake_missed"] >= 3)) |
+    return dry & unwatched & (flows | ((dep >= SILENT_DEP_M) & (raw["lake_missed"] >= 3)) |
                               creeping | passing)
 
 
