@@ -52,10 +52,11 @@ SINK_M = 0.15
 # falling, rated it low; at 0.3 m the held fall, 0.27 m, missed it by 3 cm). No red-team fault offsets a level for good
 # (a re-mounted sensor would: 0.2 m keeps a margin over the decimetre such a step could be)
 KEPT_FLOOR_M = 0.2
-# a lake station silent this long with a front at the gauge below evacuates at the front's first reading; a station late by
-# one or two reports needs the front held by a second reading (a blind fault day: a 2.5 m gauge spike while the lake
-# station's reading was 3 min late). A breach's wave reaches the gauge half an hour or more after it took the station
-SILENT_GAUGE_MISSED = 3.0
+# missed reports after which a lake station counts as silent (nobody watches the lake; the breach may have taken it). A
+# silent one with a front at the gauge below evacuates at the front's first reading; a station late by one or two reports
+# needs the front held by a second reading (a blind fault day: a 2.5 m gauge spike while the lake station's reading was
+# 3 min late). A breach's wave reaches the gauge half an hour or more after it took the station
+LAKE_SILENT_MISSED = 3.0
 SPIKE_SILENT_MISSED = 1.0  # a single large lake fall evacuates once the station missed its next reading
 # a lake station whose last two readings stood this far under its 3-hour level, then silent for FELL_SILENT_MISSED
 # intervals: the breach took it (see fell_silent); held for FELL_SILENT_HOLD_MIN of silence, then the duty officer decides
@@ -187,7 +188,7 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
         # to the lake's level while a burst shook the geophone evacuated on a held-out fault day of our simulator)
         evac = ((raw["drop2"] >= DROP_FIRE) & (raw["fall"] > 0) & below) | plausible | (drop & down & below) | kept | sink | \
             ((raw["lake_missed"] >= 1.5) & (_held_front(raw) | flowing)) | \
-            ((raw["lake_missed"] >= SILENT_GAUGE_MISSED) & gauge) | (geo & gauge) | died
+            ((raw["lake_missed"] >= LAKE_SILENT_MISSED) & gauge) | (geo & gauge) | died
         alone = slow_outburst(raw) | fell_silent(raw)  # rules whose signs are their own second sign
         return warn | alone, (evac & warn) | alone
     # a front against the gauge's own river, only in a valley without its own rain gauge and geophone, where the
@@ -413,7 +414,7 @@ def slow_outburst(raw: dict[str, np.ndarray]) -> np.ndarray:
     # front; of 795 development no-hazard days of three generators (snow-melt pulses, drifting and bursting geophones),
     # none held 2x for 30 min in dry weather
     passing = (raw["geo_recent"] > 0) & (raw["geo_lift_long"] >= LONG_LIFT) & (raw["rain_i3"] < CREEP_DRY_MM_H)
-    return dry & unwatched & (flows | ((dep >= SILENT_DEP_M) & (raw["lake_missed"] >= 3)) |
+    return dry & unwatched & (flows | ((dep >= SILENT_DEP_M) & (raw["lake_missed"] >= LAKE_SILENT_MISSED)) |
                               creeping | passing)
 
 
@@ -428,7 +429,7 @@ def _unwatched(raw: dict[str, np.ndarray]) -> np.ndarray:
     not fall (their drop explains the wave)."""
     from glofwatch.detection.detectors.level_drop import FIRE_M as DROP_FIRE
 
-    return ((raw["lake_has"] < 1) | (raw["lake_missed"] >= 3)) & (raw["sib_drop"] < DROP_FIRE)
+    return ((raw["lake_has"] < 1) | (raw["lake_missed"] >= LAKE_SILENT_MISSED)) & (raw["sib_drop"] < DROP_FIRE)
 
 
 def _dry(raw: dict[str, np.ndarray]) -> np.ndarray:
@@ -650,7 +651,7 @@ class FusionScorer:
         warn, evac = evidence_gates(hazard, raw)
         entry, stay = m.levels(p, m.entry), m.levels(p, m.exit)
         # no alert of any level on probability alone: some detector must fire (or a lake station fall silent)
-        adv = warn | (raw["gauge"] >= 0.5) | (raw["lake_missed"] >= 3) | (raw["drop"] >= 0.15)
+        adv = warn | (raw["gauge"] >= 0.5) | (raw["lake_missed"] >= LAKE_SILENT_MISSED) | (raw["drop"] >= 0.15)
         entry = np.where(adv, entry, 0).astype(np.int8)
         entry = np.where(warn, np.where(evac, entry, np.minimum(entry, 3)), np.minimum(entry, 1)).astype(np.int8)
         # a geophone's knock alone (no second sign, not yet lasting) is worth a WATCH for the duty officer, not a warning
