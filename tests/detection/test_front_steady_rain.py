@@ -3,7 +3,7 @@
 Blind red-team debris flows released late in long storms stepped gauge-cha by 0.3-0.5 m in one reading, 10-30 min before
 Cholpon-Ata, with nothing else to see: the geophone under the storm's drumming, the front under gauge_rise's 0.45 m
 jump. Storm floods' steps of that size came, on every development storm day of the three generators, with the last
-hour's rain 2.6-6 times its 6-hour mean. Synthetic telemetry of the reference site through the real engine."""
+hour's rain 2.6-6 times its 6-hour mean, or an hour after a one-hour storm's burst. Synthetic telemetry of the reference site through the real engine."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from glofwatch.detection.fusion import RULE_TEXT, STEADY_RAIN_6H, steady_front
+from glofwatch.detection.fusion import OLD_STORM_3H_6H, RULE_TEXT, STEADY_RAIN_6H, steady_front
 from glofwatch.detection.replay import replay_frame
 from glofwatch.sim.day import quiet_day
 
@@ -54,6 +54,11 @@ def bursting(h: np.ndarray) -> np.ndarray:
     return np.where(h < 4.0, 1.0, 12.0)  # a drizzle, then a burst of 12 mm/h from 04:00: 4.5x the 6-hour mean at 05:00
 
 
+def young(h: np.ndarray) -> np.ndarray:
+    return np.where(h < 3.0, 0.0, np.where(h < 4.0, 20.0, 4.0))  # a one-hour storm, then 4 mm/h: at 05:00 the last hour is
+    # 1x the 6-hour mean, but the storm is two hours old (its runoff lags its burst by an hour)
+
+
 def test_a_front_in_steady_rain_evacuates_the_valley(site) -> None:  # type: ignore[no-untyped-def]
     ds = replay_frame(site, day(site, steady))
     ev = [d for d in ds if d.level == "evacuate" and d.hazard == "debris_flow"]
@@ -64,8 +69,9 @@ def test_a_front_in_steady_rain_evacuates_the_valley(site) -> None:  # type: ign
     assert ev[0].evidence["features"]["gauge_step"] == pytest.approx(0.4, abs=0.02)
 
 
-def test_the_same_front_when_the_rain_bursts_is_not_this_rule(site) -> None:  # type: ignore[no-untyped-def]
-    ds = replay_frame(site, day(site, bursting))
+@pytest.mark.parametrize("rain", [bursting, young])
+def test_the_same_front_when_the_rain_bursts_or_the_storm_is_young_is_not_this_rule(site, rain) -> None:  # type: ignore[no-untyped-def]
+    ds = replay_frame(site, day(site, rain))
     assert not [d for d in ds if RULE_TEXT["front_steady_rain"] in d.explanation]
 
 
@@ -77,7 +83,10 @@ def test_no_front_no_evacuation_in_steady_rain(site) -> None:  # type: ignore[no
 def test_steady_means_the_last_hour_at_most_twice_the_six_hour_mean() -> None:
     i6 = np.array([4.0, 4.0, 4.0, 4.0])
     raw = {"gauge_step": np.array([0.4, 0.4, 0.4, 0.0]), "rain_far": np.zeros(4),
-           "rain_i1": np.array([4.0, STEADY_RAIN_6H * 4.0, STEADY_RAIN_6H * 4.0 + 0.2, 4.0]), "rain_i6": i6}
+           "rain_i1": np.array([4.0, STEADY_RAIN_6H * 4.0, STEADY_RAIN_6H * 4.0 + 0.2, 4.0]), "rain_i6": i6,
+           "rain_i3": i6.copy()}
     assert steady_front(raw).tolist() == [True, True, False, False]
+    raw["rain_i3"] = np.array([OLD_STORM_3H_6H * 4.0 + 0.1, 4.0, 4.0, 4.0])  # all the rain in the last 3 hours: young
+    assert steady_front(raw).tolist() == [False, True, False, False]
     raw["rain_far"] = np.ones(4)  # a valley that borrows its rain: the storm over it is not measured (kept_far's business)
     assert not steady_front(raw).any()
