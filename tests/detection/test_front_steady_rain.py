@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from glofwatch.detection.fusion import OLD_STORM_3H_6H, RULE_TEXT, STEADY_RAIN_6H, steady_front
+from glofwatch.detection.fusion import OLD_STORM_3H_6H, RULE_TEXT, STEADY_RAIN_6H, STEADY_STAIR_6H, steady_front
 from glofwatch.detection.replay import replay_frame
 from glofwatch.sim.day import quiet_day
 
@@ -82,7 +82,7 @@ def test_no_front_no_evacuation_in_steady_rain(site) -> None:  # type: ignore[no
 
 def test_steady_means_the_last_hour_at_most_twice_the_six_hour_mean() -> None:
     i6 = np.array([4.0, 4.0, 4.0, 4.0])
-    raw = {"gauge_step": np.array([0.4, 0.4, 0.4, 0.0]), "rain_far": np.zeros(4),
+    raw = {"gauge_step": np.array([0.4, 0.4, 0.4, 0.0]), "gauge_stair": np.zeros(4), "rain_far": np.zeros(4),
            "rain_i1": np.array([4.0, STEADY_RAIN_6H * 4.0, STEADY_RAIN_6H * 4.0 + 0.2, 4.0]), "rain_i6": i6,
            "rain_i3": i6.copy()}
     assert steady_front(raw).tolist() == [True, True, False, False]
@@ -90,3 +90,29 @@ def test_steady_means_the_last_hour_at_most_twice_the_six_hour_mean() -> None:
     assert steady_front(raw).tolist() == [False, True, False, False]
     raw["rain_far"] = np.ones(4)  # a valley that borrows its rain: the storm over it is not measured (kept_far's business)
     assert not steady_front(raw).any()
+
+
+def stair(h: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """+0.2 m into the 05:00 reading, +0.2 m more into 05:05, the crest 4 cm higher at 05:10, then receding 2 cm a
+    reading: a front over two readings (a storm flood's rising limb makes such stairs too)."""
+    lift = np.select([h < 5.0 - 1e-6, h < 5.0 + 1 / 12 - 1e-6, h < 5.0 + 2 / 12 - 1e-6, h < 5.0 + 3 / 12 - 1e-6],
+                     [0.0, 0.2, 0.4, 0.44], 0.44 - 0.02 * (h - 5.0 - 3 / 12) * 12)
+    return v + np.clip(lift, 0.0, None)
+
+
+def freshening(h: np.ndarray) -> np.ndarray:
+    return np.where(h < 4.0, 4.0, 7.5)  # 4 mm/h, then 7.5 from 04:00: at 05:05 the last hour is ~1.9x the 6-hour mean
+
+
+def test_a_two_reading_front_needs_steadier_rain_than_a_one_reading_one(site) -> None:  # type: ignore[no-untyped-def]
+    ev = [d for d in replay_frame(site, day(site, steady, lift=stair)) if d.level == "evacuate"]
+    assert ev and ev[0].hazard == "debris_flow" and ev[0].zones == CHA
+    assert "2026-07-01T05:10:00Z" <= ev[0].time <= "2026-07-01T05:11:00Z", ev[0].time  # held and moving at 05:10
+    assert RULE_TEXT["front_steady_rain"] in ev[0].explanation
+    assert ev[0].evidence["features"]["gauge_stair"] == pytest.approx(0.4, abs=0.02)
+    # in freshening rain (1.5-2x) the one-reading front still evacuates, the two-reading one is left to the other rules
+    said = [d for d in replay_frame(site, day(site, freshening, lift=stair)) if RULE_TEXT["front_steady_rain"] in d.explanation]
+    assert said == [], [(d.time, d.evidence["features"]["rain_i1"], d.evidence["features"]["rain_i6"]) for d in said]
+    one = [d for d in replay_frame(site, day(site, freshening)) if RULE_TEXT["front_steady_rain"] in d.explanation]
+    assert one and STEADY_STAIR_6H < one[0].evidence["features"]["rain_i1"] / one[0].evidence["features"]["rain_i6"] <= \
+        STEADY_RAIN_6H
