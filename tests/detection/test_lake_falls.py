@@ -218,3 +218,24 @@ def test_a_level_sensor_drifting_down_then_silent_does_not_evacuate(site) -> Non
     the station goes silent. No fall faster than a drift: no evacuation."""
     df = station_dies(lake_day(site, lambda h: -0.3 * np.clip(h - 2.0, 0, None)), 3.17)
     assert evacuations(site, df) == []
+
+
+def test_the_explanation_does_not_count_a_stuck_channels_catch_up_step() -> None:
+    """The duty officer reads the fall the rule counts: the step that ends a stuck run is no fall in the explanation
+    either (it said "fell 0.86 m" where the rule counted 0.56), and the CUSUM it quotes is the feature's."""
+    from glofwatch.detection.detectors.level_drop import LevelDrop
+
+    t = np.arange(44, dtype=np.int64) * 300_000
+    v = np.r_[np.zeros(36), -0.3, -0.3 - 0.08 * np.arange(1, 8)]  # stuck 4 readings, 0.3 m lower at once, falling on
+    st = type("S", (), {"id": "lake-cha-1"})()
+
+    def text(v: np.ndarray) -> tuple[str, float]:
+        feats = {k: float(a[-1]) for k, a in LevelDrop().compute(t, v, None, None).items()}  # type: ignore[arg-type]
+        return LevelDrop().explain(st, None, feats, int(t[-1]), (t, v)).text, feats["drop"]  # type: ignore[arg-type]
+
+    said, drop = text(v)
+    assert "fell 0.56 m in 35 min since 03:00" in said and f"CUSUM {drop:.2f} m" in said, said
+    live = v.copy()
+    live[32:36] = [0.001, -0.001, 0.002, 0.0]  # a live sensor never repeats a value: the same step is a fall
+    said, drop = text(live)
+    assert "fell 0.86 m in 40 min since 02:55" in said and f"CUSUM {drop:.2f} m" in said, said

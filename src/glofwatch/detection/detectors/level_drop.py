@@ -129,7 +129,11 @@ class LevelDrop(Detector):
         if len(t) >= 2 and drop > 0:
             w = t > t[-1] - WINDOW_MS
             tw, vw = t[w], v[w]
-            incr = np.r_[0.0, -np.diff(vw) - KAPPA_M_PER_H * np.diff(tw) / 3_600_000.0]
+            # the CUSUM of compute(): a stuck channel's catch-up step is no fall (follows_stuck over the whole series,
+            # a stuck run may begin before the window)
+            thaw = follows_stuck(v, STUCK_N)[w]
+            step = np.r_[0.0, -np.diff(vw)]
+            incr = np.where(thaw, 0.0, step) - np.r_[0.0, KAPPA_M_PER_H * np.diff(tw) / 3_600_000.0]
             c = np.cumsum(incr)
             j = int(np.argmin(c))
             onset = int(tw[j])
