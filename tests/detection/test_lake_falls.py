@@ -239,3 +239,28 @@ def test_the_explanation_does_not_count_a_stuck_channels_catch_up_step() -> None
     live[32:36] = [0.001, -0.001, 0.002, 0.0]  # a live sensor never repeats a value: the same step is a fall
     said, drop = text(live)
     assert "fell 0.86 m in 40 min since 02:55" in said and f"CUSUM {drop:.2f} m" in said, said
+
+
+def widening(h: np.ndarray) -> np.ndarray:
+    """A piping breach widening from 02:00: the lake falls at 0.1, 0.2, 0.4, then 0.8 m/h, half an hour each."""
+    knots_h = np.array([2.0, 2.5, 3.0, 3.5, 6.0])
+    knots_m = np.array([0.0, -0.05, -0.15, -0.35, -2.35])
+    return np.interp(h, knots_h, knots_m, left=0.0)
+
+
+def test_a_fall_that_grows_every_half_hour_evacuates_before_it_is_fast(site) -> None:  # type: ignore[no-untyped-def]
+    """Blind red-team piping breaches of cak-1 sank the lake at 0.1, 0.2, 0.4 m/h, under the 0.5 m/h of any sensor
+    drift, and were evacuated at the gauge, late. Each half hour falling faster than the one before (1.2x, then 1.5x),
+    at two readings in a row, is a breach widening; a drift falls alike every half hour."""
+    ev = evacuations(site, lake_day(site, widening))
+    assert ev and "2026-07-01T03:00:00Z" < ev[0].time <= "2026-07-01T03:25:00Z", ev and ev[0].time
+    assert any("sinking" in r for r in ev[0].explanation)
+    # the fast-sink rule alone waits until the lake falls 0.25 m in 30 min (after 03:30)
+    from glofwatch.detection.detectors import level_drop
+
+    feats = level_drop.LevelDrop().compute(np.arange(73, dtype=np.int64) * 300_000, widening(np.arange(73) / 12), None, None)  # type: ignore[arg-type]
+    first = int(np.flatnonzero(feats["accel"] > 0)[0])
+    assert feats["sink"][:first + 1].max() == 0.0 and feats["accel"][first - 1] == 0.0 and feats["accel"][first + 1] > 0
+    drift = level_drop.LevelDrop().compute(np.arange(73, dtype=np.int64) * 300_000,  # type: ignore[arg-type]
+                                           -0.4 * np.clip(np.arange(73) / 12 - 2.0, 0, None), None, None)
+    assert drift["accel"].max() == 0.0

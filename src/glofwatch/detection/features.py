@@ -239,7 +239,9 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["fall"] = _max_feature(bs, src.lake_stations, "level_drop", "fall", ticks)
     raw["below"] = _max_feature(bs, src.lake_stations, "level_drop", "below", ticks)
     raw["drop_held"] = _max_feature(bs, src.lake_stations, "level_drop", "held", ticks)
-    raw["drop_sink"] = _max_feature(bs, src.lake_stations, "level_drop", "sink", ticks)
+    # a lake sinking fast, or slower but ever faster (level_drop's sink and accel): one feature for the rules
+    raw["drop_sink"] = np.maximum(_max_feature(bs, src.lake_stations, "level_drop", "sink", ticks),
+                                  _max_feature(bs, src.lake_stations, "level_drop", "accel", ticks))
     raw["drop_cap"] = np.full(n, drop_cap(site, src))
     missed = [missed_at(st) for st in src.lake_stations]
     raw["lake_missed"] = np.max(missed, axis=0) if missed else z.copy()

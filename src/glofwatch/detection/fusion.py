@@ -530,8 +530,8 @@ RULE_TEXT = {
                  "3-hour level",
     "lake_fall_kept": f"safety rule: a lake fall of {KEPT_FLOOR_M:.1f} m or more has held four readings and is one the "
                       "dam can give",
-    "lake_sinking": f"safety rule: the lake is sinking reading after reading, {SINK_M:.2f} m or more under its 3-hour "
-                    "level",
+    "lake_sinking": f"safety rule: the lake is sinking reading after reading (fast, or faster every half hour), {SINK_M:.2f} "
+                    "m or more under its 3-hour level",
     "lake_fell_silent": f"safety rule: the lake station's last readings stood {FELL_SILENT_BELOW_M:.1f} m or more under "
                         f"its 3-hour level (its last one {FELL_SILENT_ONE_M:.2f} m by a sudden fall), then it fell "
                         "silent: the breach may have taken it",

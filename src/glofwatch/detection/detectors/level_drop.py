@@ -62,6 +62,18 @@ SINK_QUICK_PRIOR_MS = 30 * 60_000
 # reached 0.12-0.13 m in 15 min (at 0.12 it evacuated)
 SINK_QUICK_M = 0.15
 SINK_FALL_M = 0.25  # ... and this much in the last 30 min: 0.5 m/h, faster than any sensor drift (ours <= 0.35, blind 0.4 m/h)
+# ... or a fall that accelerates (``accel``): over the last three half hours each fell more than the one before (ACCEL_GROWTH2
+# times, then ACCEL_GROWTH3 times), the first ACCEL_FIRST_M (a fall already under way), the last ACCEL_LAST_M, reading
+# after reading and smoothly, at ACCEL_N readings in a row. A piping breach widens: blind red-team breaches of cak-1 sank
+# the lake at 0.1, then 0.2, then 0.4 m/h, under SINK_FALL_M's rate for hours, and were evacuated at the gauge, late. A
+# drift is steady (its half hours fall alike); its onset looks like an acceleration for one reading or two, when the
+# scatter of the readings before it happens to make ACCEL_FIRST_M (blind drift fault days: at one reading in a row,
+# 4 of 3 000 fault days evacuated; at two, none)
+ACCEL_FIRST_M = 0.02
+ACCEL_GROWTH2 = 1.2
+ACCEL_GROWTH3 = 1.5
+ACCEL_LAST_M = 0.08
+ACCEL_N = 2
 
 
 class LevelDrop(Detector):
@@ -69,7 +81,8 @@ class LevelDrop(Detector):
     sensors: ClassVar[tuple[str, ...]] = ("water_level",)
     kinds: ClassVar[tuple[str, ...]] = ("lake",)
     lookback_ms: ClassVar[int] = WINDOW_MS
-    features: ClassVar[tuple[str, ...]] = ("drop", "drop2", "fall", "below", "fell2", "fell1", "held", "sink", "level")
+    features: ClassVar[tuple[str, ...]] = ("drop", "drop2", "fall", "below", "fell2", "fell1", "held", "sink", "level",
+                                           "accel")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         n = len(t_ms)
@@ -94,7 +107,7 @@ class LevelDrop(Detector):
         allowance = np.nan_to_num(KAPPA_M_PER_H * span / 3_600_000.0)
         low = last_n_min(s, HELD_N, 0.0)
         held = np.where((run >= HELD_N) | (low <= 0), 0.0, low + allowance)
-        steady = last_n_min(np.r_[False, v[1:] < v[:-1]][:n], SINK_N, False)
+        falling = last_n_min(np.r_[False, v[1:] < v[:-1]][:n], SINK_N, False)
         t = np.asarray(t_ms, dtype=np.int64)
 
         def fall_since(ms: int) -> np.ndarray:  # the fall from the reading as of ``ms`` ago (0 where none is that old)
@@ -113,12 +126,20 @@ class LevelDrop(Detector):
         new30 = fall30 >= SINK_GROWTH * SINK_WINDOW_MS / SINK_PRIOR_MS * (fall_since(SINK_WINDOW_MS + SINK_PRIOR_MS) - fall30)
         new15 = fall15 >= SINK_QUICK_GROWTH * SINK_QUICK_MS / SINK_QUICK_PRIOR_MS * \
             (fall_since(SINK_QUICK_MS + SINK_QUICK_PRIOR_MS) - fall15)
-        steady &= ((fall30 >= SINK_FALL_M) & (big <= 0.5 * fall30) & new30) | \
-            ((fall15 >= SINK_QUICK_M) & (big15 <= 0.5 * fall15) & new15)
+        steady = falling & (((fall30 >= SINK_FALL_M) & (big <= 0.5 * fall30) & new30) |
+                            ((fall15 >= SINK_QUICK_M) & (big15 <= 0.5 * fall15) & new15))
+        # ... or accelerating: the falls of the last three half hours, oldest first
+        w3 = fall30
+        w2 = fall_since(2 * SINK_WINDOW_MS) - fall30
+        w1 = fall_since(3 * SINK_WINDOW_MS) - fall_since(2 * SINK_WINDOW_MS)
+        accel = falling & (w1 >= ACCEL_FIRST_M) & (w2 >= ACCEL_GROWTH2 * w1) & (w3 >= ACCEL_GROWTH3 * w2) & \
+            (w3 >= ACCEL_LAST_M) & (big <= 0.5 * fall30)
+        accel = last_n_min(accel, ACCEL_N, False)
         # under the 3-hour level at two readings, by a fall the CUSUM counts (not a sensor drifting down at < KAPPA)
         fell2 = np.minimum(np.minimum(below, np.r_[0.0, below[:-1]]), np.minimum(s, prev)) if n else below
         return {"drop": s, "drop2": np.minimum(s, prev), "fall": s - prev, "below": below, "fell2": fell2,
-                "fell1": np.minimum(below, s), "held": held, "sink": np.where(steady, below, 0.0), "level": v}
+                "fell1": np.minimum(below, s), "held": held, "sink": np.where(steady, below, 0.0), "level": v,
+                "accel": np.where(accel, below, 0.0)}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
                 series: tuple[np.ndarray, np.ndarray]) -> Evidence:
@@ -145,7 +166,8 @@ class LevelDrop(Detector):
         details = {"drop_m": round(drop, 3), "drop2_m": round(drop2, 3)}
         below = feats.get("below", np.nan)
         if np.isfinite(below) and below >= EXPLAIN_BELOW_M:  # a slow fall the CUSUM's allowance absorbs shows here
-            sinking = ", falling reading after reading" if feats.get("sink", 0.0) > 0 else ""
+            sinking = ", falling reading after reading" if feats.get("sink", 0.0) > 0 else \
+                (", falling ever faster, reading after reading" if feats.get("accel", 0.0) > 0 else "")
             if drop > 0:
                 text += f"; {below:.2f} m under its 3-hour median level{sinking}"
             else:
