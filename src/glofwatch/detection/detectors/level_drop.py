@@ -26,7 +26,10 @@ before, else 0: a breach that takes an hour or two to open drains the lake at 0.
 allowance of ``KAPPA_M_PER_H`` mostly absorbs, while the lake sinks steadily under its 3-hour level, by
 ``SINK_FALL_M`` in the last 30 min or ``SINK_QUICK_M`` in the last 15 (a sensor drifts slower), smoothly (no one step
 half of that fall: a glitch is one step) and newly (``SINK_GROWTH`` times the rate of the hour before the 30 min,
-``SINK_QUICK_GROWTH`` times that of the 30 min before the 15: a sensor that drifts is not a breach opening), ``level``.
+``SINK_QUICK_GROWTH`` times that of the 30 min before the 15: a sensor that drifts is not a breach opening), ``accel``
+(``below`` where the fall has grown every half hour for the last three, at ``ACCEL_N`` readings in a row, else 0: a
+piping breach widening at 0.1, 0.2, 0.4 m/h, under the sinking rate for hours; a drift falls alike every half hour),
+``level``.
 """
 
 from __future__ import annotations
