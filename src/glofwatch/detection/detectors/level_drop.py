@@ -132,9 +132,8 @@ class LevelDrop(Detector):
         steady = falling & (((fall30 >= SINK_FALL_M) & (big <= 0.5 * fall30) & new30) |
                             ((fall15 >= SINK_QUICK_M) & (big15 <= 0.5 * fall15) & new15))
         # ... or accelerating: the falls of the last three half hours, oldest first
-        w3 = fall30
-        w2 = fall_since(2 * SINK_WINDOW_MS) - fall30
-        w1 = fall_since(3 * SINK_WINDOW_MS) - fall_since(2 * SINK_WINDOW_MS)
+        fall60 = fall_since(2 * SINK_WINDOW_MS)
+        w3, w2, w1 = fall30, fall60 - fall30, fall_since(3 * SINK_WINDOW_MS) - fall60
         accel = falling & (w1 >= ACCEL_FIRST_M) & (w2 >= ACCEL_GROWTH2 * w1) & (w3 >= ACCEL_GROWTH3 * w2) & \
             (w3 >= ACCEL_LAST_M) & (big <= 0.5 * fall30)
         accel = last_n_min(accel, ACCEL_N, False)
