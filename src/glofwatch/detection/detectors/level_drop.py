@@ -79,6 +79,18 @@ ACCEL_LAST_M = 0.08
 ACCEL_N = 2
 
 
+def increments(t_ms: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """The CUSUM's increments: each reading's fall from the one before, less the drift allowance (0 for the first). A
+    stuck channel that lets go catches up with the level in one step: that step is no fall of the lake (our simulator's
+    fault day: a level drifting 0.3 m/h stuck for 40 min, then 0.22 m lower at once and drifting on). compute() and
+    explain() both read it, so that the fall the text names is the one the rule counted."""
+    incr = np.zeros(len(t_ms))
+    if len(t_ms) > 1:
+        thaw = follows_stuck(value, STUCK_N)
+        incr[1:] = np.where(thaw[1:], 0.0, -np.diff(value)) - KAPPA_M_PER_H * np.diff(t_ms) / 3_600_000.0
+    return incr
+
+
 class LevelDrop(Detector):
     name: ClassVar[str] = "level_drop"
     sensors: ClassVar[tuple[str, ...]] = ("water_level",)
@@ -89,14 +101,8 @@ class LevelDrop(Detector):
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         n = len(t_ms)
-        incr = np.zeros(n)
         run = identical_run(value)
-        # a stuck channel that lets go catches up with the level in one step: that step is no fall of the lake (our
-        # simulator's fault day: a level drifting 0.3 m/h stuck for 40 min, then 0.22 m lower at once and drifting on)
-        thaw = follows_stuck(value, STUCK_N)
-        if n > 1:
-            incr[1:] = np.where(thaw[1:], 0.0, -np.diff(value)) - KAPPA_M_PER_H * np.diff(t_ms) / 3_600_000.0
-        c = np.cumsum(incr)
+        c = np.cumsum(increments(t_ms, value))
         s = c - rolling(t_ms, c, WINDOW_MS).min().to_numpy()
         s = np.maximum(s, 0.0)
         prev = np.r_[0.0, s[:-1]]
@@ -152,12 +158,8 @@ class LevelDrop(Detector):
         if len(t) >= 2 and drop > 0:
             w = t > t[-1] - WINDOW_MS
             tw, vw = t[w], v[w]
-            # the CUSUM of compute(): a stuck channel's catch-up step is no fall (follows_stuck over the whole series,
-            # a stuck run may begin before the window)
-            thaw = follows_stuck(v, STUCK_N)[w]
-            step = np.r_[0.0, -np.diff(vw)]
-            incr = np.where(thaw, 0.0, step) - np.r_[0.0, KAPPA_M_PER_H * np.diff(tw) / 3_600_000.0]
-            c = np.cumsum(incr)
+            # the CUSUM of compute() over the window (over the whole series first: a stuck run may begin before it)
+            c = np.cumsum(increments(t, v)[w])
             j = int(np.argmin(c))
             onset = int(tw[j])
             fell = float(vw[j] - vw[-1])
