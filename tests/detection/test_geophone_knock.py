@@ -50,9 +50,10 @@ def test_a_knock_of_three_minutes_is_a_watch(site) -> None:  # type: ignore[no-u
 
 
 def test_a_tremor_that_lasts_warns(site) -> None:  # type: ignore[no-untyped-def]
-    levels = outburst_levels(site, shaken(site, 20.0))
+    levels = outburst_levels(site, shaken(site, 8.0))
     assert any(lv == "warning" for lv, _ in levels), levels
-    assert not any(lv == "evacuate" for lv, _ in levels)  # one sensor alone never evacuates
+    # not yet an evacuation: below the lake nobody watches, 12 minutes of it in dry weather are (test_flood_passing)
+    assert not any(lv == "evacuate" for lv, _ in levels)
 
 
 def test_without_the_rule_the_knock_warned(site, monkeypatch) -> None:  # type: ignore[no-untyped-def]

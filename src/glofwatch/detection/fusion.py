@@ -206,7 +206,7 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
         evac = ((raw["drop2"] >= DROP_FIRE) & (raw["fall"] > 0) & below) | plausible | (drop & down & below) | kept | sink | \
             ((raw["lake_missed"] >= 1.5) & (_held_front(raw) | flowing)) | \
             ((raw["lake_missed"] >= LAKE_SILENT_MISSED) & gauge) | (geo & gauge) | died
-        alone = slow_outburst(raw) | fell_silent(raw)  # rules whose signs are their own second sign
+        alone = slow_outburst(raw) | fell_silent(raw) | flood_passing(raw)  # rules whose signs are their own second sign
         return warn | alone, (evac & warn) | alone
     # a front against the gauge's own river: in a valley without its own rain gauge and geophone, where the gauge is the
     # only eye; where the storm is measured, only in steady rain (storm floods step when the rain bursts: steady_front)
@@ -473,6 +473,22 @@ def slow_outburst(raw: dict[str, np.ndarray]) -> np.ndarray:
                               creeping | passing)
 
 
+def flood_passing(raw: dict[str, np.ndarray]) -> np.ndarray:
+    """The geophone below a lake nobody watches triggered GEO_SUSTAIN_MIN ago, unbroken, and its tremor holds
+    SILENT_GEO_HOLD of its peak, in dry weather: a flood passing it.
+
+    Without a lake station the outburst's second sign was the front at the gauge 7 km further down, 20-30 min after the
+    geophone (blind red-team flotations of cha-2 shook geo-cha 35-50x from 30 min before Cholpon-Ata; the gauge evacuated
+    5-8 min before it). A rockfall, a quake or a logger's burst shakes a geophone for at most 10 min, and a debris flow
+    needs rain. On 5 400 development no-hazard days of the three generators none held 12 min in dry weather (two held 8
+    min); one drifting geophone (an independent red-team ramp, x20 in 30 min) held 25 min, on a day slow_outburst already
+    evacuated. Development outbursts: 53 evacuated 3-86 min sooner (median 15-27 per generator), 3 found, none later."""
+    from glofwatch.detection.detectors.sta_lta import FIRE_RATIO
+
+    return _unwatched(raw) & _dry(raw) & (raw["geo_ratio"] >= FIRE_RATIO) & (raw["geo_run"] >= GEO_SUSTAIN_MIN) & \
+        (raw["geo_hold"] >= SILENT_GEO_HOLD)
+
+
 def _creeping(raw: dict[str, np.ndarray]) -> np.ndarray:
     """The ground shaking CREEP_LIFT (at most CREEP_MAX) times what it was 3 h ago, growing every hour, and the gauge
     below risen CLIMB_M over 2 h, every hour: a flood growing for hours (sta_lta's creep, gauge_rise's climb)."""
@@ -537,6 +553,8 @@ RULE_TEXT = {
                         "silent: the breach may have taken it",
     "slow_outburst": "safety rule: a lake nobody watches is draining slowly: its flood's signs downstream, in order, in "
                      "dry weather",
+    "flood_passing": "safety rule: the geophone below a lake nobody watches has shaken 12 minutes unbroken, not decaying, "
+                     "in dry weather: a flood passing it (a rockfall's shaking lasts minutes, a debris flow needs rain)",
     "flow_growing": "safety rule: the geophone's tremor is holding, not decaying, while the storm is on",
     "flow_lasting": "safety rule: a debris flow's sign has lasted (tremor 12 min or a front held two readings) in the rain",
     "front_rain_next_door": "safety rule: a front stood at the valley's only gauge with rain over the neighbour valley",
@@ -573,7 +591,7 @@ def evacuation_rules(hazard: str, raw: dict[str, np.ndarray]) -> dict[str, np.nd
             # (blind red-team cak-1 rose 0.42 m in 3 h, fell 0.45 m and held it 90 min: 0.26 m under the median)
             "lake_fall_kept": (raw["drop_held"] >= KEPT_FLOOR_M) & (raw["drop_held"] <= raw["drop_cap"]) & (raw["below"] >= 0.15),
             "lake_sinking": raw["drop_sink"] >= SINK_M, "slow_outburst": slow_outburst(raw),
-            "lake_fell_silent": fell_silent(raw)}
+            "lake_fell_silent": fell_silent(raw), "flood_passing": flood_passing(raw)}
 
 
 def warning_rules(hazard: str, raw: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
