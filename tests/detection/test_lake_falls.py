@@ -264,3 +264,17 @@ def test_a_fall_that_grows_every_half_hour_evacuates_before_it_is_fast(site) -> 
     drift = level_drop.LevelDrop().compute(np.arange(73, dtype=np.int64) * 300_000,  # type: ignore[arg-type]
                                            -0.4 * np.clip(np.arange(73) / 12 - 2.0, 0, None), None, None)
     assert drift["accel"].max() == 0.0
+
+
+def test_a_breach_opening_a_few_centimetres_then_decimetres_evacuates_at_its_second_reading(site) -> None:  # type: ignore[no-untyped-def]
+    """Blind red-team piping breaches of cha-1: the lake fell 0.10 m, then 0.36 m more at the next reading. A large fall
+    alone waits for the next reading (a transducer's glitch is one reading off); one that the reading before began is a
+    breach opening (fusion.opening)."""
+    ev = evacuations(site, lake_day(site, lambda h: np.where(h >= 3.0, -0.12, 0.0) + np.where(h >= 3 + 5 / 60, -0.4, 0.0)))
+    assert ev and "2026-07-01T03:04:00Z" < ev[0].time <= "2026-07-01T03:06:00Z"  # the second falling reading (03:05)
+    assert any("breach opening" in r for r in ev[0].explanation)
+
+
+def test_the_same_large_fall_in_one_reading_waits_for_the_next(site) -> None:  # type: ignore[no-untyped-def]
+    ev = evacuations(site, lake_day(site, lambda h: np.where(h >= 3 + 5 / 60, -0.52, 0.0)))
+    assert not ev or ev[0].time > "2026-07-01T03:06:00Z"
