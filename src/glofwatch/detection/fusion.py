@@ -161,7 +161,10 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
 
     Rain, silence or a warm spell alone never raise more than an advisory, and one sensor alone never
     evacuates: a geophone burst (rockfall, a vehicle), a run of glitched lake or gauge readings that
-    QC cannot flag yet, all look like a wave front on one sensor. Outburst: warning on a lake fall, a
+    QC cannot flag yet, all look like a wave front on one sensor. The exceptions are a lake's own readings
+    falling as only a breach makes them fall (two readings, kept, sinking, opening) and, below a lake nobody
+    watches, a geophone tremor that lasts longer than any burst in dry weather (slow_outburst, flood_passing).
+    Outburst: warning on a lake fall, a
     geophone trigger (or a gauge where the path has no geophone); evacuate on a fall confirmed by two
     readings *and still falling*, a single large fall the lake can physically make in one interval once the
     station then falls silent, or one sensor confirmed by another (lake fall or a silent lake station with a
@@ -502,7 +505,7 @@ def flood_passing(raw: dict[str, np.ndarray]) -> np.ndarray:
     5-8 min before it). A rockfall, a quake or a logger's burst shakes a geophone for at most 10 min, and a debris flow
     needs rain. On 5 400 development no-hazard days of the three generators none held 12 min in dry weather (two held 8
     min); one drifting geophone (an independent red-team ramp, x20 in 30 min) held 25 min, on a day slow_outburst already
-    evacuated. Development outbursts: 53 evacuated 3-86 min sooner (median 15-27 per generator), 3 found, none later."""
+    evacuated. Development outbursts: 53 evacuated 7-86 min sooner (median 15-27 per generator), 3 found, none later."""
     from glofwatch.detection.detectors.sta_lta import FIRE_RATIO
 
     return _unwatched(raw) & _dry(raw) & (raw["geo_ratio"] >= FIRE_RATIO) & (raw["geo_run"] >= GEO_SUSTAIN_MIN) & \
