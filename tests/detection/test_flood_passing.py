@@ -21,13 +21,6 @@ START = datetime(2026, 7, 1, tzinfo=UTC)
 SHAKE_AT = 3.0  # hours
 
 
-@pytest.fixture(scope="module")
-def site():  # type: ignore[no-untyped-def]
-    from glofwatch.cli import _site
-
-    return _site(None)
-
-
 def day(site, *, shake_min: float, decay: bool = False, rain_mm_h: float = 0.0) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     """5 h of a quiet day; from 03:00 geo-cha shakes at ~40x its background for ``shake_min`` minutes (rising over
     3 min; ``decay``: falling to a tenth over its course, an impulse's shape) and nothing else moves; ``rain_mm_h``

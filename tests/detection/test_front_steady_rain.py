@@ -21,13 +21,6 @@ START = datetime(2026, 7, 1, tzinfo=UTC)
 CHA = ["cha-upper", "cha-town", "cha-shore"]
 
 
-@pytest.fixture(scope="module")
-def site():  # type: ignore[no-untyped-def]
-    from glofwatch.cli import _site
-
-    return _site(None)
-
-
 def front(h: np.ndarray, v: np.ndarray) -> np.ndarray:
     """+0.4 m into the 05:00 reading, the flow's crest 5 cm higher at 05:05, then receding 2 cm a reading."""
     lift = np.select([h < 5.0 - 1e-6, h < 5.0 + 1 / 12 - 1e-6, h < 5.0 + 2 / 12 - 1e-6],
