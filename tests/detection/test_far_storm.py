@@ -53,8 +53,19 @@ def test_a_front_in_a_valley_without_rain_gauge_evacuates_on_the_neighbours_weak
     assert f["rain_far"] == 1.0 and f["rain_c"] < 1.0  # the neighbour's gauge: not over Caine's threshold
 
 
-def test_the_same_front_in_dry_weather_is_no_debris_flow(site) -> None:  # type: ignore[no-untyped-def]
-    assert debris_evacuations(site, day(site, "gauge-cak", 0.0)) == []
+def by_other_rules(ds: list) -> list:
+    """Evacuations that the receding wave (fusion.wave_passing: a step from rest, then receding, whatever the rain) does
+    not explain: the front here recedes 0.1 m a reading, a flood wave passing, which evacuates in dry weather too
+    (test_wave_passing.py); these tests are about the rules that read the front against the rain."""
+    from glofwatch.detection.fusion import RULE_TEXT
+
+    return [d for d in ds if RULE_TEXT["wave_passing"] not in d.explanation]
+
+
+def test_the_same_front_in_dry_weather_is_no_debris_flow_by_the_rain(site) -> None:  # type: ignore[no-untyped-def]
+    ev = debris_evacuations(site, day(site, "gauge-cak", 0.0))
+    assert by_other_rules(ev) == []
+    assert ev and ev[0].time >= "2026-07-01T04:10:00Z"  # the wave's recession, two readings after the front
 
 
 def test_rain_that_stopped_an_hour_before_counts_only_at_a_neighbours_gauge(site) -> None:  # type: ignore[no-untyped-def]
@@ -67,8 +78,8 @@ def test_rain_that_stopped_an_hour_before_counts_only_at_a_neighbours_gauge(site
         df.loc[wet, "value"] = 1.0
         return df
 
-    assert debris_evacuations(site, shower("gauge-cha")) == []
-    assert debris_evacuations(site, shower("gauge-cak"))
+    assert by_other_rules(debris_evacuations(site, shower("gauge-cha"))) == []
+    assert by_other_rules(debris_evacuations(site, shower("gauge-cak")))
 
 
 def test_a_front_of_decimetres_against_a_quiet_river_evacuates_where_the_gauge_is_the_only_eye(site) -> None:  # type: ignore[no-untyped-def]

@@ -223,7 +223,8 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     about = kept_far(raw)
     passed = raw["gauge_seq"] > 0  # a surge at the gauge that the geophone above saw coming, in the wave's travel time
     unexplained = unexplained_front(raw)
-    warn = geo | ((gauge | step | kept) & (raw["rain_g"] >= 1.0)) | about | passed | unexplained
+    pulse = wave_passing(raw)
+    warn = geo | ((gauge | step | kept) & (raw["rain_g"] >= 1.0)) | about | passed | unexplained | pulse
     # a geophone whose tremor has lasted GEO_SUSTAIN_MIN in rain over Caine's threshold is a flow, not a
     # burst: rockfall, a quake or a vehicle shake a geophone for seconds to a few minutes, a debris flow's
     # surges for tens of minutes (Illgraben: the front's tremor grows for 10+ min). Evacuates at the geophone
@@ -236,7 +237,7 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     # a gauge alone must be confirmed by a second reading (``held``): see debris_flow_signs
     held, sustained, growing = debris_flow_signs(raw)
     evac = (geo & gauge) | ((held | steady) & (storm | raining(raw))) | (growing & storm) | \
-        (sustained & (storm | raining(raw))) | about | unexplained
+        (sustained & (storm | raining(raw))) | about | unexplained | pulse
     return warn, evac & warn & ~storm_just_began_next_door(raw)
 
 
@@ -418,6 +419,21 @@ def unexplained_front(raw: dict[str, np.ndarray]) -> np.ndarray:
     return (raw["gauge_stair"] >= SURGE_M) & (raw["rain_g"] >= EASED_STORM_G) & (own | (raw["rain_eased_all"] >= 1))
 
 
+def wave_passing(raw: dict[str, np.ndarray]) -> np.ndarray:
+    """A small flood wave passing a gauge of the valley (gauge_rise's ``pulse``): a step of 0.15 m or more from a river at
+    rest, then two readings receding from it, each lower than the one before. A finite volume passing, whatever the
+    rain: a debris flow released where no rain gauge sees its storm, or below the geophone. A storm's runoff steps the
+    river and keeps rising or holds; a glitch holds its offset or drops straight back.
+
+    Independent red-team debris flows of Chong-Ak-Suu came with 0-2 mm/h at the weather stations 30 km away and stepped
+    gauge-cak 0.15-0.5 m 10-70 min before Grigorievka: nothing was said of 38 of 300. On 3 600 development no-hazard
+    days of the three generators (1 800 storm days, 1 800 fault and quiet days) the shape came on 4 blind storm days
+    (0.21-0.45 m, receding 2-16 % of the step in two readings). Its own second sign: the recession after the step."""
+    from glofwatch.detection.detectors.gauge_rise import PULSE_STEP_M
+
+    return (raw["gauge_pulse"] >= PULSE_STEP_M) & ~bursting(raw)
+
+
 def storm_just_began_next_door(raw: dict[str, np.ndarray]) -> np.ndarray:
     """In a valley whose rain is measured next door, the storm began within the hour (under FIRST_HOUR_MM in the two
     hours before at every weather station of the site: features' rain_before) and that hour is under Caine's (1980)
@@ -585,6 +601,8 @@ RULE_TEXT = {
     "front_rain_next_door": "safety rule: a front stood at the valley's only gauge with rain over the neighbour valley",
     "front_steady_rain": "safety rule: a front stepped the river in steady rain, which storm runoff does not do (it steps "
                          "when the rain bursts): a debris flow",
+    "wave_passing": "safety rule: the river stepped up from rest and has receded reading after reading since: a flood "
+                    "wave of a debris flow passing the gauge (storm runoff keeps rising, a glitch holds or drops back)",
     "front_rain_eased": "safety rule: a front at the gauge after the storm's rain eased, which runoff does not make: a "
                         "debris flow",
     "draining": "safety rule (warning): the lake stands under its 3-hour level while the river below leaves its daily "
@@ -610,7 +628,7 @@ def evacuation_rules(hazard: str, raw: dict[str, np.ndarray]) -> dict[str, np.nd
         held, sustained, growing = debris_flow_signs(raw)
         return {"flow_growing": growing & storm, "flow_lasting": (sustained | held) & (storm | raining(raw)),
                 "front_rain_next_door": kept_far(raw), "front_rain_eased": unexplained_front(raw),
-                "front_steady_rain": steady_front(raw) & (storm | raining(raw))}
+                "front_steady_rain": steady_front(raw) & (storm | raining(raw)), "wave_passing": wave_passing(raw)}
     return {"lake_fall": (raw["drop2"] >= 0.3) & (raw["fall"] > 0) & (raw["below"] >= 0.3),
             # under the 3-hour level by the gates' 0.15 m, not 0.3: a lake filling toward its spillway lifts the median
             # (blind red-team cak-1 rose 0.42 m in 3 h, fell 0.45 m and held it 90 min: 0.26 m under the median)

@@ -1,0 +1,130 @@
+"""A small flood wave passing a gauge (a step from a river at rest, then receding reading after reading) is a debris flow.
+
+Independent red-team debris flows of Chong-Ak-Suu came with no rain measured near them (the valley borrows its rain from
+the weather stations 30 km away) and stepped gauge-cak 0.15-0.5 m in one reading, then tailed off; nothing was said of
+38 of 300. A storm's runoff keeps rising or holds after its steps; a glitch holds its offset or drops straight back.
+Synthetic telemetry of the reference site through the real engine, and gauge_rise's ``pulse`` on bare arrays."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from glofwatch.detection.detectors.gauge_rise import PULSE_FALL2, PULSE_KEEP1, PULSE_KEEP2, PULSE_STEP_M, _pulse
+from glofwatch.detection.fusion import RULE_TEXT
+from glofwatch.detection.replay import replay_frame
+from glofwatch.sim.day import quiet_day
+
+START = datetime(2026, 7, 1, tzinfo=UTC)
+STEP_H = 5.0
+READING_H = 1 / 12
+
+
+def wave(step: float, *, ebb: float = 0.03, rise_on: float = 0.0) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """+``step`` m into the 05:00 reading, then ``ebb`` m lower (or ``rise_on`` m higher) every reading after it."""
+    def lift(h: np.ndarray, v: np.ndarray) -> np.ndarray:
+        n = np.round((h - STEP_H) / READING_H)  # readings since the step
+        after = step + n * (rise_on - ebb)
+        return v + np.where(h < STEP_H - 1e-6, 0.0, np.clip(after, 0.0, None))
+    return lift
+
+
+def day(site, lift: Callable[[np.ndarray, np.ndarray], np.ndarray], gauge: str = "gauge-cak",  # type: ignore[no-untyped-def]
+        rain_mm_h: Callable[[np.ndarray], np.ndarray] | None = None) -> pd.DataFrame:
+    """8 hours of a quiet day, dry or with ``rain_mm_h(hour)`` at every weather station, ``gauge``'s stage ``lift``-ed."""
+    df = quiet_day(site, START, hours=8.0, seed=5)
+    h = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
+    rain = (df["sensor"] == "precipitation").to_numpy()
+    df.loc[rain, "value"] = rain_mm_h(h[rain]) / 6 if rain_mm_h is not None else 0.0  # 10-minute totals
+    m = ((df["station"] == gauge) & (df["sensor"] == "stage")).to_numpy()
+    df.loc[m, "value"] = lift(h[m], df.loc[m, "value"].to_numpy(float))
+    return df
+
+
+def evacuations(site, df: pd.DataFrame) -> list:  # type: ignore[no-untyped-def]
+    return [d for d in replay_frame(site, df) if d.level == "evacuate"]
+
+
+def test_a_small_wave_passing_the_only_gauge_evacuates_its_valley(site) -> None:  # type: ignore[no-untyped-def]
+    ev = evacuations(site, day(site, wave(0.3)))
+    assert ev and ev[0].hazard == "debris_flow" and ev[0].zones == ["cak-grig"]
+    # the step at 05:00, receding at 05:05 and 05:10: evacuated at the second receding reading's tick
+    assert "2026-07-01T05:10:00Z" <= ev[0].time <= "2026-07-01T05:11:00Z", ev[0].time
+    assert RULE_TEXT["wave_passing"] in ev[0].explanation
+    assert ev[0].evidence["features"]["gauge_pulse"] == pytest.approx(0.3, abs=0.02)
+
+
+def test_the_same_wave_at_gauge_cha_evacuates_cholpon_ata(site) -> None:  # type: ignore[no-untyped-def]
+    ev = evacuations(site, day(site, wave(0.3), gauge="gauge-cha"))
+    assert ev and ev[0].hazard == "debris_flow" and ev[0].zones == ["cha-upper", "cha-town", "cha-shore"]
+    assert RULE_TEXT["wave_passing"] in ev[0].explanation
+
+
+@pytest.mark.parametrize("shape", [
+    wave(0.3, ebb=0.0),  # a glitch offsetting the readings by one amount: holds
+    wave(0.3, ebb=0.0, rise_on=0.05),  # a storm flood's step: the river rises on
+    wave(0.3, ebb=0.2),  # a glitch dropping back to the river (the second reading keeps a third of it)
+    wave(PULSE_STEP_M - 0.03),  # a step under the threshold
+], ids=["holds", "rises_on", "drops_back", "too_small"])
+def test_steps_that_hold_rise_on_drop_back_or_are_small_do_not(site, shape) -> None:  # type: ignore[no-untyped-def]
+    said = [d for d in replay_frame(site, day(site, shape)) if RULE_TEXT["wave_passing"] in d.explanation]
+    assert said == []
+    assert evacuations(site, day(site, shape)) == []
+
+
+def test_a_wave_when_the_rain_bursts_is_left_to_the_other_rules(site) -> None:  # type: ignore[no-untyped-def]
+    """A storm's runoff steps the river when its rain bursts (fusion.bursting): a blind red-team storm day's step that
+    receded in a burst of 14 mm/h after 4 mm/h would have evacuated Cholpon-Ata."""
+    def burst(h: np.ndarray) -> np.ndarray:
+        return np.where(h < 4.0, 2.0, 12.0)  # 2 mm/h, then 12 from 04:00: at 05:10 the last hour is 3.5x the 6-hour mean
+
+    said = [d for d in replay_frame(site, day(site, wave(0.3), gauge="gauge-cha", rain_mm_h=burst))
+            if RULE_TEXT["wave_passing"] in d.explanation]
+    assert said == []
+    steady = [d for d in replay_frame(site, day(site, wave(0.3), gauge="gauge-cha", rain_mm_h=lambda h: np.full(len(h), 4.0)))
+              if RULE_TEXT["wave_passing"] in d.explanation]
+    assert steady and steady[0].level == "evacuate"
+
+
+def readings(*values: float, rest: float = 0.0) -> np.ndarray:
+    """Seven readings of a river at rest (``rest`` m steps, up and down), then ``values`` over it."""
+    quiet = np.array([1.0 + (rest if k % 2 else 0.0) for k in range(7)])
+    return np.r_[quiet, 1.0 + np.asarray(values, dtype=float)]
+
+
+def pulse(v: np.ndarray) -> np.ndarray:
+    n = len(v)
+    step = np.r_[0.0, np.diff(v)]
+    return _pulse(v, step, np.zeros(n, dtype=bool), np.zeros(n))
+
+
+def test_pulse_reads_the_step_two_readings_back_and_its_recession() -> None:
+    out = pulse(readings(0.3, 0.27, 0.24))
+    assert out[-1] == pytest.approx(0.3) and not out[:-1].any()
+    # each reading after the step must be lower than the one before, keeping PULSE_KEEP1 then PULSE_KEEP2 of it
+    assert pulse(readings(0.3, 0.3, 0.24))[-1] == 0.0  # the first held
+    assert pulse(readings(0.3, 0.27, 0.27))[-1] == 0.0  # the second held
+    assert pulse(readings(0.3, 0.3 * PULSE_KEEP1 - 0.01, 0.1))[-1] == 0.0  # the first fell back too far
+    assert pulse(readings(0.3, 0.27, 0.3 * PULSE_KEEP2 - 0.01))[-1] == 0.0  # the second fell back too far
+    # a slow recession (a storm flood's step that sags a little) is no surge tailing off
+    assert pulse(readings(0.3, 0.29, 0.3 * (1 - PULSE_FALL2) + 0.005))[-1] == 0.0
+    assert pulse(readings(0.3, 0.29, 0.3 * (1 - PULSE_FALL2) - 0.005))[-1] == pytest.approx(0.3)
+    # from a river already moving by a fifth of the step or more: no pulse
+    assert pulse(readings(0.3, 0.27, 0.24, rest=0.07))[-1] == 0.0
+    assert pulse(readings(0.3, 0.27, 0.24, rest=0.05))[-1] == pytest.approx(0.3)
+
+
+def test_no_pulse_across_a_gap_or_after_a_frozen_sensor() -> None:
+    v = readings(0.3, 0.27, 0.24)
+    n = len(v)
+    step = np.r_[0.0, np.diff(v)]
+    gap = np.zeros(n, dtype=bool)
+    gap[-2] = True
+    assert _pulse(v, step, gap, np.zeros(n))[-1] == 0.0
+    thaw = np.zeros(n)
+    thaw[-3] = 1.0
+    assert _pulse(v, step, np.zeros(n, dtype=bool), thaw)[-1] == 0.0
