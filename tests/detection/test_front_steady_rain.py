@@ -109,3 +109,20 @@ def test_a_two_reading_front_needs_steadier_rain_than_a_one_reading_one(site) ->
     one = [d for d in replay_frame(site, day(site, freshening)) if RULE_TEXT["front_steady_rain"] in d.explanation]
     assert one and STEADY_STAIR_6H < one[0].evidence["features"]["rain_i1"] / one[0].evidence["features"]["rain_i6"] <= \
         STEADY_RAIN_6H
+
+
+def test_a_front_in_the_first_hour_of_the_valleys_own_storm_is_its_first_flush(site) -> None:  # type: ignore[no-untyped-def]
+    """A 1-m front at 05:00, receding 0.1 m a reading, when the storm began at 04:30 (12 mm/h, under Caine's threshold):
+    a storm's first burst drums the geophone and steps the river (blind red-team storm days evacuated Cholpon-Ata so:
+    fusion.storm_just_began); no debris-flow evacuation. In a storm that began at 03:30 the same front evacuates."""
+    def storm_from(h0: float):  # type: ignore[no-untyped-def]
+        return lambda h: np.where(h >= h0, 12.0, 0.0)
+
+    def metre(h: np.ndarray, v: np.ndarray) -> np.ndarray:
+        return v + np.where(h >= 5.0 - 1e-6, 1.0 - 0.1 * np.clip(np.round((h - 5.0) * 12), 0, 8), 0.0)
+
+    young = [d for d in replay_frame(site, day(site, storm_from(4.5), lift=metre)) if d.level == "evacuate"]
+    assert young == [], [(d.time, d.explanation[1]) for d in young]
+    older = [d for d in replay_frame(site, day(site, storm_from(3.5), lift=metre)) if d.level == "evacuate"]
+    assert older and older[0].hazard == "debris_flow" and older[0].zones == CHA
+    assert older[0].time <= "2026-07-01T05:06:00Z"

@@ -10,6 +10,7 @@ from glofwatch.detection.fusion import GEO_SUSTAIN_MIN, STORM_ON_MM_H, evidence_
 
 def _raw(n: int, **cols: np.ndarray) -> dict[str, np.ndarray]:
     raw = {k: np.zeros(n) for k in RAW}
+    raw["rain_before"] = np.full(n, 10.0)  # rain in the 2 hours before the last: no storm in its first hour (storm_just_began)
     raw.update(cols)
     return raw
 

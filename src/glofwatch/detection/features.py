@@ -44,8 +44,8 @@ rain_c, rain_g  rainfall intensity-duration over Caine (1980) / Guzzetti (2008) 
 rain_i1         rain of the last hour (mm/h): is the storm still on? (rain_c stays up for hours after it)
 rain_i3         mean rain of the last 3 hours (mm/h)
 rain_i6         mean rain of the last 6 hours (mm/h): a storm's runoff still swells a river hours after the rain
-rain_before     where the valley borrows its rain: rain (mm) of the 2 hours before the last one at the wettest weather
-                station of the whole site (a storm next door may have begun at another station first); NaN elsewhere
+rain_before     rain (mm) of the 2 hours before the last one at the wettest weather station of the whole site (a
+                storm may have begun at another station first): has the storm just begun? (fusion.storm_just_began)
 rain_eased_all  where the valley borrows its rain: 1 where the rain has eased at every weather station of the site (the
                 last hour under fusion.EASED_MM_H and under the 3-hour mean: fusion.eased), else 0; NaN elsewhere
 rain_far        1 when the valley has no weather station of its own (rain_* are a neighbour valley's)
@@ -324,12 +324,13 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["rain_i3"] = _max_feature(bs, src.weather, "rainfall", "i3h", ticks)
     raw["rain_i6"] = _max_feature(bs, src.weather, "rainfall", "i6h", ticks)
     raw["rain_far"] = np.full(n, 1.0 if src.weather_borrowed else 0.0)
-    before, all_eased = np.full(n, np.nan), np.full(n, np.nan)
-    if src.weather_borrowed:  # read only where the rain is borrowed: the storm at every weather station of the site
-        before, all_eased = z.copy(), np.ones(n)
-        for st in (s.id for s in site.stations if s.kind == "weather"):
-            i1, i3 = (_max_feature(bs, [st], "rainfall", k, ticks) for k in ("i1h", "i3h"))
-            before = np.maximum(before, 3.0 * i3 - i1)
+    before, all_eased = z.copy(), np.full(n, np.nan)
+    if src.weather_borrowed:  # the storm at every weather station of the site: read only where the rain is borrowed
+        all_eased = np.ones(n)
+    for st in (s.id for s in site.stations if s.kind == "weather"):
+        i1, i3 = (_max_feature(bs, [st], "rainfall", k, ticks) for k in ("i1h", "i3h"))
+        before = np.maximum(before, 3.0 * i3 - i1)
+        if src.weather_borrowed:
             all_eased = np.minimum(all_eased, eased(i1, i3).astype(float))
     raw["rain_before"], raw["rain_eased_all"] = before, all_eased
     lake = site.lake_by_id.get(src.lake) if src.lake else None
