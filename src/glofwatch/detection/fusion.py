@@ -162,8 +162,9 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     Rain, silence or a warm spell alone never raise more than an advisory, and one sensor alone never
     evacuates: a geophone burst (rockfall, a vehicle), a run of glitched lake or gauge readings that
     QC cannot flag yet, all look like a wave front on one sensor. The exceptions are a lake's own readings
-    falling as only a breach makes them fall (two readings, kept, sinking, opening) and, below a lake nobody
-    watches, a geophone tremor that lasts longer than any burst in dry weather (slow_outburst, flood_passing).
+    falling as only a breach makes them fall (two readings, kept, sinking, opening), below a lake nobody
+    watches, a geophone tremor that lasts longer than any burst in dry weather (slow_outburst, flood_passing), and a
+    gauge's small flood wave, a step that then recedes reading after reading (wave_passing).
     Outburst: warning on a lake fall, a
     geophone trigger (or a gauge where the path has no geophone); evacuate on a fall confirmed by two
     readings *and still falling*, a single large fall the lake can physically make in one interval once the
@@ -171,7 +172,9 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     downstream trigger, or geophone and gauge). Debris flow: warning on a geophone, or a gauge in heavy rain;
     evacuate on geophone and gauge, or a held gauge front or a lasting tremor with rain over Caine's (1980)
     threshold or, while it still rains, Guzzetti's (2008) minimum (a geophone burst in heavy rain is not
-    enough: rockfall and thunder come with storms). A fall must also leave the lake below
+    enough: rockfall and thunder come with storms), or a small wave passing a gauge; none in a storm's first hour
+    under Caine's threshold (storm_just_began: its burst drums the geophone and steps the river). A fall must also
+    leave the lake below
     its 3-hour median: a run of glitched-high readings ends with a "fall" back to normal.
     """
     from glofwatch.detection.detectors.gauge_rise import FIRE_M as GAUGE_FIRE
