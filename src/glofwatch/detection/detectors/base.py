@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+import bottleneck as bn
 import numpy as np
 import pandas as pd
 
@@ -82,6 +83,34 @@ def rolling(t_ms: np.ndarray, value: np.ndarray, window_ms: int) -> Any:
     return pd.Series(value, index=idx, copy=False).rolling(f"{int(window_ms)}ms")
 
 
+def windowed(t_ms: np.ndarray, value: np.ndarray, window_ms: int, stat: str) -> np.ndarray:
+    """``rolling(t_ms, value, window_ms)`` reduced by ``stat`` (``"median"``, ``"max"`` or ``"min"``), as an array.
+
+    A logger reports at a fixed interval, with readings missing here and there: its readings sit on a grid of that
+    interval. Laid on the grid (missing slots NaN), the window ``(t - window, t]`` is a fixed number of slots, and
+    bottleneck's moving-window functions, which skip NaN, give the same values as pandas' time-based rolling about 5x
+    faster (pandas' skip list serves any spacing; the replay spent a sixth of its time in these windows). Series off any
+    grid (or with gaps that would make it over GRID_SPARSE times longer) go through pandas. Order statistics, so exactly
+    the same numbers; sums are left to pandas (a running sum's rounding would make an exact 0 of rain a 1e-16)."""
+    t = np.asarray(t_ms, dtype=np.int64)
+    n = len(t)
+    if n >= 2:
+        d = np.diff(t)
+        step = int(d.min())
+        if step > 0 and not (d % step).any():
+            slot = (t - t[0]) // step
+            m = int(slot[-1]) + 1
+            if m <= GRID_SPARSE * n:
+                grid = np.full(m, np.nan)
+                grid[slot] = value
+                return _MOVING[stat](grid, min(m, -(-int(window_ms) // step)), min_count=1)[slot]
+    return getattr(rolling(t, value, window_ms), stat)().to_numpy()
+
+
+GRID_SPARSE = 4
+_MOVING = {"median": bn.move_median, "max": bn.move_max, "min": bn.move_min}
+
+
 def last_n_min(x: np.ndarray, k: int, fill: float | bool) -> np.ndarray:
     """The lowest of each reading's value and the k-1 before it (``fill`` standing in for readings before the first):
     a condition that held k readings in a row, for booleans."""
@@ -113,7 +142,7 @@ def hourly_medians(t_ms: np.ndarray, value: np.ndarray, hours: int, window_ms: i
     t = np.asarray(t_ms, dtype=np.int64)
     if len(t) == 0:
         return [np.zeros(0) for _ in range(hours + 1)]
-    med = rolling(t, value, window_ms).median().to_numpy()
+    med = windowed(t, value, window_ms, "median")
     out = [med]
     for h in range(1, hours + 1):
         j = np.searchsorted(t, t - h * 3_600_000, side="right") - 1

@@ -71,7 +71,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from glofwatch.detection.detectors.base import Detector, Evidence, follows_stuck, hourly_medians, rolling
+from glofwatch.detection.detectors.base import Detector, Evidence, follows_stuck, hourly_medians, windowed
 from glofwatch.site.model import SensorSpec, Station
 
 NOW_MS = 600_000
@@ -260,18 +260,18 @@ class GaugeRise(Detector):
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         v = value.astype(float)
-        now = rolling(t_ms, v, NOW_MS).median().to_numpy()
-        base = rolling(t_ms, v, BASE_MS).median().to_numpy()
+        now = windowed(t_ms, v, NOW_MS, "median")
+        base = windowed(t_ms, v, BASE_MS, "median")
         step = np.r_[0.0, np.diff(v)]
         # a step across a gap is no front: the river rose while the gauge was away (it catches up in one reading)
         interval_s = getattr(sensor, "interval_s", None) or 300
         gap = np.r_[False, np.diff(np.asarray(t_ms, dtype=np.int64)) > GAP_STEPS * 1000 * interval_s][:len(v)]
         step = np.where(gap, 0.0, step)
-        jump = rolling(t_ms, step, NOW_MS).max().to_numpy()
+        jump = windowed(t_ms, step, NOW_MS, "max")
         prev = np.r_[-np.inf, v[:-1]] if len(v) else v
         # the FROZEN_N readings before reading i were one value
         frozen = follows_stuck(v, FROZEN_N)
-        thaw = rolling(t_ms, frozen.astype(float), NOW_MS).max().to_numpy()
+        thaw = windowed(t_ms, frozen.astype(float), NOW_MS, "max")
         # a flood moves (rises to its peak or recedes: decimetres in an interval after a metre step); a glitch
         # that offsets 2-3 readings by the same amount sits still: two readings at one level are no front
         # ... and by a share of its step (a glitch riding on a rising river moves by the river's centimetres)
@@ -281,7 +281,7 @@ class GaugeRise(Detector):
         # a front against the river's own steps: the step into the previous reading over the median step of the
         # 3 hours as known two readings ago (neither the front nor its confirmation in it)
         n = len(v)
-        typical = rolling(t_ms, np.abs(step), BASE_MS).median().to_numpy()
+        typical = windowed(t_ms, np.abs(step), BASE_MS, "median")
         typ2 = np.maximum(np.r_[np.full(min(n, 2), np.nan), typical[:-2]], MIN_SCATTER_M)[:n]
         fstep = np.r_[np.nan, step[:-1]][:n]
         before = np.r_[np.full(min(n, 2), np.nan), v[:-2]][:n]

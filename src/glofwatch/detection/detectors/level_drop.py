@@ -38,7 +38,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from glofwatch.detection.detectors.base import Detector, Evidence, follows_stuck, hhmm, identical_run, last_n_min, rolling
+from glofwatch.detection.detectors.base import Detector, Evidence, follows_stuck, hhmm, identical_run, last_n_min, windowed
 from glofwatch.site.model import SensorSpec, Station
 
 KAPPA_M_PER_H = 0.5
@@ -103,11 +103,11 @@ class LevelDrop(Detector):
         n = len(t_ms)
         run = identical_run(value)
         c = np.cumsum(increments(t_ms, value))
-        s = c - rolling(t_ms, c, WINDOW_MS).min().to_numpy()
+        s = c - windowed(t_ms, c, WINDOW_MS, "min")
         s = np.maximum(s, 0.0)
         prev = np.r_[0.0, s[:-1]]
         v = value.astype(float)
-        below = rolling(t_ms, v, WINDOW_MS).median().to_numpy() - v
+        below = windowed(t_ms, v, WINDOW_MS, "median") - v
         # a stuck channel repeating a glitched value holds nothing
         # ... counted before the allowance: S gives up KAPPA_M_PER_H over the readings a kept fall sits still, so a lake
         # held 0.41 m lower for four 5-min readings would show 0.28 m (blind red-team breaches of cak-1 that dropped it
@@ -126,10 +126,10 @@ class LevelDrop(Detector):
         fall30 = fall_since(SINK_WINDOW_MS)
         # ... smoothly: no one step of the last 30 min is half of it (a transducer glitch is one step of metres)
         step = np.r_[0.0, v[:-1] - v[1:]] if n else np.zeros(0)
-        big = rolling(t_ms, step, SINK_WINDOW_MS).max().to_numpy() if n else step
+        big = windowed(t_ms, step, SINK_WINDOW_MS, "max") if n else step
         # ... or by SINK_QUICK_M in the last 15 min, smoothly too (a breach that opens within the hour: 0.6 m/h)
         fall15 = fall_since(SINK_QUICK_MS)
-        big15 = rolling(t_ms, step, SINK_QUICK_MS).max().to_numpy() if n else step
+        big15 = windowed(t_ms, step, SINK_QUICK_MS, "max") if n else step
         # ... and faster than before the window (SINK_GROWTH times: a breach opens, its fall grows; a sensor
         # drifting 0.4 m/h with a centimetre of scatter crosses 0.25 m in 30 min hours into its steady drift)
         new30 = fall30 >= SINK_GROWTH * SINK_WINDOW_MS / SINK_PRIOR_MS * (fall_since(SINK_WINDOW_MS + SINK_PRIOR_MS) - fall30)

@@ -12,7 +12,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from glofwatch.detection.detectors.base import Detector, Evidence, rolling
+from glofwatch.detection.detectors.base import Detector, Evidence, windowed
 from glofwatch.site.model import SensorSpec, Station
 
 NEAR_M = 0.10
@@ -29,8 +29,8 @@ class Spillway(Detector):
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         v = value.astype(float)
-        now = rolling(t_ms, v, 1_800_000).median().to_numpy()
-        base = rolling(t_ms, v, 6 * 3_600_000).median().to_numpy()
+        now = windowed(t_ms, v, 1_800_000, "median")
+        base = windowed(t_ms, v, 6 * 3_600_000, "median")
         return {"level30": now, "rise6h": now - base}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,

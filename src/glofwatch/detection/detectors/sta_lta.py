@@ -42,7 +42,7 @@ from typing import ClassVar
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from glofwatch.detection.detectors.base import Detector, Evidence, hourly_medians, identical_run, rolling
+from glofwatch.detection.detectors.base import Detector, Evidence, hourly_medians, identical_run, windowed
 from glofwatch.site.model import SensorSpec, Station
 
 STA_MS = 180_000
@@ -136,7 +136,7 @@ def _medians_now(t: np.ndarray, v: np.ndarray, lo: np.ndarray, idx: np.ndarray) 
             warnings.simplefilter("ignore", RuntimeWarning)
             return np.array([np.nanmedian(v[a:i + 1]) for a, i in zip(lo.tolist(), idx.tolist(), strict=True)])
     a0, a1 = int(lo.min()), int(idx.max()) + 1
-    med = rolling(t[a0:a1], v[a0:a1], LIFT_NOW_MS).median().to_numpy()
+    med = windowed(t[a0:a1], v[a0:a1], LIFT_NOW_MS, "median")
     return med[idx - a0]
 
 
@@ -151,9 +151,9 @@ class StaLta(Detector):
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         v = unramped(unfrozen(np.abs(value.astype(float))))
-        sta = rolling(t_ms, v, STA_MS).median().to_numpy()
-        lta = rolling(t_ms, v, LTA_MS).median().to_numpy()
-        peak = rolling(t_ms, sta, HOLD_MS).max().to_numpy()
+        sta = windowed(t_ms, v, STA_MS, "median")
+        lta = windowed(t_ms, v, LTA_MS, "median")
+        peak = windowed(t_ms, sta, HOLD_MS, "max")
         ratio = np.nan_to_num(sta / np.maximum(lta, MIN_LTA), nan=0.0)  # only frozen readings in the window: no evidence
         t = np.asarray(t_ms, dtype=np.int64)
         # triggered within (t - RECENT_MS, t]: the newest trigger time so far (same as a rolling max, cheaper)
@@ -174,12 +174,11 @@ class StaLta(Detector):
         hold = np.nan_to_num(sta / np.maximum(peak, MIN_LTA), nan=0.0)
         lift_recent = np.where(recent >= 1, lift, 0.0)
         # held: the lowest lift of the last LIFT_HELD_MS (a flood keeps the ground shaking; noise lifts one median)
-        lift_held = rolling(t_ms, lift_recent, LIFT_HELD_MS).min().to_numpy() if len(t) else lift_recent
+        lift_held = windowed(t_ms, lift_recent, LIFT_HELD_MS, "min") if len(t) else lift_recent
         lift_long = lift_recent
         if len(t):
-            win = rolling(t_ms, lift_recent, LIFT_LONG_MS)
-            low = win.min().to_numpy()
-            ok = (win.max().to_numpy() <= LIFT_FLOOD_MAX) & (lift_recent <= LIFT_GROW_MAX * low) & \
+            low = windowed(t_ms, lift_recent, LIFT_LONG_MS, "min")
+            ok = (windowed(t_ms, lift_recent, LIFT_LONG_MS, "max") <= LIFT_FLOOD_MAX) & (lift_recent <= LIFT_GROW_MAX * low) & \
                 (last_on > t - LIFT_LONG_RECENT_MS)
             lift_long = np.where(ok, low, 0.0)
         return {"ratio": ratio, "sta": sta, "hold": hold, "recent": recent, "lift": lift,
