@@ -110,6 +110,8 @@ def test_pulse_reads_the_step_two_readings_back_and_its_recession() -> None:
     assert pulse(readings(0.3, 0.27, 0.27))[-1] == 0.0  # the second held
     assert pulse(readings(0.3, 0.3 * PULSE_KEEP1 - 0.01, 0.1))[-1] == 0.0  # the first fell back too far
     assert pulse(readings(0.3, 0.27, 0.3 * PULSE_KEEP2 - 0.01))[-1] == 0.0  # the second fell back too far
+    # a surge that loses half its height at once still counts (independent red-team flows: 0.23, 0.16, 0.09 m)
+    assert pulse(readings(0.3, 0.3 * PULSE_KEEP1 + 0.01, 0.3 * PULSE_KEEP2 + 0.01))[-1] == pytest.approx(0.3)
     # a slow recession (a storm flood's step that sags a little) is no surge tailing off
     assert pulse(readings(0.3, 0.29, 0.3 * (1 - PULSE_FALL2) + 0.005))[-1] == 0.0
     assert pulse(readings(0.3, 0.29, 0.3 * (1 - PULSE_FALL2) - 0.005))[-1] == pytest.approx(0.3)
