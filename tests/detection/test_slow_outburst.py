@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from glofwatch.detection.fusion import SILENT_DEP_M, SILENT_RISE_M
 from glofwatch.detection.replay import replay_frame
 from glofwatch.sim.day import quiet_day
 
@@ -81,6 +82,36 @@ def test_a_silent_lake_station_and_its_gauge_rising_out_of_rhythm_evacuate(site)
     ev = evacuations(site, day(site, lake_cak_silent_from=2.5, gauge_cak=rise))
     assert ev and ev[0].lake == "cak-1" and ev[0].zones == ["cak-grig"]
     assert evacuations(site, day(site, gauge_cak=rise)) == []  # its lake station reports and did not fall
+
+
+def small_rise_from(h0: float):  # type: ignore[no-untyped-def]
+    """The wave reaches gauge-cak at ``h0`` hours: 0.25 m in the hour (a moraine breach's 10-25 m3/s), a few cm a reading."""
+    return lambda h, v: v + 0.25 * np.clip(h - h0, 0.0, 1.0)
+
+
+def test_a_silent_lake_station_and_a_small_rise_below_it_evacuate(site) -> None:  # type: ignore[no-untyped-def]
+    """Blind red-team breaches of cak-1 took its station, then lifted gauge-cak by centimetres a reading hours later:
+    the river off its trend by SILENT_DEP_M (0.1 m) and over its 3-hour median by SILENT_RISE_M evacuates (it used to
+    take 0.15 m, reached after the front)."""
+    ev = evacuations(site, day(site, lake_cak_silent_from=2.0, gauge_cak=small_rise_from(3.5)))
+    assert ev and ev[0].lake == "cak-1" and ev[0].zones == ["cak-grig"]
+    assert "2026-07-01T03:50:00Z" <= ev[0].time <= "2026-07-01T04:10:00Z", ev[0].time
+    f = ev[0].evidence["features"]
+    assert SILENT_DEP_M <= f["gauge_dep"] < 0.15 and f["gauge"] >= SILENT_RISE_M
+
+
+def test_a_rise_sooner_after_the_silence_than_any_wave_travels_is_not_its_flood(site) -> None:  # type: ignore[no-untyped-def]
+    """The fastest wave (10 m/s) needs 32 min from cak-1 to gauge-cak (19 km): while the station has been silent for less,
+    the river rising below is not the flood that took it (a blind red-team fault day: the lake's channel died as a storm's
+    first flush lifted the river next door, 15 min later)."""
+    def quick(h: np.ndarray, v: np.ndarray) -> np.ndarray:  # from 03:15, as the station falls silent: 0.3 m in 20 min
+        return v + 0.3 * np.clip((h - 3.25) * 3.0, 0.0, 1.0)
+
+    ev = evacuations(site, day(site, lake_cak_silent_from=3.25, gauge_cak=quick))
+    assert [d for d in ev if d.time < "2026-07-01T03:42:00Z"] == [], [d.time for d in ev]  # its last reading 03:10
+    # the same rise an hour after the silence evacuates within minutes
+    late = evacuations(site, day(site, lake_cak_silent_from=2.25, gauge_cak=quick))
+    assert late and late[0].time < "2026-07-01T03:40:00Z", [d.time for d in late]
 
 
 @pytest.mark.parametrize(("shaking", "after", "before"), [(0.2, "2026-07-01T02:00:00Z", "2026-07-01T02:40:00Z"),

@@ -18,6 +18,7 @@ fell_last       how far the lake station's last two readings stood under its 3-h
 fell1_last      how far the lake station's last reading alone stood under its 3-hour median by a fall the CUSUM counts
                 (m; level_drop's fell1 at its newest reading however old)
 lake_silent_min minutes since the lake station's newest reading (uncapped; 0 where it never reported)
+gauge_travel_min minutes the fastest wave (impact.SPEED_MS) takes from the lake to the first gauge of its path (NaN: none)
 sib_drop        CUSUM fall at the sibling lakes of the valley (explains the wave away from this lake)
 sib_missed      missed intervals at sibling lake stations
 geo_ratio       largest geophone STA/LTA on the path (geo_has: 1 when the path has a geophone)
@@ -87,7 +88,7 @@ RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", 
        "rain_i1", "gauge_held", "geo_hold", "gauge_dep", "geo_recent", "geo_lift", "rain_i3", "rain_far", "gauge_step",
        "gauge_kept", "geo_creep", "gauge_climb", "drop_held", "drop_sink", "gauge_seq", "gauge_stair",
        "gauge_swell", "rain_i6", "rain_before", "rain_eased_all", "fell_last", "fell1_last", "lake_silent_min",
-       "geo_lift_long", "geo_died", "gauge_pulse")
+       "geo_lift_long", "geo_died", "gauge_pulse", "gauge_travel_min")
 MAX_MISSED = 12.0
 # a geophone silent this many reports after it triggered (geo_died), for at most this long: independent red-team cha-2
 # outbursts shook geo-cha, destroyed it 10 min later, and their front reached gauge-cha 15-25 min after that
@@ -251,6 +252,10 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["fell_last"] = _max_feature(bs, src.lake_stations, "level_drop", "fell2", ticks, last=True)
     raw["fell1_last"] = _max_feature(bs, src.lake_stations, "level_drop", "fell1", ticks, last=True)
     raw["lake_silent_min"] = silent_minutes(bs, src.lake_stations, ticks)
+    # the fastest wave's time from the lake to the first gauge of its path: a flood that took the lake station cannot
+    # lift that gauge sooner
+    gauges = [km for st, km in src.downstream if site.station_by_id[st].kind == "gauge"]
+    raw["gauge_travel_min"] = np.full(n, min(gauges) * 1000.0 / SPEED_MS[2] / 60.0 if gauges else np.nan)
     raw["sib_drop"] = _max_feature(bs, src.sibling_stations, "level_drop", "drop", ticks)
     sib = [missed_at(st) for st in src.sibling_stations]
     raw["sib_missed"] = np.max(sib, axis=0) if sib else z.copy()
