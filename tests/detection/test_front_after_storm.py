@@ -9,17 +9,13 @@ amount, is not evacuated by this rule. Synthetic telemetry of the reference site
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from glofwatch.detection.fusion import RULE_TEXT
 from glofwatch.detection.replay import replay_frame
-from glofwatch.sim.day import quiet_day
-
-START = datetime(2026, 7, 1, tzinfo=UTC)
+from tests.detection.synthetic import START, rain_and_stage_day
 
 
 @pytest.fixture(scope="module")
@@ -53,13 +49,7 @@ def rising_limb(h: np.ndarray, v: np.ndarray) -> np.ndarray:
 
 def day(site, *, storm_mm_h: float, after_mm_h: float, lift=two_step_front) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     """8 h of a quiet day; ``storm_mm_h`` of rain 02:00-04:00, ``after_mm_h`` from then on; gauge-cha ``lift``-ed."""
-    df = quiet_day(site, START, hours=8.0, seed=5)
-    h = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
-    rain = (df["sensor"] == "precipitation").to_numpy()
-    df.loc[rain, "value"] = np.where(h[rain] < 2.0, 0.0, np.where(h[rain] < 4.0, storm_mm_h, after_mm_h)) / 6
-    m = ((df["station"] == "gauge-cha") & (df["sensor"] == "stage")).to_numpy()
-    df.loc[m, "value"] = lift(h[m], df.loc[m, "value"].to_numpy(float))
-    return df
+    return rain_and_stage_day(site, lambda h: np.where(h < 2.0, 0.0, np.where(h < 4.0, storm_mm_h, after_mm_h)), lift)
 
 
 def flow_evacuations(site, df: pd.DataFrame) -> list:  # type: ignore[no-untyped-def]

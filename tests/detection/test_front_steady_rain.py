@@ -7,17 +7,14 @@ hour's rain 2.6-6 times its 6-hour mean, or an hour after a one-hour storm's bur
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from glofwatch.detection.fusion import OLD_STORM_3H_6H, RULE_TEXT, STEADY_RAIN_6H, STEADY_STAIR_6H, steady_front
 from glofwatch.detection.replay import replay_frame
-from glofwatch.sim.day import quiet_day
+from tests.detection.synthetic import rain_and_stage_day
 
-START = datetime(2026, 7, 1, tzinfo=UTC)
 CHA = ["cha-upper", "cha-town", "cha-shore"]
 
 
@@ -30,13 +27,7 @@ def front(h: np.ndarray, v: np.ndarray) -> np.ndarray:
 
 def day(site, rain_mm_h, lift=front) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     """8 h of a quiet day with ``rain_mm_h(hour)`` at every weather station and gauge-cha ``lift``-ed."""
-    df = quiet_day(site, START, hours=8.0, seed=5)
-    h = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
-    rain = (df["sensor"] == "precipitation").to_numpy()
-    df.loc[rain, "value"] = rain_mm_h(h[rain]) / 6  # 10-minute totals
-    m = ((df["station"] == "gauge-cha") & (df["sensor"] == "stage")).to_numpy()
-    df.loc[m, "value"] = lift(h[m], df.loc[m, "value"].to_numpy(float))
-    return df
+    return rain_and_stage_day(site, rain_mm_h, lift)
 
 
 def steady(h: np.ndarray) -> np.ndarray:

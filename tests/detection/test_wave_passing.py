@@ -8,7 +8,6 @@ Synthetic telemetry of the reference site through the real engine, and gauge_ris
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
@@ -17,9 +16,8 @@ import pytest
 from glofwatch.detection.detectors.gauge_rise import PULSE_FALL2, PULSE_KEEP1, PULSE_KEEP2, PULSE_STEP_M, _pulse
 from glofwatch.detection.fusion import RULE_TEXT
 from glofwatch.detection.replay import replay_frame
-from glofwatch.sim.day import quiet_day
+from tests.detection.synthetic import Lift, Rain, rain_and_stage_day
 
-START = datetime(2026, 7, 1, tzinfo=UTC)
 STEP_H = 5.0
 READING_H = 1 / 12
 
@@ -33,16 +31,9 @@ def wave(step: float, *, ebb: float = 0.03, rise_on: float = 0.0) -> Callable[[n
     return lift
 
 
-def day(site, lift: Callable[[np.ndarray, np.ndarray], np.ndarray], gauge: str = "gauge-cak",  # type: ignore[no-untyped-def]
-        rain_mm_h: Callable[[np.ndarray], np.ndarray] | None = None) -> pd.DataFrame:
+def day(site, lift: Lift, gauge: str = "gauge-cak", rain_mm_h: Rain | None = None) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     """8 hours of a quiet day, dry or with ``rain_mm_h(hour)`` at every weather station, ``gauge``'s stage ``lift``-ed."""
-    df = quiet_day(site, START, hours=8.0, seed=5)
-    h = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
-    rain = (df["sensor"] == "precipitation").to_numpy()
-    df.loc[rain, "value"] = rain_mm_h(h[rain]) / 6 if rain_mm_h is not None else 0.0  # 10-minute totals
-    m = ((df["station"] == gauge) & (df["sensor"] == "stage")).to_numpy()
-    df.loc[m, "value"] = lift(h[m], df.loc[m, "value"].to_numpy(float))
-    return df
+    return rain_and_stage_day(site, rain_mm_h, lift, gauge)
 
 
 def evacuations(site, df: pd.DataFrame) -> list:  # type: ignore[no-untyped-def]
