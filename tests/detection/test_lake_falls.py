@@ -64,6 +64,23 @@ def test_a_fall_kept_after_the_lake_rose_evacuates(site) -> None:  # type: ignor
     assert ev and "2026-07-01T03:10:00Z" < ev[0].time <= "2026-07-01T03:16:00Z"  # the fourth reading (03:15)
 
 
+def test_a_fall_from_a_lake_that_was_filling_evacuates_at_its_fourth_reading(site) -> None:  # type: ignore[no-untyped-def]
+    """The lake filled 0.1 m an hour for 3 h and went on filling, and fell 0.25 m in one reading (blind red-team breaches
+    of cha-1 after melt or rain inflow fell 0.19-0.34 m and held 20-70 min before the breach widened). The fall stands
+    0.17 m under the level before it, only 0.1 m under the 3-hour median, which the filling left behind; the CUSUM's
+    allowance leaves 0.18 m of it after four readings."""
+    ev = evacuations(site, lake_day(site, lambda h: 0.1 * h - np.where(h >= 3.0, 0.25, 0.0)))
+    assert ev and "2026-07-01T03:10:00Z" < ev[0].time <= "2026-07-01T03:16:00Z"  # the fourth reading (03:15)
+    assert any("held four readings" in r for r in ev[0].explanation)
+
+
+def test_a_glitch_high_while_the_lake_fills_is_no_kept_fall(site) -> None:  # type: ignore[no-untyped-def]
+    """Three readings 0.4 m high while the lake fills 0.1 m an hour, then back at the level: the "fall" back is kept,
+    but the lake stands where it stood before the glitch (the median of the eight readings before the four kept)."""
+    ev = evacuations(site, lake_day(site, lambda h: 0.1 * h + np.where((h >= 2.99) & (h < 3.24), 0.4, 0.0)))
+    assert ev == []
+
+
 def test_the_same_fall_returning_after_three_readings_does_not_evacuate(site) -> None:  # type: ignore[no-untyped-def]
     def shape(h):  # type: ignore[no-untyped-def]
         return np.where((h >= 3.0) & (h < 3.24), -0.03, 0.14 * np.clip(h, 0, 3.0))

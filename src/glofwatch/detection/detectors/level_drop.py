@@ -45,6 +45,9 @@ KAPPA_M_PER_H = 0.5
 WINDOW_MS = 3 * 3_600_000
 FIRE_M = 0.15
 HELD_N = 4  # readings a fall must hold (``held``): one more than the longest glitch
+# the level before a kept fall (``before``): the median of this long before the fall's HELD_N readings (8 readings of
+# 5 min: a glitch run of up to HELD_N - 1 readings among them cannot move it)
+BEFORE_MS = 40 * 60_000
 STUCK_N = 4  # identical readings in a row: a stuck channel, whose next, different reading is no fall of the lake
 SINK_N = 3  # readings in a row that each fell (``sink``)
 SINK_WINDOW_MS = 30 * 60_000
@@ -97,7 +100,7 @@ class LevelDrop(Detector):
     kinds: ClassVar[tuple[str, ...]] = ("lake",)
     lookback_ms: ClassVar[int] = WINDOW_MS
     features: ClassVar[tuple[str, ...]] = ("drop", "drop2", "fall", "below", "fell2", "fell1", "held", "sink", "level",
-                                           "accel")
+                                           "accel", "before")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         n = len(t_ms)
@@ -116,6 +119,11 @@ class LevelDrop(Detector):
         allowance = np.nan_to_num(KAPPA_M_PER_H * span / 3_600_000.0)
         low = last_n_min(s, HELD_N, 0.0)
         held = np.where((run >= HELD_N) | (low <= 0), 0.0, low + allowance)
+        # how far the last HELD_N readings, all of them, stand under the level the lake stood at before them: a lake
+        # that rose for hours (melt, rain inflow) has a 3-hour median far under its level; a fall from it shows here
+        pre = windowed(t_ms, v, BEFORE_MS, "median") if n else v
+        pre = np.r_[np.full(min(HELD_N, n), np.nan), pre[:-HELD_N]][:n] if n > HELD_N else np.full(n, np.nan)
+        before = np.nan_to_num(pre + last_n_min(-v, HELD_N, -np.inf), nan=0.0, neginf=0.0)
         falling = last_n_min(np.r_[False, v[1:] < v[:-1]][:n], SINK_N, False)
         t = np.asarray(t_ms, dtype=np.int64)
 
@@ -147,7 +155,7 @@ class LevelDrop(Detector):
         fell2 = np.minimum(np.minimum(below, np.r_[0.0, below[:-1]]), np.minimum(s, prev)) if n else below
         return {"drop": s, "drop2": np.minimum(s, prev), "fall": s - prev, "below": below, "fell2": fell2,
                 "fell1": np.minimum(below, s), "held": held, "sink": np.where(steady, below, 0.0), "level": v,
-                "accel": np.where(accel, below, 0.0)}
+                "accel": np.where(accel, below, 0.0), "before": before}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
                 series: tuple[np.ndarray, np.ndarray]) -> Evidence:
