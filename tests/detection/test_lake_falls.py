@@ -295,3 +295,42 @@ def test_a_breach_opening_a_few_centimetres_then_decimetres_evacuates_at_its_sec
 def test_the_same_large_fall_in_one_reading_waits_for_the_next(site) -> None:  # type: ignore[no-untyped-def]
     ev = evacuations(site, lake_day(site, lambda h: np.where(h >= 3 + 5 / 60, -0.52, 0.0)))
     assert not ev or ev[0].time > "2026-07-01T03:06:00Z"
+
+
+def quickening(h):  # type: ignore[no-untyped-def]
+    """A breach widening from 02:00: the lake's fall doubles about every 17 min (1 cm in the first quarter hour, 5 cm in
+    the fourth, 11 in the fifth), as independent and blind red-team breaches of cak-1 and cha-1 do."""
+    return -0.01 * (np.exp(np.clip(h - 2.0, 0, None) / 0.4) - 1.0)
+
+
+def test_a_fall_that_quickens_every_quarter_hour_evacuates_before_it_sinks_fast(site) -> None:  # type: ignore[no-untyped-def]
+    """The sinking rate (0.25 m in 30 min) is reached at 03:30, the half-hourly acceleration later; the quarter hours
+    that each fell 1.3 times the one before, the hour's readings bending, evacuate at 03:15 or sooner."""
+    ev = evacuations(site, lake_day(site, quickening))
+    assert ev and "2026-07-01T02:55:00Z" < ev[0].time <= "2026-07-01T03:16:00Z"
+    assert any("quickened" in r for r in ev[0].explanation)
+
+
+def test_drifts_setting_in_are_no_quickening_fall(site) -> None:  # type: ignore[no-untyped-def]
+    """Level sensors that start to drift 0.35 m an hour with 1.2 cm of scatter a reading (three times the red teams'):
+    flat, then a straight fall, the kink inside the quarter hours that seem to grow. The scatter can make the quarter
+    hours grow 1.3 times each; their growth must be more than the scatter makes of it (1.5 times twice its standard
+    deviation). Of 40 such onsets one passes (at once the two deviations, or with no such check, two)."""
+    quick = 0
+    for seed in range(40):
+        ev = evacuations(site, lake_day(site, noisy_drift(0.35, 2.0 + (seed % 4) * 0.02, seed=seed)))
+        quick += bool(ev) and any("quickened" in r for r in ev[0].explanation)
+    assert quick <= 1
+
+
+def test_bends_down_sees_a_parabola_not_a_line_nor_a_kink() -> None:
+    from glofwatch.detection.detectors.level_drop import bends_down
+
+    t = np.arange(24) * 300_000
+    h = t / 3_600_000.0
+    noise = np.random.default_rng(1).normal(0.0, 0.003, 24)
+    assert bends_down(t, -0.2 * h * h + noise, 12, 2.0, 3_600_000 + 300_000)[0][-1]  # quickening all along
+    assert not bends_down(t, -0.3 * h + noise, 12, 2.0, 3_600_000 + 300_000)[0].any()  # a drift
+    kink = -0.4 * np.clip(h - 1.3, 0, None) + noise  # flat, then a drift, the kink 40 min before the newest reading
+    assert not bends_down(t, kink, 12, 2.0, 3_600_000 + 300_000)[0][-1]
+    assert not bends_down(t * 0, kink, 12, 2.0, 3_600_000)[0].any()  # no time span: nothing to fit

@@ -11,6 +11,8 @@ fall            fall: > 0 while the level is still falling; below: under the 3-h
                 one interval (Huggel 2002 upper-bound drawdown)
 drop_sink       how far the lake sank under its 3-hour median, falling reading after reading (level_drop's sink)
 drop_held       the lowest CUSUM fall over the last level_drop.HELD_N readings, before the allowance (a fall the lake keeps)
+drop_quicken    how far the lake stands under its 3-hour median where its fall quickened quarter hour by quarter hour
+                over the last 45 min, the hour's readings bending downward (level_drop's quicken; 0 elsewhere)
 drop_before     how far all of the last level_drop.HELD_N readings stand under the level the lake stood at before them (m;
                 level_drop's before: a fall from a lake that had been rising, whose 3-hour median lags far under it)
 lake_missed     missed reporting intervals of the lake station (0 when it has none or never reported)
@@ -90,7 +92,8 @@ RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", 
        "rain_i1", "gauge_held", "geo_hold", "gauge_dep", "geo_recent", "geo_lift", "rain_i3", "rain_far", "gauge_step",
        "gauge_kept", "geo_creep", "gauge_climb", "drop_held", "drop_sink", "gauge_seq", "gauge_stair",
        "gauge_swell", "rain_i6", "rain_before", "rain_eased_all", "fell_last", "fell1_last", "lake_silent_min",
-       "geo_lift_long", "geo_died", "gauge_pulse", "gauge_travel_min", "drop_before")
+       "geo_lift_long", "geo_died", "gauge_pulse", "gauge_travel_min", "drop_before",
+       "drop_quicken")
 MAX_MISSED = 12.0
 # a geophone silent this many reports after it triggered (geo_died), for at most this long: independent red-team cha-2
 # outbursts shook geo-cha, destroyed it 10 min later, and their front reached gauge-cha 15-25 min after that
@@ -248,6 +251,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     # a lake sinking fast, or slower but ever faster (level_drop's sink and accel): one feature for the rules
     raw["drop_sink"] = np.maximum(_max_feature(bs, src.lake_stations, "level_drop", "sink", ticks),
                                   _max_feature(bs, src.lake_stations, "level_drop", "accel", ticks))
+    raw["drop_quicken"] = _max_feature(bs, src.lake_stations, "level_drop", "quicken", ticks)
     raw["drop_cap"] = np.full(n, drop_cap(site, src))
     missed = [missed_at(st) for st in src.lake_stations]
     raw["lake_missed"] = np.max(missed, axis=0) if missed else z.copy()

@@ -74,6 +74,7 @@ FELL_SILENT_HOLD_MIN = 6 * 60.0
 # a lake fall of twice level_drop's threshold at a reading whose predecessor's fall statistic was at least this: a breach
 # opening, evacuated without waiting for a third reading (see opening)
 OPENING_FIRST_M = 0.03
+QUICK_BELOW_M = 0.05  # a quickening fall (see quickening) this far under the lake's 3-hour level
 RAIN_FAR_I3_MM_H = 0.3  # rain of the last 3 hours at a neighbour valley's gauge: the storm is about
 # ground shaking grown this much over 3 h, every hour (sta_lta's creep): a flood growing for hours (blind red-team
 # snow-melt pulses reached x2.1 with the gauge climbing, and evacuated 3 of 200 quiet days at 2.0)
@@ -202,7 +203,7 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
         # flood's order (independent red-team cha-2 outbursts of 90 m3/s were warned of, never evacuated)
         died = (raw["geo_died"] > 0) & gauge
         warn = (drop & ((raw["drop"] <= raw["drop_cap"]) | (raw["drop2"] >= DROP_FIRE))) | geo | (raw["drop_sink"] >= SINK_M) | \
-            kept | (gauge & (raw["geo_has"] < 1)) | died
+            kept | (gauge & (raw["geo_has"] < 1)) | died | quickening(raw)
         # one reading suffices when its fall is large yet physically possible for this lake (below the
         # fastest drawdown of Huggel et al. 2002's upper-bound peak discharge, 2V/1000 s, over an interval)
         # and the station then falls silent (destroyed by the breach); while it reports, its next reading
@@ -218,7 +219,7 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
         # (a fall with a downstream sign leaves the lake under its 3-hour level too: a glitch 2.7 m high that "fell" back
         # to the lake's level while a burst shook the geophone evacuated on a held-out fault day of our simulator)
         evac = ((raw["drop2"] >= DROP_FIRE) & (raw["fall"] > 0) & below) | plausible | (drop & down & below) | kept | sink | \
-            opening(raw) | \
+            opening(raw) | quickening(raw) | \
             ((raw["lake_missed"] >= 1.5) & (_held_front(raw) | flowing)) | \
             ((raw["lake_missed"] >= LAKE_SILENT_MISSED) & gauge) | (geo & gauge) | died
         alone = slow_outburst(raw) | fell_silent(raw) | flood_passing(raw)  # rules whose signs are their own second sign
@@ -258,6 +259,13 @@ def kept_below(raw: dict[str, np.ndarray]) -> np.ndarray:
     breach widened, 0.12-0.15 m under the median, and were evacuated only as the lake then sank. A run of glitched-high
     readings that ends (three at most) cannot lift the level before it: that is the median of eight readings."""
     return np.maximum(raw["below"], raw["drop_before"])
+
+
+def quickening(raw: dict[str, np.ndarray]) -> np.ndarray:
+    """A lake whose fall quickened quarter hour by quarter hour for the last 45 min, its last hour's readings bending
+    downward, QUICK_BELOW_M under its 3-hour level (level_drop's quicken): a breach widening. A drift falls in a straight
+    line, its onset a kink; a glitch is a step."""
+    return raw["drop_quicken"] >= QUICK_BELOW_M
 
 
 def opening(raw: dict[str, np.ndarray]) -> np.ndarray:
@@ -632,6 +640,8 @@ RULE_TEXT = {
                         "silent: the breach may have taken it",
     "slow_outburst": "safety rule: a lake nobody watches is draining slowly: its flood's signs downstream, in order, in "
                      "dry weather",
+    "lake_quickening": f"safety rule: the lake's fall has quickened every quarter hour for 45 min, {QUICK_BELOW_M:.2f} m or "
+                       "more under its 3-hour level: a breach widening (a sensor drifts in a straight line)",
     "lake_opening": "safety rule: the lake fell a few centimetres, then 0.3 m or more at the next reading, and stands "
                     "under its 3-hour level: a breach opening (a glitch is one reading off)",
     "flood_passing": "safety rule: the geophone below a lake nobody watches has shaken 12 minutes unbroken, not decaying, "
@@ -675,7 +685,8 @@ def evacuation_rules(hazard: str, raw: dict[str, np.ndarray]) -> dict[str, np.nd
             "lake_fall_kept": (raw["drop_held"] >= KEPT_FLOOR_M) & (raw["drop_held"] <= raw["drop_cap"]) &
             (kept_below(raw) >= 0.15),
             "lake_sinking": raw["drop_sink"] >= SINK_M, "slow_outburst": slow_outburst(raw),
-            "lake_fell_silent": fell_silent(raw), "flood_passing": flood_passing(raw), "lake_opening": opening(raw)}
+            "lake_fell_silent": fell_silent(raw), "flood_passing": flood_passing(raw), "lake_opening": opening(raw),
+            "lake_quickening": quickening(raw)}
 
 
 def warning_rules(hazard: str, raw: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
