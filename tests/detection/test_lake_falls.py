@@ -268,10 +268,11 @@ def widening(h: np.ndarray) -> np.ndarray:
 def test_a_fall_that_grows_every_half_hour_evacuates_before_it_is_fast(site) -> None:  # type: ignore[no-untyped-def]
     """Blind red-team piping breaches of cak-1 sank the lake at 0.1, 0.2, 0.4 m/h, under the 0.5 m/h of any sensor
     drift, and were evacuated at the gauge, late. Each half hour falling faster than the one before (1.2x, then 1.5x),
-    at two readings in a row, is a breach widening; a drift falls alike every half hour."""
+    at two readings in a row, is a breach widening; a drift falls alike every half hour. Its quarter hours (0.025,
+    0.05, 0.075 m by 03:05) quicken sooner still: evacuated at 03:05 (by the half hours alone, 03:20)."""
     ev = evacuations(site, lake_day(site, widening))
     assert ev and "2026-07-01T03:00:00Z" < ev[0].time <= "2026-07-01T03:25:00Z", ev and ev[0].time
-    assert any("sinking" in r for r in ev[0].explanation)
+    assert any("sinking" in r or "quickened" in r for r in ev[0].explanation)
     # the fast-sink rule alone waits until the lake falls 0.25 m in 30 min (after 03:30)
     from glofwatch.detection.detectors import level_drop
 
