@@ -51,11 +51,15 @@ SINK_M = 0.15
 # a lake fall held HELD_N readings (level_drop's held) that evacuates whatever the model says; the gates take 0.15 m. A
 # blind displacement wave dropped cak-1 0.33 m and it held there 45 min (the model, trained on breaches that keep
 # falling, rated it low; at 0.3 m the held fall, 0.27 m, missed it by 3 cm). No red-team fault offsets a level for good
-# (a re-mounted sensor would: 0.15 m keeps a margin over the decimetre such a step could be). 0.2 m until stop 18: blind
-# breaches after an hour of inflow fell 0.23 m in one reading and the inflow went on lifting the lake, so the held fall
-# stood at 0.16 m (see kept_below); at 0.15 m, with kept_below, 75 outbursts of 55 earlier sets were evacuated sooner
-# (median +50 min) and 5 found, no false or wrong-zone evacuation more on their no-hazard days
-KEPT_FLOOR_M = 0.15
+# (a re-mounted sensor would: 0.2 m keeps a margin over the decimetre such a step could be)
+KEPT_FLOOR_M = 0.2
+# ... or this much where the lake had been filling (see filling): blind breaches after an hour of inflow fell 0.23 m in
+# one reading and the inflow went on lifting the lake, so the held fall stood at 0.16 m. Not for a lake at rest: the
+# replay benchmark's splice of a scenario onto its quiet background drops both lakes 0.2 m at once and holds them there,
+# as a re-mounted sensor would (with 0.15 m for every kept fall, 3 found and 42 sooner over the development outbursts and
+# 55 re-scored sets, that splice evacuating; with it only where the lake had been filling, 3 found, 26 sooner)
+KEPT_FILLING_M = 0.15
+FILLING_M = 0.03
 # missed reports after which a lake station counts as silent (nobody watches the lake; the breach may have taken it). A
 # silent one with a front at the gauge below evacuates at the front's first reading; a station late by one or two reports
 # needs the front held by a second reading (a blind fault day: a 2.5 m gauge spike while the lake station's reading was
@@ -248,6 +252,12 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     evac = (geo & gauge) | ((held | steady) & (storm | raining(raw))) | (growing & storm) | \
         (sustained & (storm | raining(raw))) | about | unexplained | pulse
     return warn, evac & warn & ~storm_just_began(raw)
+
+
+def filling(raw: dict[str, np.ndarray]) -> np.ndarray:
+    """The lake stood FILLING_M or more over its 3-hour median before the fall of its last four readings (it had been
+    filling: melt or rain inflow); see KEPT_FILLING_M."""
+    return raw["drop_before"] - raw["below"] >= FILLING_M
 
 
 def kept_below(raw: dict[str, np.ndarray]) -> np.ndarray:
@@ -631,8 +641,8 @@ def creeping_in_drizzle(raw: dict[str, np.ndarray]) -> np.ndarray:
 RULE_TEXT = {
     "lake_fall": "safety rule: the lake fell 0.3 m or more over two readings, is still falling and stands under its "
                  "3-hour level",
-    "lake_fall_kept": f"safety rule: a lake fall of {KEPT_FLOOR_M:.2f} m or more has held four readings and is one the "
-                      "dam can give",
+    "lake_fall_kept": f"safety rule: a lake fall of {KEPT_FLOOR_M:.1f} m or more ({KEPT_FILLING_M:.2f} m from a lake that "
+                      "had been filling) has held four readings and is one the dam can give",
     "lake_sinking": f"safety rule: the lake is sinking reading after reading (fast, or faster every half hour), {SINK_M:.2f} "
                     "m or more under its 3-hour level",
     "lake_fell_silent": f"safety rule: the lake station's last readings stood {FELL_SILENT_BELOW_M:.1f} m or more under "
@@ -682,8 +692,8 @@ def evacuation_rules(hazard: str, raw: dict[str, np.ndarray]) -> dict[str, np.nd
     return {"lake_fall": (raw["drop2"] >= 0.3) & (raw["fall"] > 0) & (raw["below"] >= 0.3),
             # under the 3-hour level by the gates' 0.15 m, not 0.3: a lake filling toward its spillway lifts the median
             # (blind red-team cak-1 rose 0.42 m in 3 h, fell 0.45 m and held it 90 min: 0.26 m under the median)
-            "lake_fall_kept": (raw["drop_held"] >= KEPT_FLOOR_M) & (raw["drop_held"] <= raw["drop_cap"]) &
-            (kept_below(raw) >= 0.15),
+            "lake_fall_kept": (raw["drop_held"] <= raw["drop_cap"]) & (kept_below(raw) >= 0.15) &
+            ((raw["drop_held"] >= KEPT_FLOOR_M) | ((raw["drop_held"] >= KEPT_FILLING_M) & filling(raw))),
             "lake_sinking": raw["drop_sink"] >= SINK_M, "slow_outburst": slow_outburst(raw),
             "lake_fell_silent": fell_silent(raw), "flood_passing": flood_passing(raw), "lake_opening": opening(raw),
             "lake_quickening": quickening(raw)}
