@@ -343,3 +343,8 @@ def test_bends_down_sees_a_parabola_not_a_line_nor_a_kink() -> None:
     kink = -0.4 * np.clip(h - 1.3, 0, None) + noise  # flat, then a drift, the kink 40 min before the newest reading
     assert not bends_down(t, kink, 12, 2.0, 3_600_000 + 300_000)[0][-1]
     assert not bends_down(t * 0, kink, 12, 2.0, 3_600_000)[0].any()  # no time span: nothing to fit
+    some = np.zeros(24, dtype=bool)
+    some[[11, 17, 23]] = True  # only where asked, and the same there
+    full, part = bends_down(t, -0.2 * h * h + noise, 12, 2.0, 3_900_000), \
+        bends_down(t, -0.2 * h * h + noise, 12, 2.0, 3_900_000, where=some)
+    assert (part[0] == (full[0] & some)).all() and np.allclose(part[1][some], full[1][some]) and np.isnan(part[1][~some]).all()

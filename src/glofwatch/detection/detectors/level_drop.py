@@ -159,13 +159,15 @@ def _lstsq_rss(a: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np
     return coef, np.where(bad, np.inf, rss), inv
 
 
-def bends_down(t_ms: np.ndarray, value: np.ndarray, n: int, z: float, span_ms: int) -> tuple[np.ndarray, np.ndarray]:
+def bends_down(t_ms: np.ndarray, value: np.ndarray, n: int, z: float, span_ms: int,
+               where: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Where the last ``n`` readings, within ``span_ms``, bend downward smoothly: the quadratic term of their
     least-squares fit (hours from the newest) is negative by ``z`` of its standard errors, and the parabola fits them
     better than any two straight lines joined at one of their readings. A drift, or a lake at rest, is a straight
     line; a drift's onset is two (flat, then falling), which a parabola fits with a curvature too; a fall that quickens
     bends all along. False before ``n`` readings, over a gap, and where the readings are one value. Also returns the
-    readings' scatter about the parabola (m; NaN where there is no fit)."""
+    readings' scatter about the parabola (m; NaN where there is no fit). Only at the readings ``where`` is True (all by
+    default): nine least-squares fits a reading cost replay half its speed (the other conditions are cheap and rare)."""
     m = len(t_ms)
     out = np.zeros(m, dtype=bool)
     scatter = np.full(m, np.nan)
@@ -173,9 +175,12 @@ def bends_down(t_ms: np.ndarray, value: np.ndarray, n: int, z: float, span_ms: i
         return out, scatter
     from numpy.lib.stride_tricks import sliding_window_view
 
-    tw = sliding_window_view(np.asarray(t_ms, dtype=float), n)
+    idx = np.arange(m - n + 1) if where is None else np.flatnonzero(np.asarray(where, dtype=bool)[n - 1:])
+    if len(idx) == 0:
+        return out, scatter
+    tw = sliding_window_view(np.asarray(t_ms, dtype=float), n)[idx]
     x = (tw - tw[:, -1:]) / 3_600_000.0
-    y = sliding_window_view(np.asarray(value, dtype=float), n)
+    y = sliding_window_view(np.asarray(value, dtype=float), n)[idx]
     ok = (x[:, 0] >= -span_ms / 3_600_000.0) & (np.ptp(y, axis=1) > 0) & np.all(np.isfinite(y), axis=1)
     y = np.where(np.isfinite(y), y, 0.0)
     one = np.ones_like(x)
@@ -185,8 +190,8 @@ def bends_down(t_ms: np.ndarray, value: np.ndarray, n: int, z: float, span_ms: i
     for k in range(2, n - 2):  # two lines joined at reading k
         _, rss_k, _ = _lstsq_rss(np.stack([one, x, np.maximum(0.0, x - x[:, k:k + 1])], axis=-1), y)
         kinked = np.minimum(kinked, rss_k)
-    out[n - 1:] = ok & np.isfinite(rss) & (-coef[:, 2] >= z * se) & (rss < kinked)
-    scatter[n - 1:] = np.where(ok & np.isfinite(rss), np.sqrt(rss / (n - 3)), np.nan)
+    out[n - 1 + idx] = ok & np.isfinite(rss) & (-coef[:, 2] >= z * se) & (rss < kinked)
+    scatter[n - 1 + idx] = np.where(ok & np.isfinite(rss), np.sqrt(rss / (n - 3)), np.nan)
     return out, scatter
 
 
@@ -250,12 +255,13 @@ class LevelDrop(Detector):
         # ... or quickening within the hour, quarter hour by quarter hour, the readings bending downward
         q3, q2, q1 = fall_since(QUICK_MS), fall_since(2 * QUICK_MS) - fall_since(QUICK_MS), \
             fall_since(3 * QUICK_MS) - fall_since(2 * QUICK_MS)
-        bends, scatter = bends_down(t_ms, v, QUICK_N, QUICK_Z, 4 * QUICK_MS)
+        quicken = (q1 >= QUICK_FIRST_M) & (q2 >= QUICK_GROWTH * q1) & (q3 >= QUICK_GROWTH * q2) & (q3 >= QUICK_LAST_M) & \
+            (big15 <= QUICK_STEP * q3)
+        bends, scatter = bends_down(t_ms, v, QUICK_N, QUICK_Z, 4 * QUICK_MS, where=quicken)
         # ... each quarter hour's growth more than the readings' scatter makes of it (four readings count in a difference
         # of two quarter hours' falls: twice the scatter's standard deviation; QUICK_SCATTER of those)
         beyond = np.where(np.isfinite(scatter), QUICK_SCATTER * 2.0 * scatter, np.inf)
-        quicken = (q1 >= QUICK_FIRST_M) & (q2 >= QUICK_GROWTH * q1) & (q3 >= QUICK_GROWTH * q2) & (q3 >= QUICK_LAST_M) & \
-            (q3 - q2 >= beyond) & (q2 - q1 >= beyond) & (big15 <= QUICK_STEP * q3) & bends
+        quicken &= (q3 - q2 >= beyond) & (q2 - q1 >= beyond) & bends
         # under the 3-hour level at two readings, by a fall the CUSUM counts (not a sensor drifting down at < KAPPA)
         fell2 = np.minimum(np.minimum(below, np.r_[0.0, below[:-1]]), np.minimum(s, prev)) if n else below
         return {"drop": s, "drop2": np.minimum(s, prev), "fall": s - prev, "below": below, "fell2": fell2,
