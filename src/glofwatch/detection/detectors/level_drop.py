@@ -90,41 +90,6 @@ ACCEL_N = 2
 # scatter, 3 blind drift onsets passed at QUICK_FIRST_M 0.01, and at 0.02 two (one with a gap, one with a spike); a
 # test drifts with three times the red teams' scatter (test_lake_falls)
 QUICK_MS = 15 * 60_000
-SINK_PRIOR_MS = 60 * 60_000  # the hour before a sink's window, against whose rate of fall ...
-# ... the window's is this many times faster: blind seepage-then-piping breaches of cak-1 sink faster by 1.3-1.5x each
-# half hour; a blind drift fault of 0.4 m/h (1 cm of scatter a reading) evacuated 3 h into its steady fall
-SINK_GROWTH = 1.5
-# ... and the 15-min window's this many times faster than the 30 min before it (it is for breaches that open within the
-# hour: a blind drift fault of 0.4 m/h, 54 min old, made 0.167 m in one 15 min with its scatter, 2.1x the rate of the
-# 30 min before and 3x that of the hour, partly before the drift; at 2.5x, 8 of 1 410 development outbursts waited 5 min
-# more for the 30-min rule, against 45 with SINK_QUICK_M at 0.2)
-SINK_QUICK_GROWTH = 2.5
-SINK_QUICK_PRIOR_MS = 30 * 60_000
-# ... or this much in the last 15 min (0.6 m/h): blind red-team overtopping and piping breaches of cak-1 sink the lake
-# 0.15 m in 15 min 5 min before they sink it 0.25 m in 30; a blind drift fault of 0.35 m/h for 14 h, 1-6 cm a reading,
-# reached 0.12-0.13 m in 15 min (at 0.12 it evacuated)
-SINK_QUICK_M = 0.15
-SINK_FALL_M = 0.25  # ... and this much in the last 30 min: 0.5 m/h, faster than any sensor drift (ours <= 0.35, blind 0.4 m/h)
-# ... or a fall that accelerates (``accel``): over the last three half hours each fell more than the one before (ACCEL_GROWTH2
-# times, then ACCEL_GROWTH3 times), the first ACCEL_FIRST_M (a fall already under way), the last ACCEL_LAST_M, reading
-# after reading and smoothly, at ACCEL_N readings in a row. A piping breach widens: blind red-team breaches of cak-1 sank
-# the lake at 0.1, then 0.2, then 0.4 m/h, under SINK_FALL_M's rate for hours, and were evacuated at the gauge, late. A
-# drift is steady (its half hours fall alike); its onset looks like an acceleration for one reading or two, when the
-# scatter of the readings before it happens to make ACCEL_FIRST_M (blind drift fault days: at one reading in a row,
-# 4 of 4 400 development and re-scored fault days evacuated; at two, none)
-ACCEL_FIRST_M = 0.02
-ACCEL_GROWTH2 = 1.2
-ACCEL_GROWTH3 = 1.5
-ACCEL_LAST_M = 0.08
-ACCEL_N = 2
-# ... or a fall that quickens within the hour (``quicken``): over the last three quarter hours each fell QUICK_GROWTH
-# times the one before, the first QUICK_FIRST_M (under way 45 min ago: a drift's onset is a kink, flat before it), the
-# last QUICK_LAST_M, and the last hour's readings bend downward on a quadratic fit (its curvature QUICK_Z standard errors
-# from 0). Independent and blind red-team breaches whose fall doubles every 15-20 min, 0.1-0.2 m under the 3-hour level
-# when the 30-min windows (accel) or the sinking rate see them. A drift is a straight line; its onset a kink that the
-# first quarter hour does not share. At QUICK_FIRST_M 0.01, 3 blind drift onsets of 3 600 development no-hazard days
-# passed; at 0.02 one, with a gap, without the curvature 2
-QUICK_MS = 15 * 60_000
 QUICK_GROWTH = 1.3
 QUICK_STEP = 0.7  # ... no one reading's fall of the last quarter hour this much of its fall (a glitch is one step)
 QUICK_FIRST_M = 0.02
