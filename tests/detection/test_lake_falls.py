@@ -72,6 +72,7 @@ def test_a_fall_from_a_lake_that_was_filling_evacuates_at_its_fourth_reading(sit
     ev = evacuations(site, lake_day(site, lambda h: 0.1 * h - np.where(h >= 3.0, 0.25, 0.0)))
     assert ev and "2026-07-01T03:10:00Z" < ev[0].time <= "2026-07-01T03:16:00Z"  # the fourth reading (03:15)
     assert any("held four readings" in r for r in ev[0].explanation)
+    assert any("under where it stood before them" in r for r in ev[0].explanation)  # what the duty officer reads
 
 
 def test_the_same_fall_from_a_lake_at_rest_is_left_to_the_model(site) -> None:  # type: ignore[no-untyped-def]
@@ -318,6 +319,7 @@ def test_a_fall_that_quickens_every_quarter_hour_evacuates_before_it_sinks_fast(
     ev = evacuations(site, lake_day(site, quickening))
     assert ev and "2026-07-01T02:55:00Z" < ev[0].time <= "2026-07-01T03:16:00Z"
     assert any("quickened" in r for r in ev[0].explanation)
+    assert any("its fall quickening every quarter hour" in r for r in ev[0].explanation)
 
 
 def test_drifts_setting_in_are_no_quickening_fall(site) -> None:  # type: ignore[no-untyped-def]

@@ -254,13 +254,20 @@ class LevelDrop(Detector):
                     f"now {vw[-1]:+.2f} m)")
         details = {"drop_m": round(drop, 3), "drop2_m": round(drop2, 3)}
         below = feats.get("below", np.nan)
-        if np.isfinite(below) and below >= EXPLAIN_BELOW_M:  # a slow fall the CUSUM's allowance absorbs shows here
+        quick = feats.get("quicken", 0.0) > 0
+        if np.isfinite(below) and (below >= EXPLAIN_BELOW_M or quick):  # a slow fall the CUSUM's allowance absorbs
             sinking = ", falling reading after reading" if feats.get("sink", 0.0) > 0 else \
-                (", falling ever faster, reading after reading" if feats.get("accel", 0.0) > 0 else "")
+                (", falling ever faster, reading after reading" if feats.get("accel", 0.0) > 0 else
+                 (", its fall quickening every quarter hour for 45 min" if quick else ""))
             if drop > 0:
                 text += f"; {below:.2f} m under its 3-hour median level{sinking}"
             else:
                 text = (f"{station.id} water level {below:.2f} m under its 3-hour median level{sinking} (a fall slower than "
                         f"the fall statistic's {KAPPA_M_PER_H:g} m/h allowance)")
             details["below_m"] = round(float(below), 3)
+        before = feats.get("before", 0.0)
+        if np.isfinite(before) and before >= EXPLAIN_BELOW_M and not before < (below if np.isfinite(below) else 0.0) + 0.02:
+            # a filling lake's fall: its 3-hour median lags under the level it fell from
+            text += f"; its last {HELD_N} readings {before:.2f} m under where it stood before them"
+            details["below_before_m"] = round(float(before), 3)
         return Evidence(self.name, station.id, drop, drop >= FIRE_M, text, details, onset_ms=onset)
