@@ -218,8 +218,8 @@ class LevelDrop(Detector):
             (w3 >= ACCEL_LAST_M) & (big <= 0.5 * fall30)
         accel = last_n_min(accel, ACCEL_N, False)
         # ... or quickening within the hour, quarter hour by quarter hour, the readings bending downward
-        q3, q2, q1 = fall_since(QUICK_MS), fall_since(2 * QUICK_MS) - fall_since(QUICK_MS), \
-            fall_since(3 * QUICK_MS) - fall_since(2 * QUICK_MS)
+        f1, f2, f3 = (fall_since(k * QUICK_MS) for k in (1, 2, 3))  # each as-of lookup once
+        q3, q2, q1 = f1, f2 - f1, f3 - f2
         quicken = (q1 >= QUICK_FIRST_M) & (q2 >= QUICK_GROWTH * q1) & (q3 >= QUICK_GROWTH * q2) & (q3 >= QUICK_LAST_M) & \
             (big15 <= QUICK_STEP * q3)
         bends, scatter = bends_down(t_ms, v, QUICK_N, QUICK_Z, 4 * QUICK_MS, where=quicken)
@@ -266,7 +266,8 @@ class LevelDrop(Detector):
                         f"the fall statistic's {KAPPA_M_PER_H:g} m/h allowance)")
             details["below_m"] = round(float(below), 3)
         before = feats.get("before", 0.0)
-        if np.isfinite(before) and before >= EXPLAIN_BELOW_M and not before < (below if np.isfinite(below) else 0.0) + 0.02:
+        under = below if np.isfinite(below) else 0.0
+        if np.isfinite(before) and before >= EXPLAIN_BELOW_M and before >= under + 0.02:
             # a filling lake's fall: its 3-hour median lags under the level it fell from
             text += f"; its last {HELD_N} readings {before:.2f} m under where it stood before them"
             details["below_before_m"] = round(float(before), 3)
