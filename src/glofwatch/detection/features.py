@@ -49,6 +49,8 @@ rain_c, rain_g  rainfall intensity-duration over Caine (1980) / Guzzetti (2008) 
 rain_i1         rain of the last hour (mm/h): is the storm still on? (rain_c stays up for hours after it)
 rain_i3         mean rain of the last 3 hours (mm/h)
 rain_i6         mean rain of the last 6 hours (mm/h): a storm's runoff still swells a river hours after the rain
+rain_i30        mean rain of the last 30 min (mm/h): at or under rain_i1, the rain is not bursting now
+                (fusion.front_between_bursts)
 rain_before     rain (mm) of the 2 hours before the last one at the wettest weather station of the whole site (a
                 storm may have begun at another station first): has the storm just begun? (fusion.storm_just_began)
 rain_eased_all  where the valley borrows its rain: 1 where the rain has eased at every weather station of the site (the
@@ -93,7 +95,7 @@ RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", 
        "gauge_kept", "geo_creep", "gauge_climb", "drop_held", "drop_sink", "gauge_seq", "gauge_stair",
        "gauge_swell", "rain_i6", "rain_before", "rain_eased_all", "fell_last", "fell1_last", "lake_silent_min",
        "geo_lift_long", "geo_died", "gauge_pulse", "gauge_travel_min", "drop_before",
-       "drop_quicken")
+       "drop_quicken", "rain_i30")
 MAX_MISSED = 12.0
 # a geophone silent this many reports after it triggered (geo_died), for at most this long: independent red-team cha-2
 # outbursts shook geo-cha, destroyed it 10 min later, and their front reached gauge-cha 15-25 min after that
@@ -335,6 +337,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["rain_i1"] = _max_feature(bs, src.weather, "rainfall", "i1h", ticks)
     raw["rain_i3"] = _max_feature(bs, src.weather, "rainfall", "i3h", ticks)
     raw["rain_i6"] = _max_feature(bs, src.weather, "rainfall", "i6h", ticks)
+    raw["rain_i30"] = _max_feature(bs, src.weather, "rainfall", "i30m", ticks)
     raw["rain_far"] = np.full(n, 1.0 if src.weather_borrowed else 0.0)
     before, all_eased = z.copy(), np.full(n, np.nan)
     if src.weather_borrowed:  # the storm at every weather station of the site: read only where the rain is borrowed

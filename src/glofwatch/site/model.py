@@ -8,7 +8,8 @@ compatibly with optional keys documented in ``docs/site-format.md``:
 - ``stations[].loggers``: how a logger file's columns (Campbell TOA5) map to the station's sensors;
 - ``stations[].silent_after``: how many missed intervals make a station "silent" (default 3);
 - ``stations[].front_step_m``: the smallest step of a gauge's front against its river (detection's
-  ``gauge_rise.STEP_MIN_M`` where unset), a policy for a valley whose gauge is its only sensor.
+  ``gauge_rise.STEP_MIN_M`` where unset; a front over two readings needs one step this large too), a policy for a
+  valley whose gauge is its only sensor.
 """
 
 from __future__ import annotations

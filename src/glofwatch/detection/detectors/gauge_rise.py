@@ -182,10 +182,11 @@ def _kept(v: np.ndarray, base: np.ndarray, step: np.ndarray, gap: np.ndarray, th
 
 
 def _stair(v: np.ndarray, base: np.ndarray, step: np.ndarray, gap: np.ndarray, thaw: np.ndarray,
-           moving: np.ndarray) -> np.ndarray:
+           moving: np.ndarray, policy_m: float = 0.0) -> np.ndarray:
     """The module's ``stair`` at each reading (m, else 0): the higher of a one-reading and a two-reading front into the
     previous reading that this one holds, and moves from (a flood rises on or recedes; a glitch that offsets a few
-    readings by one amount sits: our simulator's 3-reading +4.9 m stage glitch)."""
+    readings by one amount sits: our simulator's 3-reading +4.9 m stage glitch). ``policy_m``: the site's
+    ``front_step_m`` for this gauge (0 where unset): one step of the front must reach it (its storm floods step less)."""
     n = len(v)
     out = np.zeros(n)
     if n < 4:
@@ -195,8 +196,11 @@ def _stair(v: np.ndarray, base: np.ndarray, step: np.ndarray, gap: np.ndarray, t
         for k in (1, 2):  # the front's readings: i-k .. i-1, the river before it at i-k-1
             a = i - k - 1
             ok = (a >= 0) & (thaw[i - 1] < 0.5) & moving[i]
+            biggest = np.zeros(len(i))
             for j in range(1, k + 1):
                 ok &= (step[i - j] >= STAIR_STEP_M) & ~gap[i - j]
+                biggest = np.maximum(biggest, step[i - j])
+            ok &= biggest >= policy_m
             h = v[i - 1] - v[a]
             ok &= (h >= SURGE_M) & (v[i] - v[a] >= SURGE_KEEP * h) & (v[a] >= base[a] - STEP_FROM_M) & \
                 (v[a] - base[a] <= STEP_SWELL * h)  # not a step of a river already swelling (a storm flood's rising limb)
@@ -296,7 +300,7 @@ class GaugeRise(Detector):
                 moving & (before >= base_before - STEP_FROM_M) & ~(thaw >= 0.5) & \
                 (before - base_before <= STEP_SWELL * fstep)  # not a step of a river already swelling
             surge = (fstep >= SURGE_M) & (v - before >= SURGE_KEEP * fstep) & ~gap & ~(thaw >= 0.5)
-        stair = _stair(v, base, step, gap, thaw, moving)
+        stair = _stair(v, base, step, gap, thaw, moving, getattr(station, "front_step_m", None) or 0.0)
         kept = _kept(v, base, step, gap, thaw)
         tail = _tail(v, base, gap, thaw)
         pulse = _pulse(v, step, gap, thaw)

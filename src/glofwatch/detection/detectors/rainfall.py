@@ -9,7 +9,8 @@ a rain gauge reports per interval, compared with
   above it: heavy rain, a ``watch``).
 
 Features: ``caine`` and ``guzzetti`` (the largest I_D / threshold over the durations), ``i1h``, ``i3h`` and ``i6h``
-(mean intensity of the last 1, 3 and 6 hours, mm/h).
+(mean intensity of the last 1, 3 and 6 hours, mm/h), and ``i30m`` (of the last 30 min, mm/h: is the rain bursting now,
+or easing?).
 Missing rows count as no rain (an underestimate; gaps show up as station silence instead).
 """
 
@@ -23,6 +24,7 @@ from glofwatch.detection.detectors.base import Detector, Evidence, rolling
 from glofwatch.site.model import SensorSpec, Station
 
 DURATIONS_H = (1.0, 3.0, 6.0, 12.0, 24.0)
+HALF_HOUR_MS = 1_800_000
 
 
 def caine(d_h: float) -> float:
@@ -38,7 +40,7 @@ class Rainfall(Detector):
     sensors: ClassVar[tuple[str, ...]] = ("precipitation", "precipitation_amount")
     kinds: ClassVar[tuple[str, ...]] = ()
     lookback_ms: ClassVar[int] = int(max(DURATIONS_H) * 3_600_000)
-    features: ClassVar[tuple[str, ...]] = ("caine", "guzzetti", "i1h", "i3h", "i6h")
+    features: ClassVar[tuple[str, ...]] = ("caine", "guzzetti", "i1h", "i3h", "i6h", "i30m")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         v = np.clip(value.astype(float), 0.0, None)
@@ -57,7 +59,8 @@ class Rainfall(Detector):
                 i6 = i
             c = np.maximum(c, i / caine(d))
             g = np.maximum(g, i / guzzetti(d))
-        return {"caine": c, "guzzetti": g, "i1h": i1, "i3h": i3, "i6h": i6}
+        i30 = rolling(t_ms, v, HALF_HOUR_MS).sum().to_numpy() * 2.0
+        return {"caine": c, "guzzetti": g, "i1h": i1, "i3h": i3, "i6h": i6, "i30m": i30}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
                 series: tuple[np.ndarray, np.ndarray]) -> Evidence:
