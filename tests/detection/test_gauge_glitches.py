@@ -81,9 +81,17 @@ def test_a_crest_that_sits_a_reading_evacuates_once_it_stood_four_readings(site)
 
 def test_in_the_valley_without_rain_gauge_a_standing_front_evacuates_with_rain_next_door_below_guzzetti(site) -> None:  # type: ignore[no-untyped-def]
     """Chong-Ak-Suu's storm is measured 30 km away at its edge: 0.6 mm/h there (under Guzzetti's minimum)."""
+    from glofwatch.detection.fusion import RULE_TEXT
+
     ev = evacuations(site, crest_that_sits, rain_mm_h=0.6)
     assert ev and ev[0].hazard == "debris_flow" and ev[0].zones == ["cak-grig"]
-    assert evacuations(site, crest_that_sits, rain_mm_h=0.0) == []  # dry: no storm to start a flow
+    assert RULE_TEXT["front_rain_next_door"] in ev[0].explanation
+    # dry: no storm to start a flow, but a front that stood four readings is a flood wave from upstream all the same
+    # (fusion.front_kept_dry: independent red-team flows reached gauge-cak hours after their storm had passed next door)
+    dry = evacuations(site, crest_that_sits, rain_mm_h=0.0)
+    assert dry and dry[0].time == ev[0].time
+    assert RULE_TEXT["front_kept_dry"] in dry[0].explanation
+    assert RULE_TEXT["front_rain_next_door"] not in dry[0].explanation
 
 
 def surge_with_tail(h: np.ndarray) -> np.ndarray:

@@ -184,7 +184,8 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     evacuate on geophone and gauge, or a held gauge front or a lasting tremor with rain over Caine's (1980)
     threshold or, while it still rains, Guzzetti's (2008) minimum (a geophone burst in heavy rain is not
     enough: rockfall and thunder come with storms), or a small wave passing a gauge, or a front stepping it while the
-    rain is not bursting (front_between_bursts); none in a storm's first hour
+    rain is not bursting (front_between_bursts), or a front that stood four readings in dry weather (front_kept_dry);
+    none in a storm's first hour
     under Caine's threshold (storm_just_began: its burst drums the geophone and steps the river). A fall must also
     leave the lake below
     its 3-hour median: a run of glitched-high readings ends with a "fall" back to normal.
@@ -236,7 +237,7 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     steady = steady_front(raw)
     step = _only_eye_step(raw) | steady
     kept = raw["gauge_kept"] > 0
-    about = kept_far(raw)
+    about = kept_far(raw) | front_kept_dry(raw)
     passed = raw["gauge_seq"] > 0  # a surge at the gauge that the geophone above saw coming, in the wave's travel time
     unexplained = unexplained_front(raw)
     pulse = wave_passing(raw)
@@ -361,6 +362,20 @@ def kept_far(raw: dict[str, np.ndarray]) -> np.ndarray:
     offsets readings by one amount does not move, one that lasts four readings does not exist, and a storm's runoff
     swells the river over hours, not in a step (both need a front)."""
     return (_held_front(raw) | (raw["gauge_kept"] > 0)) & (raw["rain_far"] > 0) & (raw["rain_i3"] >= RAIN_FAR_I3_MM_H)
+
+
+def front_kept_dry(raw: dict[str, np.ndarray]) -> np.ndarray:
+    """A front that stood gauge_rise.KEPT_N readings at the valley's gauge (gauge_rise's kept, or its hydrograph's tail)
+    with no rain to speak of in the last 3 hours (under RAIN_FAR_I3_MM_H; :func:`kept_far` asks for it above): a flood
+    wave from upstream. A stage glitch lasts 1-3 readings, a storm's runoff needs rain; an outburst of a watched lake is
+    its own source's business too (its alert makes this one redundant: the engine's busy valley).
+
+    Independent red-team debris flows of Chong-Ak-Suu reached gauge-cak as fronts of 0.47-1.9 m that stood 5-65 min
+    before Grigorievka, hours after their storm had passed the weather stations 30 km away: nothing evacuated (the
+    rain-next-door rule asks for rain in the last 3 hours there; 1 development and 4 re-scored flows). A dry front that
+    has not stood (held by one moving reading, or a step) evacuated a fault day's 15-min stage spike and a blind flow day
+    hours before its flow: not this rule."""
+    return (raw["gauge_kept"] > 0) & (raw["rain_i3"] < RAIN_FAR_I3_MM_H)
 
 
 def front_between_bursts(raw: dict[str, np.ndarray]) -> np.ndarray:
@@ -692,6 +707,8 @@ RULE_TEXT = {
     "front_between_bursts": "safety rule: a front stepped the river while the storm's rain was not bursting (the last "
                             "30 min no harder than the hour), which storm runoff does not do (it steps with the bursts): "
                             "a debris flow",
+    "front_kept_dry": "safety rule: a front has stood four readings at the gauge with no rain in 3 hours: a flood wave "
+                      "from upstream (a sensor glitch lasts at most three readings, storm runoff needs rain)",
     "front_rain_eased": "safety rule: a front at the gauge after the storm's rain eased, which runoff does not make: a "
                         "debris flow",
     "draining": "safety rule (warning): the lake stands under its 3-hour level while the river below leaves its daily "
@@ -716,7 +733,8 @@ def evacuation_rules(hazard: str, raw: dict[str, np.ndarray]) -> dict[str, np.nd
         storm = debris_storm(raw)
         held, sustained, growing = debris_flow_signs(raw)
         return {"flow_growing": growing & storm, "flow_lasting": (sustained | held) & (storm | raining(raw)),
-                "front_rain_next_door": kept_far(raw), "front_rain_eased": unexplained_front(raw),
+                "front_rain_next_door": kept_far(raw), "front_kept_dry": front_kept_dry(raw),
+                "front_rain_eased": unexplained_front(raw),
                 "front_steady_rain": steady_front(raw) & (storm | raining(raw)), "wave_passing": wave_passing(raw),
                 "front_between_bursts": front_between_bursts(raw)}
     return {"lake_fall": (raw["drop2"] >= 0.3) & (raw["fall"] > 0) & (raw["below"] >= 0.3),
