@@ -70,7 +70,7 @@ def test_no_front_no_evacuation_after_the_burst(site) -> None:  # type: ignore[n
 
 def test_the_rule_reads_the_last_half_hour_against_the_hour() -> None:
     n = 5
-    raw = {"gauge_stair": np.array([0.4, 0.4, 0.4, 0.4, 0.2]), "rain_g": np.full(n, 4.0), "rain_i1": np.full(n, 8.0),
+    raw = {"gauge_stair_sat": np.array([0.4, 0.4, 0.4, 0.4, 0.2]), "rain_g": np.full(n, 4.0), "rain_i1": np.full(n, 8.0),
            "rain_i30": np.array([4.0, BURSTING_30M * 8.0, BURSTING_30M * 8.0 + 0.5, 0.0, 4.0]),
            "rain_i3": np.full(n, 6.0), "rain_i6": np.full(n, 4.0)}
     assert front_between_bursts(raw).tolist() == [True, True, False, True, False]
@@ -86,3 +86,38 @@ def test_rainfall_gives_the_last_half_hours_rate() -> None:
     f = Rainfall().compute(t, v, None, None)  # type: ignore[arg-type]
     assert f["i30m"][-1] == pytest.approx((1.0 + 1.0 + 3.0) * 2)
     assert f["i1h"][-1] == pytest.approx(1.0 * 5 + 3.0)
+
+
+def sitting(h: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """+0.2 m into 05:00, +0.2 m more into 05:05, the crest sitting at 05:10 (1 cm lower), receding 2 cm a reading after."""
+    k = np.round((h - 5.0) * 12)
+    return v + np.select([k < 0, k == 0, k == 1, k == 2], [0.0, 0.2, 0.4, 0.39], 0.39 - 0.02 * (k - 2))
+
+
+def test_a_two_reading_front_whose_crest_sits_a_reading_evacuates_after_the_burst(site) -> None:  # type: ignore[no-untyped-def]
+    """The holding reading of the other stair rules must move (a glitch offsetting readings by one amount sits); a
+    two-reading front is no such glitch (its second step is nil), and a flood's crest can sit: blind red-team flows'
+    did, 1.5-25 min before the first zone."""
+    ds = replay_frame(site, rain_and_stage_day(site, eased, sitting, gauge="gauge-cak"))
+    ev = [d for d in ds if d.level == "evacuate"]
+    assert ev and ev[0].zones == ["cak-grig"] and RULE in ev[0].explanation
+    assert "2026-07-01T05:10:00Z" <= ev[0].time <= "2026-07-01T05:11:00Z", ev[0].time
+    f = ev[0].evidence["features"]
+    assert f["gauge_stair"] == 0.0 and f["gauge_stair_sat"] == pytest.approx(0.4, abs=0.02)
+
+
+def test_a_sitting_crest_counts_only_for_a_two_reading_front(site) -> None:  # type: ignore[no-untyped-def]
+    from glofwatch.detection.detectors.gauge_rise import GaugeRise
+
+    t = np.arange(48) * 300_000
+    rng = np.random.default_rng(3)
+    river = 0.5 + rng.normal(0, 0.002, len(t))
+    two = river.copy()
+    two[40:] += [0.2, 0.4, 0.4, 0.39, 0.37, 0.35, 0.33, 0.31]  # the third reading sits on the second
+    one = river.copy()
+    one[40:] += [0.5, 0.5, 0.5, 0.2, 0.0, 0.0, 0.0, 0.0]  # a glitch offsetting three readings by one amount
+    station = site.station_by_id["gauge-cak"]
+    f2 = GaugeRise().compute(t, two, station, None)  # type: ignore[arg-type]
+    assert f2["stair"].max() == 0.0 and f2["stair_sat"][42] == pytest.approx(0.4, abs=0.01)
+    f1 = GaugeRise().compute(t, one, station, None)  # type: ignore[arg-type]
+    assert f1["stair_sat"].max() == 0.0

@@ -65,6 +65,7 @@ gauge_seq       height (m) of a gauge surge (gauge_rise's surge) that a geophone
                 reached SEQ_RATIO within the travel time of a wave at 2-10 m/s (impact.SPEED_MS) before (gauge_seq)
 gauge_stair     height (m) of a front over one or two readings that the next one holds at a path gauge (gauge_rise's
                 stair; 0 elsewhere): read against the valley's measured rain (fusion.unexplained_front)
+gauge_stair_sat the same where a two-reading front's crest may sit (gauge_rise's stair_sat; fusion.front_between_bursts)
 gauge_pulse     height (m) of a small flood wave passing a path gauge: a step from a river at rest, then receding
                 reading after reading (gauge_rise's pulse; 0 elsewhere)
 gauge_step      height (m) of a front against a path gauge's own river (gauge_rise's step_front; 0 elsewhere)
@@ -95,7 +96,7 @@ RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", 
        "gauge_kept", "geo_creep", "gauge_climb", "drop_held", "drop_sink", "gauge_seq", "gauge_stair",
        "gauge_swell", "rain_i6", "rain_before", "rain_eased_all", "fell_last", "fell1_last", "lake_silent_min",
        "geo_lift_long", "geo_died", "gauge_pulse", "gauge_travel_min", "drop_before",
-       "drop_quicken", "rain_i30")
+       "drop_quicken", "rain_i30", "gauge_stair_sat")
 MAX_MISSED = 12.0
 # a geophone silent this many reports after it triggered (geo_died), for at most this long: independent red-team cha-2
 # outbursts shook geo-cha, destroyed it 10 min later, and their front reached gauge-cha 15-25 min after that
@@ -282,6 +283,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     gauge_step = z.copy()
     gauge_sq = z.copy()
     gauge_stair = z.copy()
+    gauge_stair_sat = z.copy()
     gauge_pulse = z.copy()
     geo_lift = z.copy()
     geo_lift_long = z.copy()
@@ -314,6 +316,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
             gauge_dep = np.maximum(gauge_dep, _max_feature(bs, [st], "gauge_rise", "dep_ok", ticks))
             gauge_step = np.maximum(gauge_step, _max_feature(bs, [st], "gauge_rise", "step_front", ticks))
             gauge_stair = np.maximum(gauge_stair, _max_feature(bs, [st], "gauge_rise", "stair", ticks))
+            gauge_stair_sat = np.maximum(gauge_stair_sat, _max_feature(bs, [st], "gauge_rise", "stair_sat", ticks))
             gauge_pulse = np.maximum(gauge_pulse, _max_feature(bs, [st], "gauge_rise", "pulse", ticks))
             gauge_sq = np.maximum(gauge_sq, gauge_seq(bs, site, src, st, km, ticks))
         down_missed = np.maximum(down_missed, missed_at(st))
@@ -324,6 +327,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["geo_hold"] = geo_hold
     raw["gauge_dep"], raw["geo_lift"], raw["gauge_step"], raw["gauge_seq"] = gauge_dep, geo_lift, gauge_step, gauge_sq
     raw["gauge_stair"], raw["geo_lift_long"], raw["gauge_pulse"] = gauge_stair, geo_lift_long, gauge_pulse
+    raw["gauge_stair_sat"] = gauge_stair_sat
     raw["geo_died"] = geo_died
     raw["geo_recent"] = (geo_lift > 0).astype(float)
     raw["gauge_front"] = gauge_front.astype(float)

@@ -51,6 +51,9 @@ returns from, nor over it by more than ``STEP_SWELL`` times the front: not a ste
 ``held``: a glitch offsetting readings by one amount sits still); its height (m), else 0.
 A debris flow's front often builds over two readings (a blind red-team flow: +0.25 m, then +0.36 m); the sources read it
 against the rain measured in the valley (:func:`glofwatch.detection.fusion.unexplained_front`).
+``stair_sat`` = the same, where a two-reading front's holding reading may sit (a flood's crest can; a glitch offsetting
+readings by one amount makes no two-reading front): read only while the storm's rain is not bursting
+(:func:`glofwatch.detection.fusion.front_between_bursts`).
 ``pulse`` = a small flood wave passing: two readings ago the river stepped up ``PULSE_STEP_M`` or more in one reading,
 ``PULSE_REST`` times the largest step of the half hour before it (a river at rest), and the two readings since recede
 from that peak, each lower than the one before by ``PULSE_EBB`` of the step, the first keeping ``PULSE_KEEP1`` of it and
@@ -62,7 +65,8 @@ a storm's runoff keeps rising or holds after its steps, a glitch holds its offse
 Combined per reading for the sources: ``front`` (rise and jump over their thresholds, no thaw),
 ``front_held`` (a front that ``held`` confirms), ``dep_ok`` (``dep2`` where ``depz`` >= ``DEP_Z``, else 0).
 Features: ``rise``, ``jump``, ``held``, ``thaw``, ``dep``, ``dep2``, ``depz``, ``front``, ``front_held``,
-``dep_ok``, ``step_front``, ``kept``, ``tail``, ``climb``, ``swell``, ``surge``, ``stair``, ``pulse``, ``stage`` (m).
+``dep_ok``, ``step_front``, ``kept``, ``tail``, ``climb``, ``swell``, ``surge``, ``stair``, ``stair_sat``, ``pulse``,
+``stage`` (m).
 """
 
 from __future__ import annotations
@@ -182,11 +186,13 @@ def _kept(v: np.ndarray, base: np.ndarray, step: np.ndarray, gap: np.ndarray, th
 
 
 def _stair(v: np.ndarray, base: np.ndarray, step: np.ndarray, gap: np.ndarray, thaw: np.ndarray,
-           moving: np.ndarray, policy_m: float = 0.0) -> np.ndarray:
+           moving: np.ndarray, policy_m: float = 0.0, crest_sits: bool = False) -> np.ndarray:
     """The module's ``stair`` at each reading (m, else 0): the higher of a one-reading and a two-reading front into the
     previous reading that this one holds, and moves from (a flood rises on or recedes; a glitch that offsets a few
     readings by one amount sits: our simulator's 3-reading +4.9 m stage glitch). ``policy_m``: the site's
-    ``front_step_m`` for this gauge (0 where unset): one step of the front must reach it (its storm floods step less)."""
+    ``front_step_m`` for this gauge (0 where unset): one step of the front must reach it (its storm floods step less).
+    ``crest_sits``: a two-reading front may be held by a reading that does not move (a flood's crest can sit a reading;
+    a glitch that offsets readings by one amount makes no two-reading front: its second step is nil)."""
     n = len(v)
     out = np.zeros(n)
     if n < 4:
@@ -195,7 +201,7 @@ def _stair(v: np.ndarray, base: np.ndarray, step: np.ndarray, gap: np.ndarray, t
     with np.errstate(invalid="ignore"):
         for k in (1, 2):  # the front's readings: i-k .. i-1, the river before it at i-k-1
             a = i - k - 1
-            ok = (a >= 0) & (thaw[i - 1] < 0.5) & moving[i]
+            ok = (a >= 0) & (thaw[i - 1] < 0.5) & (moving[i] | (crest_sits and k == 2))
             biggest = np.zeros(len(i))
             for j in range(1, k + 1):
                 ok &= (step[i - j] >= STAIR_STEP_M) & ~gap[i - j]
@@ -262,8 +268,8 @@ class GaugeRise(Detector):
     # the trend's window (or the swell's hours and median) plus the previous reading
     lookback_ms: ClassVar[int] = max(BASE_MS, SWELL_HOURS * 3_600_000 + CLIMB_MED_MS) + 600_000
     features: ClassVar[tuple[str, ...]] = ("rise", "jump", "held", "thaw", "dep", "dep2", "depz", "front", "front_held",
-                                           "dep_ok", "step_front", "kept", "tail", "climb", "swell", "surge", "stair", "pulse",
-                                           "stage")
+                                           "dep_ok", "step_front", "kept", "tail", "climb", "swell", "surge", "stair",
+                                           "stair_sat", "pulse", "stage")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         v = value.astype(float)
@@ -300,7 +306,9 @@ class GaugeRise(Detector):
                 moving & (before >= base_before - STEP_FROM_M) & ~(thaw >= 0.5) & \
                 (before - base_before <= STEP_SWELL * fstep)  # not a step of a river already swelling
             surge = (fstep >= SURGE_M) & (v - before >= SURGE_KEEP * fstep) & ~gap & ~(thaw >= 0.5)
-        stair = _stair(v, base, step, gap, thaw, moving, getattr(station, "front_step_m", None) or 0.0)
+        policy = getattr(station, "front_step_m", None) or 0.0
+        stair = _stair(v, base, step, gap, thaw, moving, policy)
+        stair_sat = _stair(v, base, step, gap, thaw, moving, policy, crest_sits=True)
         kept = _kept(v, base, step, gap, thaw)
         tail = _tail(v, base, gap, thaw)
         pulse = _pulse(v, step, gap, thaw)
@@ -315,7 +323,8 @@ class GaugeRise(Detector):
         return {"rise": now - base, "jump": jump, "held": held, "thaw": thaw, "dep": dep, "dep2": dep2, "depz": depz,
                 "front": front.astype(float), "front_held": (front & (held >= FIRE_M)).astype(float), "dep_ok": dep_ok,
                 "step_front": np.where(sfront, np.minimum(fstep, lifted), 0.0), "kept": kept, "tail": tail,
-                "climb": climbed, "swell": swelled, "surge": np.where(surge, fstep, 0.0), "stair": stair, "pulse": pulse,
+                "climb": climbed, "swell": swelled, "surge": np.where(surge, fstep, 0.0), "stair": stair,
+                "stair_sat": stair_sat, "pulse": pulse,
                 "stage": now}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
