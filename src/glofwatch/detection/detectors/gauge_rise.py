@@ -186,22 +186,22 @@ def _kept(v: np.ndarray, base: np.ndarray, step: np.ndarray, gap: np.ndarray, th
 
 
 def _stair(v: np.ndarray, base: np.ndarray, step: np.ndarray, gap: np.ndarray, thaw: np.ndarray,
-           moving: np.ndarray, policy_m: float = 0.0, crest_sits: bool = False) -> np.ndarray:
+           moving: np.ndarray, policy_m: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """The module's ``stair`` at each reading (m, else 0): the higher of a one-reading and a two-reading front into the
     previous reading that this one holds, and moves from (a flood rises on or recedes; a glitch that offsets a few
     readings by one amount sits: our simulator's 3-reading +4.9 m stage glitch). ``policy_m``: the site's
     ``front_step_m`` for this gauge (0 where unset): one step of the front must reach it (its storm floods step less).
-    ``crest_sits``: a two-reading front may be held by a reading that does not move (a flood's crest can sit a reading;
-    a glitch that offsets readings by one amount makes no two-reading front: its second step is nil)."""
+    With it, ``stair_sat``: a two-reading front may be held by a reading that does not move (a flood's crest can sit a
+    reading; a glitch that offsets readings by one amount makes no two-reading front: its second step is nil)."""
     n = len(v)
-    out = np.zeros(n)
+    out, sat = np.zeros(n), np.zeros(n)
     if n < 4:
-        return out
+        return out, sat
     i = np.arange(3, n)
     with np.errstate(invalid="ignore"):
         for k in (1, 2):  # the front's readings: i-k .. i-1, the river before it at i-k-1
             a = i - k - 1
-            ok = (a >= 0) & (thaw[i - 1] < 0.5) & (moving[i] | (crest_sits and k == 2))
+            ok = (a >= 0) & (thaw[i - 1] < 0.5)
             biggest = np.zeros(len(i))
             for j in range(1, k + 1):
                 ok &= (step[i - j] >= STAIR_STEP_M) & ~gap[i - j]
@@ -210,8 +210,10 @@ def _stair(v: np.ndarray, base: np.ndarray, step: np.ndarray, gap: np.ndarray, t
             h = v[i - 1] - v[a]
             ok &= (h >= SURGE_M) & (v[i] - v[a] >= SURGE_KEEP * h) & (v[a] >= base[a] - STEP_FROM_M) & \
                 (v[a] - base[a] <= STEP_SWELL * h)  # not a step of a river already swelling (a storm flood's rising limb)
-            out[3:] = np.maximum(out[3:], np.where(ok, h, 0.0))
-    return out
+            held = np.where(ok & moving[i], h, 0.0)
+            out[3:] = np.maximum(out[3:], held)
+            sat[3:] = np.maximum(sat[3:], np.where(ok, h, 0.0) if k == 2 else held)
+    return out, sat
 
 
 def _tail(v: np.ndarray, base: np.ndarray, gap: np.ndarray, thaw: np.ndarray) -> np.ndarray:
@@ -307,8 +309,7 @@ class GaugeRise(Detector):
                 (before - base_before <= STEP_SWELL * fstep)  # not a step of a river already swelling
             surge = (fstep >= SURGE_M) & (v - before >= SURGE_KEEP * fstep) & ~gap & ~(thaw >= 0.5)
         policy = getattr(station, "front_step_m", None) or 0.0
-        stair = _stair(v, base, step, gap, thaw, moving, policy)
-        stair_sat = _stair(v, base, step, gap, thaw, moving, policy, crest_sits=True)
+        stair, stair_sat = _stair(v, base, step, gap, thaw, moving, policy)
         kept = _kept(v, base, step, gap, thaw)
         tail = _tail(v, base, gap, thaw)
         pulse = _pulse(v, step, gap, thaw)
