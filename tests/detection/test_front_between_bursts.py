@@ -55,6 +55,9 @@ def test_a_front_after_the_burst_evacuates_the_valley(site) -> None:  # type: ig
     f = ev[0].evidence["features"]
     assert f["gauge_stair"] == pytest.approx(0.4, abs=0.02)
     assert f["rain_i30"] <= f["rain_i1"]
+    # the duty officer reads both rains the rule compared: about 10 mm in the hour, 1.5 mm in its last 30 min
+    rain = [line for line in ev[0].explanation if line.startswith("aws-cha-up rain")]
+    assert rain and "mm in the last hour (1.5 in its last 30 min)" in rain[0], rain
 
 
 @pytest.mark.parametrize("rain", [bursting_now, young])

@@ -400,6 +400,7 @@ def front_between_bursts(raw: dict[str, np.ndarray]) -> np.ndarray:
 
     storm = (raw["rain_g"] >= 1.0) & (raw["rain_i3"] >= RAIN_FAR_I3_MM_H) & \
         (raw["rain_i3"] <= OLD_STORM_3H_6H * raw["rain_i6"])
+    # (1e-9: in steady rain the two are equal but for the sums' rounding)
     return (raw["gauge_stair_sat"] >= SURGE_M) & storm & (raw["rain_i30"] <= BURSTING_30M * raw["rain_i1"] + 1e-9)
 
 

@@ -65,7 +65,9 @@ class Rainfall(Detector):
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
                 series: tuple[np.ndarray, np.ndarray]) -> Evidence:
         c, g, i1 = feats.get("caine", 0.0), feats.get("guzzetti", 0.0), feats.get("i1h", 0.0)
+        half = feats.get("i30m", float("nan")) / 2.0
         what = "above Caine (1980)" if c >= 1 else "above Guzzetti (2008) minimum" if g >= 1 else "below thresholds"
-        text = (f"{station.id} rain {i1:.1f} mm in the last hour; intensity-duration {what} "
+        last = f" ({half:.1f} in its last 30 min)" if np.isfinite(half) and i1 > 0 else ""
+        text = (f"{station.id} rain {i1:.1f} mm in the last hour{last}; intensity-duration {what} "
                 f"({c:.2f}x Caine, {g:.2f}x Guzzetti)")
         return Evidence(self.name, station.id, c, c >= 1.0, text, {"caine_ratio": round(c, 3), "guzzetti_ratio": round(g, 3)})
