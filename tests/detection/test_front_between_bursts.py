@@ -124,3 +124,20 @@ def test_a_sitting_crest_counts_only_for_a_two_reading_front(site) -> None:  # t
     assert f2["stair"].max() == 0.0 and f2["stair_sat"][42] == pytest.approx(0.4, abs=0.01)
     f1 = GaugeRise().compute(t, one, station, None)  # type: ignore[arg-type]
     assert f1["stair_sat"].max() == 0.0
+
+
+def test_a_rain_gauge_silent_in_the_last_half_hour_does_not_make_the_burst_look_eased(site) -> None:  # type: ignore[no-untyped-def]
+    """The storm bursting around the front, its gauges' readings of 04:50-05:10 lost (missing rows count as no rain, and
+    the half hour would read dry): the half hour is unknown (rainfall's i30m infinite), and the rule does not hold."""
+    import pandas as pd
+
+    df = rain_and_stage_day(site, bursting_now, sitting, gauge="gauge-cak")
+    h = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp("2026-07-01T00:00:00Z")).dt.total_seconds() / 3600
+    lost = (df["sensor"] == "precipitation") & (h > 4.8) & (h <= 5.2)
+    assert lost.sum() >= 6  # both weather stations
+    ds = replay_frame(site, df[~lost])
+    assert not [d for d in ds if RULE in d.explanation]
+    f = Rainfall().compute(np.arange(0, 7) * 600_000, np.ones(7), None, None)  # type: ignore[arg-type]
+    assert np.isfinite(f["i30m"][-1])
+    gap = Rainfall().compute(np.array([0, 1, 2, 3, 6]) * 600_000, np.ones(5), None, None)  # type: ignore[arg-type]
+    assert gap["i30m"][-1] == np.inf

@@ -50,7 +50,7 @@ rain_i1         rain of the last hour (mm/h): is the storm still on? (rain_c sta
 rain_i3         mean rain of the last 3 hours (mm/h)
 rain_i6         mean rain of the last 6 hours (mm/h): a storm's runoff still swells a river hours after the rain
 rain_i30        mean rain of the last 30 min (mm/h): at or under rain_i1, the rain is not bursting now
-                (fusion.front_between_bursts)
+                (fusion.front_between_bursts); infinite (unknown) where a rain gauge missed a reading of it
 rain_before     rain (mm) of the 2 hours before the last one at the wettest weather station of the whole site (a
                 storm may have begun at another station first): has the storm just begun? (fusion.storm_just_began)
 rain_eased_all  where the valley borrows its rain: 1 where the rain has eased at every weather station of the site (the
@@ -182,6 +182,24 @@ def _max_feature(by_station: dict[str, list[SensorState]], stations: tuple[str, 
         for s in by_station.get(st, []):
             if det in s.feats:
                 out = np.maximum(out, s.feature(det, name, ticks, default, last=last))
+    return out
+
+
+def _half_hour_rain(by_station: dict[str, list[SensorState]], stations: tuple[str, ...] | list[str],
+                    ticks: np.ndarray) -> np.ndarray:
+    """The largest rain of the last 30 min (rainfall's i30m, mm/h) of the stations at the ticks; infinite (unknown) where a
+    rain gauge's newest reading is more than an interval and a half old: its last half hour says nothing of the tick's
+    (SensorState.feature keeps a reading fresh for three intervals, right for the hour's rain, not for the burst now)."""
+    out = np.zeros(len(ticks))
+    for st in stations:
+        for s in by_station.get(st, []):
+            if "rainfall" not in s.feats:
+                continue
+            v = s.feature("rainfall", "i30m", ticks, np.inf)
+            idx, _ = s.as_of(ticks)
+            newest = np.where(idx >= 0, s.use_t[np.maximum(idx, 0)], np.iinfo(np.int64).min // 2) if len(s.use_t) else \
+                np.full(len(ticks), np.iinfo(np.int64).min // 2)
+            out = np.maximum(out, np.where(ticks - newest <= 1.5 * 1000 * s.sensor.interval_s, v, np.inf))
     return out
 
 
@@ -341,7 +359,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["rain_i1"] = _max_feature(bs, src.weather, "rainfall", "i1h", ticks)
     raw["rain_i3"] = _max_feature(bs, src.weather, "rainfall", "i3h", ticks)
     raw["rain_i6"] = _max_feature(bs, src.weather, "rainfall", "i6h", ticks)
-    raw["rain_i30"] = _max_feature(bs, src.weather, "rainfall", "i30m", ticks)
+    raw["rain_i30"] = _half_hour_rain(bs, src.weather, ticks)
     raw["rain_far"] = np.full(n, 1.0 if src.weather_borrowed else 0.0)
     before, all_eased = z.copy(), np.full(n, np.nan)
     if src.weather_borrowed:  # the storm at every weather station of the site: read only where the rain is borrowed

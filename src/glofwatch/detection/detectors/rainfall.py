@@ -10,7 +10,7 @@ a rain gauge reports per interval, compared with
 
 Features: ``caine`` and ``guzzetti`` (the largest I_D / threshold over the durations), ``i1h``, ``i3h`` and ``i6h``
 (mean intensity of the last 1, 3 and 6 hours, mm/h), and ``i30m`` (of the last 30 min, mm/h: is the rain bursting now,
-or easing?).
+or easing? infinite where a reading of that half hour is missing: unknown).
 Missing rows count as no rain (an underestimate; gaps show up as station silence instead).
 """
 
@@ -60,6 +60,11 @@ class Rainfall(Detector):
             c = np.maximum(c, i / caine(d))
             g = np.maximum(g, i / guzzetti(d))
         i30 = rolling(t_ms, v, HALF_HOUR_MS).sum().to_numpy() * 2.0
+        # a half hour with readings missing is unknown, not dry (missing rows count as no rain above): infinite, so that
+        # "no harder than the hour" never holds on a gap (a gauge silent through a burst would make a burst look eased)
+        interval_ms = 1000 * (getattr(sensor, "interval_s", None) or 600)
+        got = rolling(t_ms, np.ones(len(v)), HALF_HOUR_MS).sum().to_numpy()
+        i30 = np.where(got >= HALF_HOUR_MS / interval_ms - 0.5, i30, np.inf)
         return {"caine": c, "guzzetti": g, "i1h": i1, "i3h": i3, "i6h": i6, "i30m": i30}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
