@@ -98,6 +98,8 @@ RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", 
        "geo_lift_long", "geo_died", "gauge_pulse", "gauge_travel_min", "drop_before",
        "drop_quicken", "rain_i30", "gauge_stair_sat")
 MAX_MISSED = 12.0
+# the rain of the last 30 min describes a tick only while the gauge's newest reading is at most this many intervals old
+RAIN_RECENT_INTERVALS = 1.5
 # a geophone silent this many reports after it triggered (geo_died), for at most this long: independent red-team cha-2
 # outbursts shook geo-cha, destroyed it 10 min later, and their front reached gauge-cha 15-25 min after that
 GEO_DIED_MISSED = 3.0
@@ -188,18 +190,19 @@ def _max_feature(by_station: dict[str, list[SensorState]], stations: tuple[str, 
 def _half_hour_rain(by_station: dict[str, list[SensorState]], stations: tuple[str, ...] | list[str],
                     ticks: np.ndarray) -> np.ndarray:
     """The largest rain of the last 30 min (rainfall's i30m, mm/h) of the stations at the ticks; infinite (unknown) where a
-    rain gauge's newest reading is more than an interval and a half old: its last half hour says nothing of the tick's
+    rain gauge's newest reading is more than RAIN_RECENT_INTERVALS old: its last half hour says nothing of the tick's
     (SensorState.feature keeps a reading fresh for three intervals, right for the hour's rain, not for the burst now)."""
     out = np.zeros(len(ticks))
     for st in stations:
         for s in by_station.get(st, []):
             if "rainfall" not in s.feats:
                 continue
-            v = s.feature("rainfall", "i30m", ticks, np.inf)
-            idx, _ = s.as_of(ticks)
-            newest = np.where(idx >= 0, s.use_t[np.maximum(idx, 0)], np.iinfo(np.int64).min // 2) if len(s.use_t) else \
-                np.full(len(ticks), np.iinfo(np.int64).min // 2)
-            out = np.maximum(out, np.where(ticks - newest <= 1.5 * 1000 * s.sensor.interval_s, v, np.inf))
+            v = s.feature("rainfall", "i30m", ticks, np.inf)  # infinite too where the gauge never reported
+            if len(s.use_t):
+                idx, _ = s.as_of(ticks)
+                recent = (idx >= 0) & (ticks - s.use_t[np.maximum(idx, 0)] <= RAIN_RECENT_INTERVALS * 1000 * s.sensor.interval_s)
+                v = np.where(recent, v, np.inf)
+            out = np.maximum(out, v)
     return out
 
 

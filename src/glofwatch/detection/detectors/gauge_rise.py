@@ -302,13 +302,13 @@ class GaugeRise(Detector):
         before = np.r_[np.full(min(n, 2), np.nan), v[:-2]][:n]
         base_before = np.r_[np.full(min(n, 2), np.nan), base[:-2]][:n]
         lifted = np.minimum(v, prev) - before
+        policy = getattr(station, "front_step_m", None) or 0.0  # the site's policy for this gauge's fronts, if any
         with np.errstate(invalid="ignore"):
-            step_min = getattr(station, "front_step_m", None) or STEP_MIN_M  # the site's policy for this gauge, if any
+            step_min = policy or STEP_MIN_M
             sfront = (fstep >= np.maximum(step_min, STEP_Z * typ2)) & (lifted >= step_min) & \
                 moving & (before >= base_before - STEP_FROM_M) & ~(thaw >= 0.5) & \
                 (before - base_before <= STEP_SWELL * fstep)  # not a step of a river already swelling
             surge = (fstep >= SURGE_M) & (v - before >= SURGE_KEEP * fstep) & ~gap & ~(thaw >= 0.5)
-        policy = getattr(station, "front_step_m", None) or 0.0
         stair, stair_sat = _stair(v, base, step, gap, thaw, moving, policy)
         kept = _kept(v, base, step, gap, thaw)
         tail = _tail(v, base, gap, thaw)

@@ -59,12 +59,12 @@ class Rainfall(Detector):
                 i6 = i
             c = np.maximum(c, i / caine(d))
             g = np.maximum(g, i / guzzetti(d))
-        i30 = rolling(t_ms, v, HALF_HOUR_MS).sum().to_numpy() * 2.0
+        half = rolling(t_ms, v, HALF_HOUR_MS)
         # a half hour with readings missing is unknown, not dry (missing rows count as no rain above): infinite, so that
         # "no harder than the hour" never holds on a gap (a gauge silent through a burst would make a burst look eased)
         interval_ms = 1000 * (getattr(sensor, "interval_s", None) or 600)
-        got = rolling(t_ms, np.ones(len(v)), HALF_HOUR_MS).sum().to_numpy()
-        i30 = np.where(got >= HALF_HOUR_MS / interval_ms - 0.5, i30, np.inf)
+        full = half.count().to_numpy() >= HALF_HOUR_MS / interval_ms - 0.5
+        i30 = np.where(full, half.sum().to_numpy() * 2.0, np.inf)
         return {"caine": c, "guzzetti": g, "i1h": i1, "i3h": i3, "i6h": i6, "i30m": i30}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
