@@ -31,7 +31,7 @@ from glofwatch.detection.detectors.base import Evidence
 from glofwatch.detection.detectors.spillway import NEAR_M, RISING_M
 from glofwatch.detection.detectors.station_silent import StationSilent
 from glofwatch.detection.detectors.warm_spell import WARM_C
-from glofwatch.detection.features import SourceFeatures, _by_station, source_features, station_missed
+from glofwatch.detection.features import SourceFeatures, _by_station, battery_flat, source_features, station_missed
 from glofwatch.detection.impact import arrivals
 from glofwatch.detection.policy import LEVEL_NAMES, SourceState, run
 from glofwatch.detection.series import SensorState
@@ -191,7 +191,9 @@ class Engine:
             missed = float(station_missed(self.site, by_station, st_id, tick)[0])
             if missed >= 1.5 and station.kind != "weather":
                 last = max((int(s.last_seen(tick)[0]) for s in by_station.get(st_id, [])), default=None)
-                ev.append(silent.explain(station, missed, last if last and last > 0 else None, t))
+                volts = float(battery_flat(by_station, st_id, tick)[0])
+                ev.append(silent.explain(station, missed, last if last and last > 0 else None, t,
+                                         None if np.isnan(volts) else volts))
             for s in by_station.get(st_id, []):
                 for det in s.detectors:
                     if det.name in ("warm_spell",) and lake is None:

@@ -29,9 +29,16 @@ class StationSilent:
         m = (tick_ms - last_seen_ms) / 1000.0 / station.report_interval_s
         return np.where(last_seen_ms > np.iinfo(np.int64).min, np.clip(m, 0.0, None), 0.0)
 
-    def explain(self, station: Station, missed: float, last_seen_ms: int | None, tick_ms: int) -> Evidence:
+    def explain(self, station: Station, missed: float, last_seen_ms: int | None, tick_ms: int,
+                battery_v: float | None = None) -> Evidence:
+        """``battery_v``: the flat battery's voltage where the station's last battery reading explains the silence
+        (detection.features.battery_flat); such a silence is told, and counts as no sign of a flood."""
         silent = missed >= station.silent_after
         since = f" since {hhmm(last_seen_ms)}" if last_seen_ms is not None else ""
         text = (f"{station.id} ({station.kind}) {'silent' if silent else 'late'}{since}: "
                 f"{missed:.1f} missed {station.report_interval_s // 60}-min reports")
-        return Evidence(self.name, station.id, float(missed), bool(silent), text, {"missed_intervals": round(float(missed), 1)})
+        details: dict[str, object] = {"missed_intervals": round(float(missed), 1)}
+        if battery_v is not None:
+            text += f"; its battery had sagged to {battery_v:.1f} V: a power failure, no sign of a flood"
+            details["battery_v"] = round(float(battery_v), 2)
+        return Evidence(self.name, station.id, float(missed), bool(silent) and battery_v is None, text, details)
