@@ -97,3 +97,15 @@ def test_replay_cli(site, tmp_path) -> None:
     assert any(json.loads(x)["level"] == "evacuate" for x in out.read_text().splitlines())
     r = CliRunner().invoke(app, ["replay", "--telemetry", str(tmp_path / "missing.csv"), "--alerts", str(out)])
     assert r.exit_code == 2 and "not found" in r.output
+
+
+def test_an_evacuation_the_model_is_sure_of_names_the_safety_rules_that_agree(site) -> None:
+    """Simulator scenario 500013 (cak-1 breached, its lake station destroyed): the fusion evacuates at a probability over
+    its evacuate threshold, and the explanation also gives the safety rule that holds then, in words, under the model's
+    headline (which does not claim the rules set the level). Before, only a level the rules alone set named them."""
+    ds = replay_frame(site, scenario(site, 500013).telemetry)
+    evac = [d for d in ds if d.level == "evacuate" and d.lake == "cak-1"]
+    assert evac and evac[0].probability is not None and evac[0].probability >= 0.9
+    d = evac[0]
+    assert "set by the safety rules" not in d.explanation[0]
+    assert d.explanation[1].startswith("safety rule: a lake nobody watches is draining slowly")

@@ -263,7 +263,9 @@ class Engine:
             if prob < self.scorer.entry_probability(src.hazard, new):  # not the model's level: a safety rule set it
                 head += " (the level set by the safety rules on the evidence below)"
                 rules = self.scorer.rule_reasons(src.hazard, sf.raw, i, new)
-            elif new < WARNING:
+            elif new >= WARNING:  # the model's level: the safety rules that hold say the same, in words
+                rules = self.scorer.rule_reasons(src.hazard, sf.raw, i, new)
+            else:
                 rules = self.scorer.held_back(src.hazard, sf.raw, i)
         else:
             head += f" - {self.detector} rules"
