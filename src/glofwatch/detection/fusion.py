@@ -143,28 +143,43 @@ def design(raw: dict[str, np.ndarray]) -> tuple[list[str], np.ndarray]:
 
 
 def design_terms(raw: dict[str, np.ndarray]) -> tuple[list[str], list[np.ndarray]]:
-    """The terms as a list of columns (no matrix: inference sums them, replay speed)."""
-    drop = np.log1p(np.clip(raw["drop"], 0, None) / 0.05)
-    drop2 = np.log1p(np.clip(raw["drop2"], 0, None) / 0.05)
-    sil = _sil(raw["lake_missed"])
-    geo = np.clip(np.log(np.clip(raw["geo_ratio"], 1.0, None)), 0.0, 6.0)
-    gauge = np.log1p(np.clip(raw["gauge"], 0, None) / 0.1)
-    dmiss = _sil(raw["down_missed"])
-    rc = np.log1p(np.clip(raw["rain_c"], 0, 20))
-    rg = np.log1p(np.clip(raw["rain_g"], 0, 50))
-    sib = np.log1p(np.clip(raw["sib_drop"], 0, None) / 0.05)
-    sibsil = _sil(raw["sib_missed"])
+    """The terms as a list of columns (no matrix: inference sums them, replay speed). A term whose inputs are nil at
+    every tick (no lake station on a flow's path, a dry day) is one zero, broadcast: the model's margin skips it."""
+    n = len(raw["drop"])
+
+    def term(x: np.ndarray, fn: Any) -> np.ndarray | float:
+        return fn(x) if x.any() else 0.0  # every fn below maps 0 to 0
+
+    def mul(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray | float:
+        return 0.0 if (isinstance(a, float) and a == 0.0) or (isinstance(b, float) and b == 0.0) else a * b
+
+    def add(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray | float:
+        return b if isinstance(a, float) and a == 0.0 else a if isinstance(b, float) and b == 0.0 else a + b
+
+    drop = term(raw["drop"], lambda x: np.log1p(np.clip(x, 0, None) / 0.05))
+    drop2 = term(raw["drop2"], lambda x: np.log1p(np.clip(x, 0, None) / 0.05))
+    sil = term(raw["lake_missed"], _sil)
+    geo = term(raw["geo_ratio"], lambda x: np.clip(np.log(np.clip(x, 1.0, None)), 0.0, 6.0))
+    gauge = term(raw["gauge"], lambda x: np.log1p(np.clip(x, 0, None) / 0.1))
+    dmiss = term(raw["down_missed"], _sil)
+    rc = term(raw["rain_c"], lambda x: np.log1p(np.clip(x, 0, 20)))
+    rg = term(raw["rain_g"], lambda x: np.log1p(np.clip(x, 0, 50)))
+    sib = term(raw["sib_drop"], lambda x: np.log1p(np.clip(x, 0, None) / 0.05))
+    sibsil = term(raw["sib_missed"], _sil)
     has = raw["lake_has"]
+    nolake = term(1 - has, lambda x: x)
+    down = add(geo, gauge)
     terms = {
         "drop": drop, "drop2": drop2, "silent": sil, "geo": geo, "gauge": gauge, "down_silent": dmiss,
         "sib_drop": sib, "sib_silent": sibsil, "has_lake_station": has,
-        "silent*geo": sil * geo, "silent*gauge": sil * gauge, "geo*gauge": geo * gauge,
-        "drop*downstream": drop * (geo + gauge), "rain*geo": rc * geo, "rain*gauge": rc * gauge,
-        "nolake*geo": (1 - has) * geo, "nolake*gauge": (1 - has) * gauge, "sib*downstream": sib * (geo + gauge),
-        "silent*down_silent": sil * dmiss, "drop2*silent": drop2 * sil, "rain_g*geo": rg * geo, "rain_g*gauge": rg * gauge,
+        "silent*geo": mul(sil, geo), "silent*gauge": mul(sil, gauge), "geo*gauge": mul(geo, gauge),
+        "drop*downstream": mul(drop, down), "rain*geo": mul(rc, geo), "rain*gauge": mul(rc, gauge),
+        "nolake*geo": mul(nolake, geo), "nolake*gauge": mul(nolake, gauge), "sib*downstream": mul(sib, down),
+        "silent*down_silent": mul(sil, dmiss), "drop2*silent": mul(drop2, sil), "rain_g*geo": mul(rg, geo),
+        "rain_g*gauge": mul(rg, gauge),
     }
     names = list(terms)
-    return names, [np.broadcast_to(terms[k], drop.shape) for k in names]
+    return names, [np.broadcast_to(np.asarray(terms[k], dtype=np.float64), (n,)) for k in names]
 
 
 def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -804,7 +819,7 @@ class HazardModel:
         w = self.coef / self.scale
         out = np.full(len(raw["drop"]), self.intercept - float(np.dot(w, self.mean)))
         for wj, c in zip(w.tolist(), cols, strict=True):
-            if wj:
+            if wj and not (c.strides == (0,) and (len(c) == 0 or c[0] == 0.0)):  # a zero broadcast term adds nothing
                 out += wj * c
         return out
 

@@ -55,6 +55,7 @@ class SensorState:
     _asof: tuple[object, np.ndarray, np.ndarray] | None = field(default=None, repr=False)
     _seen: tuple[object, np.ndarray] | None = field(default=None, repr=False)
     _fcache: dict[tuple[str, str, float, bool], tuple[object, np.ndarray]] = field(default_factory=dict, repr=False)
+    _filled: dict[tuple[str, str, float], np.ndarray] = field(default_factory=dict, repr=False)
 
     @property
     def stale_ms(self) -> int:
@@ -70,6 +71,7 @@ class SensorState:
         """Recompute usable/clean series and every detector's per-reading features."""
         self._asof = self._seen = None
         self._fcache = {}
+        self._filled = {}
         usable = (self.flags & BAD) == 0
         spike = (self.flags & Flag.SPIKE) != 0
         self.use_t, self.use_v = self.t[usable], self.v[usable]
@@ -121,9 +123,13 @@ class SensorState:
         idx, fresh = self.as_of(ticks)
         if last:
             fresh = idx >= 0
-        vals = np.full(len(ticks), default)
-        vals[fresh] = f[name][idx[fresh]]
-        out = np.where(np.isnan(vals), default, vals)
+        # the column with NaN as ``default``, once per derive (readings are fewer than ticks), then one gather
+        ck0 = (det, name, default)
+        col = self._filled.get(ck0)
+        if col is None:
+            c = f[name]
+            col = self._filled[ck0] = np.where(np.isnan(c), default, c)
+        out = np.where(fresh, col[np.maximum(idx, 0)], default)
         if _keeps(hit, ticks):
             self._fcache[ck] = (ticks, out)
         return out
