@@ -103,6 +103,7 @@ MAX_MISSED = 12.0
 # before its last report fell silent for want of power (battery_flat). A 12 V lead-acid battery at rest reads 12.4-12.8 V
 # charged and about 11.8 V nearly empty; loggers cut out at 10.5-11.5 V. On 1 800 development no-hazard days of the three
 # generators, lake stations' batteries never read under 11.83 V nor fell more than 0.72 V in an hour but in a dropout
+# (telemetry.health's BATTERY_LOW_V, 11.8 V, flags a battery for the duty officer a little before this)
 BATTERY_FLAT_V = 11.7
 BATTERY_SAG_V = 0.8
 BATTERY_RECENT_MS = 2 * 3_600_000
