@@ -28,6 +28,16 @@ NOT_SEEN = np.iinfo(np.int64).min
 TIME_BAD = int(Flag.FUTURE | Flag.PAST)
 
 
+def rank_right(a: np.ndarray, ticks: np.ndarray) -> np.ndarray:
+    """``np.searchsorted(a, ticks, side="right")`` for sorted ``ticks`` (an evaluation's): where ``a`` has far fewer
+    entries than ``ticks`` (a 5-min or hourly sensor against minute ticks), each entry's place among the ticks, counted
+    up: one binary search per reading instead of one per tick (2-3x faster for replay's 170 000 ticks)."""
+    if len(a) * 3 >= len(ticks) or len(ticks) < 1024:
+        return np.searchsorted(a, ticks, side="right")
+    pos = np.searchsorted(ticks, a, side="left")  # reading k is at or before ticks[j] for every j >= pos[k]
+    return np.cumsum(np.bincount(pos, minlength=len(ticks) + 1)[:len(ticks)])
+
+
 def _keeps(cached: tuple[Any, ...] | None, ticks: np.ndarray) -> bool:
     """Whether a lookup at ``ticks`` replaces a one-slot cache: the evaluation's ticks are cached for the sources that
     read the same sensor after it; an alert explanation's one-off lookup must not evict a replay's long tick array (every
@@ -102,7 +112,7 @@ class SensorState:
         """Index of the newest usable reading at or before each tick (-1: none) and whether it is fresh."""
         if self._asof is not None and self._asof[0] is ticks:  # the same ticks array: one search per sensor
             return self._asof[1], self._asof[2]
-        idx = np.searchsorted(self.use_t, ticks, side="right") - 1
+        idx = rank_right(self.use_t, ticks) - 1
         ok = idx >= 0
         fresh = ok.copy()
         fresh[ok] = (ticks[ok] - self.use_t[idx[ok]]) <= self.stale_ms
@@ -147,7 +157,7 @@ class SensorState:
         """Time of the newest reading (any value quality, believable time) at or before each tick."""
         if self._seen is not None and self._seen[0] is ticks:
             return self._seen[1]
-        idx = np.searchsorted(self.seen_t, ticks, side="right") - 1
+        idx = rank_right(self.seen_t, ticks) - 1
         out = np.full(len(ticks), NOT_SEEN, dtype=np.int64)
         ok = idx >= 0
         out[ok] = self.seen_t[idx[ok]]
