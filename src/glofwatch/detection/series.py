@@ -66,6 +66,7 @@ class SensorState:
     _seen: tuple[object, np.ndarray] | None = field(default=None, repr=False)
     _fcache: dict[tuple[str, str, float, bool], tuple[object, np.ndarray]] = field(default_factory=dict, repr=False)
     _filled: dict[tuple[str, str, float], np.ndarray] = field(default_factory=dict, repr=False)
+    _gidx: tuple[np.ndarray, bool, np.ndarray] | None = field(default=None, repr=False)
 
     @property
     def stale_ms(self) -> int:
@@ -82,6 +83,7 @@ class SensorState:
         self._asof = self._seen = None
         self._fcache = {}
         self._filled = {}
+        self._gidx = None
         usable = (self.flags & BAD) == 0
         spike = (self.flags & Flag.SPIKE) != 0
         self.use_t, self.use_v = self.t[usable], self.v[usable]
@@ -120,6 +122,18 @@ class SensorState:
             self._asof = (ticks, idx, fresh)
         return idx, fresh
 
+    def _gather(self, ticks: np.ndarray, last: bool) -> np.ndarray:
+        """Per tick, the index of the newest usable reading (fresh, or however old with ``last``), len(use_t) where there
+        is none: an index into a feature column with a default appended (:meth:`feature`)."""
+        key = (ticks, last)
+        if self._gidx is not None and self._gidx[0] is ticks and self._gidx[1] == last:
+            return self._gidx[2]
+        idx, fresh = self.as_of(ticks)
+        g = np.where(idx >= 0 if last else fresh, idx, len(self.use_t))
+        if _keeps(self._gidx, ticks):
+            self._gidx = (*key, g)
+        return g
+
     def feature(self, det: str, name: str, ticks: np.ndarray, default: float = 0.0, *, last: bool = False) -> np.ndarray:
         """A detector feature at each tick (``default`` where there is no fresh reading or it is NaN). ``last``: at the
         newest usable reading however old (what a station said before it fell silent)."""
@@ -130,16 +144,14 @@ class SensorState:
         hit = self._fcache.get(ck)
         if hit is not None and hit[0] is ticks:  # several sources read the same sensor at the same ticks
             return hit[1]
-        idx, fresh = self.as_of(ticks)
-        if last:
-            fresh = idx >= 0
-        # the column with NaN as ``default``, once per derive (readings are fewer than ticks), then one gather
+        # the column with NaN as ``default`` and ``default`` appended, once per derive (readings are fewer than ticks),
+        # then one gather: ticks with no (fresh) reading point at the appended default
         ck0 = (det, name, default)
         col = self._filled.get(ck0)
         if col is None:
             c = f[name]
-            col = self._filled[ck0] = np.where(np.isnan(c), default, c)
-        out = np.where(fresh, col[np.maximum(idx, 0)], default)
+            col = self._filled[ck0] = np.append(np.where(np.isnan(c), default, c), default)
+        out = col[self._gather(ticks, last)]
         if _keeps(hit, ticks):
             self._fcache[ck] = (ticks, out)
         return out
