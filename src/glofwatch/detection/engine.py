@@ -260,13 +260,12 @@ class Engine:
         rules: list[str] = []
         if prob is not None:
             head += f" - fusion probability {prob:.2f}"
-            if prob < self.scorer.entry_probability(src.hazard, new):  # not the model's level: a safety rule set it
+            ruled = prob < self.scorer.entry_probability(src.hazard, new)  # not the model's level: a safety rule set it
+            if ruled:
                 head += " (the level set by the safety rules on the evidence below)"
-                rules = self.scorer.rule_reasons(src.hazard, sf.raw, i, new)
-            elif new >= WARNING:  # the model's level: the safety rules that hold say the same, in words
-                rules = self.scorer.rule_reasons(src.hazard, sf.raw, i, new)
-            else:
-                rules = self.scorer.held_back(src.hazard, sf.raw, i)
+            # the rules that set the level, or, at the model's own WARNING or EVACUATE, those that agree with it
+            rules = self.scorer.rule_reasons(src.hazard, sf.raw, i, new) if ruled or new >= WARNING else \
+                self.scorer.held_back(src.hazard, sf.raw, i)
         else:
             head += f" - {self.detector} rules"
         if arr:

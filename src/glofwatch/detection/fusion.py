@@ -146,15 +146,16 @@ def design_terms(raw: dict[str, np.ndarray]) -> tuple[list[str], list[np.ndarray
     """The terms as a list of columns (no matrix: inference sums them, replay speed). A term whose inputs are nil at
     every tick (no lake station on a flow's path, a dry day) is one zero, broadcast: the model's margin skips it."""
     n = len(raw["drop"])
+    Term = np.ndarray | None  # None: nil at every tick
 
-    def term(x: np.ndarray, fn: Any) -> np.ndarray | float:
-        return fn(x) if x.any() else 0.0  # every fn below maps 0 to 0
+    def term(x: np.ndarray, fn: Any) -> Term:
+        return fn(x) if x.any() else None  # every fn below maps 0 to 0
 
-    def mul(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray | float:
-        return 0.0 if (isinstance(a, float) and a == 0.0) or (isinstance(b, float) and b == 0.0) else a * b
+    def mul(a: Term, b: Term) -> Term:
+        return None if a is None or b is None else a * b
 
-    def add(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray | float:
-        return b if isinstance(a, float) and a == 0.0 else a if isinstance(b, float) and b == 0.0 else a + b
+    def add(a: Term, b: Term) -> Term:
+        return b if a is None else a if b is None else a + b
 
     drop = term(raw["drop"], lambda x: np.log1p(np.clip(x, 0, None) / 0.05))
     drop2 = term(raw["drop2"], lambda x: np.log1p(np.clip(x, 0, None) / 0.05))
@@ -169,7 +170,7 @@ def design_terms(raw: dict[str, np.ndarray]) -> tuple[list[str], list[np.ndarray
     has = raw["lake_has"]
     nolake = term(1 - has, lambda x: x)
     down = add(geo, gauge)
-    terms = {
+    terms: dict[str, Term] = {
         "drop": drop, "drop2": drop2, "silent": sil, "geo": geo, "gauge": gauge, "down_silent": dmiss,
         "sib_drop": sib, "sib_silent": sibsil, "has_lake_station": has,
         "silent*geo": mul(sil, geo), "silent*gauge": mul(sil, gauge), "geo*gauge": mul(geo, gauge),
@@ -179,7 +180,7 @@ def design_terms(raw: dict[str, np.ndarray]) -> tuple[list[str], list[np.ndarray
         "rain_g*gauge": mul(rg, gauge),
     }
     names = list(terms)
-    return names, [np.broadcast_to(np.asarray(terms[k], dtype=np.float64), (n,)) for k in names]
+    return names, [np.broadcast_to(np.zeros(1) if (t := terms[k]) is None else t, (n,)) for k in names]
 
 
 def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

@@ -125,13 +125,12 @@ class SensorState:
     def _gather(self, ticks: np.ndarray, last: bool) -> np.ndarray:
         """Per tick, the index of the newest usable reading (fresh, or however old with ``last``), len(use_t) where there
         is none: an index into a feature column with a default appended (:meth:`feature`)."""
-        key = (ticks, last)
         if self._gidx is not None and self._gidx[0] is ticks and self._gidx[1] == last:
             return self._gidx[2]
         idx, fresh = self.as_of(ticks)
         g = np.where(idx >= 0 if last else fresh, idx, len(self.use_t))
         if _keeps(self._gidx, ticks):
-            self._gidx = (*key, g)
+            self._gidx = (ticks, last, g)
         return g
 
     def feature(self, det: str, name: str, ticks: np.ndarray, default: float = 0.0, *, last: bool = False) -> np.ndarray:
