@@ -210,3 +210,42 @@ def test_unramped_drops_a_linear_ramp_after_its_fifth_rise_and_keeps_surges() ->
     assert np.isfinite(out[:9]).all() and np.isnan(out[9:]).all()  # from the reading of the 5th rise in a row (index 9)
     surges = np.array([0.07, 0.08, 0.085, 0.064, 0.13, 0.2, 0.31, 0.34, 0.33, 0.23, 0.27, 0.22, 0.2, 0.23])
     assert np.isfinite(unramped(surges)).all()  # blind red-team debris flow 90 980 094 at geo-cha
+
+
+def decisions(site, gauge_cak, rain_mm_h: float = 25.0) -> list:  # type: ignore[no-untyped-def]
+    return replay_frame(site, storm_day(site, gauge_cak, rain_mm_h))
+
+
+def flow_front(h: np.ndarray) -> np.ndarray:
+    """A debris flow reaches the gauge at 04:00 (+1.5 m), then recedes."""
+    return base_stage(h) + np.where(h >= 4.0, 1.5 * np.exp(-(h - 4.0) / 0.4), 0.0)
+
+
+UNCONFIRMED = "the river stepped up at the gauge in one reading in a storm"
+
+
+def test_a_front_on_its_first_reading_in_a_storm_warns_and_the_second_evacuates(site) -> None:  # type: ignore[no-untyped-def]
+    """One reading of a front cannot tell a flow from a glitch, so it does not evacuate; but the families below have
+    5-10 min from gauge-cha to the first zone: they are told to prepare at the first reading, not only at the second."""
+    ds = [d for d in decisions(site, flow_front) if d.hazard == "debris_flow"]
+    first = next(d for d in ds if d.level in ("warning", "evacuate"))
+    assert first.level == "warning" and first.time == "2026-07-01T04:00:00Z"
+    assert any(UNCONFIRMED in line for line in first.explanation)
+    evac = next(d for d in ds if d.level == "evacuate")
+    assert evac.time <= "2026-07-01T04:06:00Z"
+
+
+def test_a_glitch_in_a_storm_warns_for_its_reading_and_never_evacuates(site) -> None:  # type: ignore[no-untyped-def]
+    def glitch(h: np.ndarray) -> np.ndarray:
+        return base_stage(h) + np.where((h >= 4.0) & (h < 4.0 + 5 / 60 - 1e-9), 2.3, 0.0)
+
+    ds = [d for d in decisions(site, glitch) if d.hazard == "debris_flow" and d.zones == ["cak-grig"]]
+    warned = [d for d in ds if d.level == "warning"]
+    assert warned and warned[0].time == "2026-07-01T04:00:00Z"
+    assert not [d for d in ds if d.level == "evacuate"]
+
+
+def test_a_front_in_light_rain_gets_no_first_reading_warning(site) -> None:  # type: ignore[no-untyped-def]
+    """Under Caine's threshold a runoff-triggered flow is unlikely: the single reading is left to the other rules."""
+    ds = decisions(site, flow_front, rain_mm_h=1.0)
+    assert not [d for d in ds if any(UNCONFIRMED in line for line in d.explanation)]
