@@ -13,7 +13,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from glofwatch.detection.detectors.gauge_rise import PULSE_FALL2, PULSE_KEEP1, PULSE_KEEP2, PULSE_STEP_M, _pulse
+from glofwatch.detection.detectors.gauge_rise import (
+    PULSE_FALL2,
+    PULSE_KEEP1,
+    PULSE_KEEP2,
+    PULSE_SIT,
+    PULSE_STEP_M,
+    _pulse,
+)
 from glofwatch.detection.fusion import RULE_TEXT
 from glofwatch.detection.replay import replay_frame
 from tests.detection.synthetic import Lift, Rain, rain_and_stage_day
@@ -121,3 +128,26 @@ def test_no_pulse_across_a_gap_or_after_a_frozen_sensor() -> None:
     thaw = np.zeros(n)
     thaw[-3] = 1.0
     assert _pulse(v, step, np.zeros(n, dtype=bool), thaw)[-1] == 0.0
+
+
+def test_pulse_reads_a_crest_one_reading_after_the_step() -> None:
+    """A flood's crest can follow its front by a reading (an independent red-team flow: +0.47 m, 1.4 cm higher, then 0.18
+    and 0.12 m lower) and was evacuated only once it had stood four readings, after the village."""
+    assert pulse(readings(0.3, 0.31, 0.25, 0.2))[-1] == pytest.approx(0.3)
+    assert pulse(readings(0.3, 0.3, 0.25, 0.2))[-1] == pytest.approx(0.3)  # the crest sat
+    assert pulse(readings(0.3, 0.3 * (1 + PULSE_SIT) + 0.01, 0.25, 0.2))[-1] == 0.0  # no crest but a second step
+    assert pulse(readings(0.3, 0.3, 0.0, 0.0))[-1] == 0.0  # a glitch of two readings dropping straight back
+    assert pulse(readings(0.3, 0.35, 0.4, 0.45))[-1] == 0.0  # a storm flood rising on
+    assert pulse(readings(0.3, 0.3, 0.29, 0.3 * (1 - PULSE_FALL2) + 0.005))[-1] == 0.0  # a slow sag after the crest
+
+
+def test_a_wave_whose_crest_follows_its_front_evacuates_at_its_second_receding_reading(site) -> None:  # type: ignore[no-untyped-def]
+    def crest_late(h: np.ndarray, v: np.ndarray) -> np.ndarray:  # +0.3 m at 05:00, +0.01 m at 05:05, then 0.06 m a reading
+        n = np.round((h - STEP_H) / READING_H)
+        after = np.where(n <= 0, 0.3, np.where(n == 1, 0.31, 0.31 - 0.06 * (n - 1)))
+        return v + np.where(h < STEP_H - 1e-6, 0.0, np.clip(after, 0.0, None))
+
+    ev = evacuations(site, day(site, crest_late))
+    assert ev and ev[0].hazard == "debris_flow" and ev[0].zones == ["cak-grig"]
+    assert "2026-07-01T05:15:00Z" <= ev[0].time <= "2026-07-01T05:16:00Z", ev[0].time
+    assert RULE_TEXT["wave_passing"] in ev[0].explanation

@@ -519,9 +519,10 @@ def unexplained_front(raw: dict[str, np.ndarray]) -> np.ndarray:
 
 def wave_passing(raw: dict[str, np.ndarray]) -> np.ndarray:
     """A small flood wave passing a gauge of the valley (gauge_rise's ``pulse``): a step of 0.15 m or more from a river at
-    rest, then two readings receding from it, each lower than the one before. A finite volume passing, whatever the
-    rain: a debris flow released where no rain gauge sees its storm, or below the geophone. A storm's runoff steps the
-    river and keeps rising or holds; a glitch holds its offset or drops straight back.
+    rest, then two readings receding from it, each lower than the one before (or from its crest, one reading after the
+    step: stop 21 found 23 development flows so, which had waited for the front to stand four readings). A finite
+    volume passing, whatever the rain: a debris flow released where no rain gauge sees its storm, or below the geophone.
+    A storm's runoff steps the river and keeps rising or holds; a glitch holds its offset or drops straight back.
 
     Independent red-team debris flows of Chong-Ak-Suu came with 0-2 mm/h at the weather stations 30 km away and stepped
     gauge-cak 0.15-0.5 m 10-70 min before Grigorievka: nothing was said of 38 of 300. On 3 600 development no-hazard
@@ -722,8 +723,8 @@ RULE_TEXT = {
     "front_rain_next_door": "safety rule: a front stood at the valley's only gauge with rain over the neighbour valley",
     "front_steady_rain": "safety rule: a front stepped the river in steady rain, which storm runoff does not do (it steps "
                          "when the rain bursts): a debris flow",
-    "wave_passing": "safety rule: the river stepped up from rest and has receded reading after reading since: a flood "
-                    "wave of a debris flow passing the gauge (storm runoff keeps rising, a glitch holds or drops back)",
+    "wave_passing": "safety rule: the river stepped up from rest, crested and has receded reading after reading since: a "
+                    "flood wave of a debris flow passing the gauge (storm runoff keeps rising, a glitch holds or drops back)",
     "front_between_bursts": "safety rule: a front stepped the river while the storm's rain was not bursting (the last "
                             "30 min no harder than the hour), which storm runoff does not do (it steps with the bursts): "
                             "a debris flow",
