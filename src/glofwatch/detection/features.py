@@ -210,7 +210,7 @@ def battery_flat(by_station: dict[str, list[SensorState]], station: str, ticks: 
     for s in by_station.get(station, []):
         if s.sensor.id != "battery" or not len(s.use_t):
             continue
-        idx = np.searchsorted(s.use_t, ticks, side="right") - 1
+        idx, _ = s.as_of(ticks)  # the newest usable reading at or before each tick, however old
         ok = idx >= 0
         j = np.maximum(idx, 0)
         v = s.use_v[j]

@@ -206,12 +206,11 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     leave the lake below
     its 3-hour median: a run of glitched-high readings ends with a "fall" back to normal.
     """
-    from glofwatch.detection.detectors.gauge_rise import FIRE_M as GAUGE_FIRE
     from glofwatch.detection.detectors.level_drop import FIRE_M as DROP_FIRE
     from glofwatch.detection.detectors.sta_lta import FIRE_RATIO
 
     geo = raw["geo_ratio"] >= FIRE_RATIO
-    gauge = (raw["gauge"] >= GAUGE_FIRE) & (raw["gauge_front"] > 0)  # a front, not a storm-swollen river
+    gauge = _gauge_front(raw)  # a front, not a storm-swollen river
     down = geo | gauge
     if hazard == "glof":
         drop = raw["drop"] >= DROP_FIRE
@@ -420,11 +419,17 @@ def front_between_bursts(raw: dict[str, np.ndarray]) -> np.ndarray:
     return (raw["gauge_stair_sat"] >= SURGE_M) & storm & (raw["rain_i30"] <= BURSTING_30M * raw["rain_i1"] + 1e-9)
 
 
-def _held_front(raw: dict[str, np.ndarray]) -> np.ndarray:
-    """A gauge front (rise and jump over gauge_rise's thresholds) that a second, moving reading held."""
+def _gauge_front(raw: dict[str, np.ndarray]) -> np.ndarray:
+    """A front at a gauge of the path: the river gauge_rise.FIRE_M over its 3-hour median, most of it in one step (a
+    front, not a storm-swollen river)."""
     from glofwatch.detection.detectors.gauge_rise import FIRE_M as GAUGE_FIRE
 
-    return (raw["gauge"] >= GAUGE_FIRE) & (raw["gauge_front"] > 0) & (raw["gauge_held"] > 0)
+    return (raw["gauge"] >= GAUGE_FIRE) & (raw["gauge_front"] > 0)
+
+
+def _held_front(raw: dict[str, np.ndarray]) -> np.ndarray:
+    """A gauge front (rise and jump over gauge_rise's thresholds) that a second, moving reading held."""
+    return _gauge_front(raw) & (raw["gauge_held"] > 0)
 
 
 def debris_flow_signs(raw: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -785,9 +790,7 @@ def front_unconfirmed(raw: dict[str, np.ndarray]) -> np.ndarray:
     and 6 false evacuations more: stage glitches of 2.4-10 m in storms, storm runoff stepping 0.5 m at a rain burst. A
     warning is what one reading is worth.
     """
-    from glofwatch.detection.detectors.gauge_rise import FIRE_M as GAUGE_FIRE
-
-    return (raw["gauge"] >= GAUGE_FIRE) & (raw["gauge_front"] > 0) & debris_storm(raw) & (raw["rain_c"] >= 1.0)
+    return _gauge_front(raw) & debris_storm(raw) & (raw["rain_c"] >= 1.0)
 
 
 def warning_rules(hazard: str, raw: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
