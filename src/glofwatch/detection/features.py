@@ -44,6 +44,8 @@ gauge           largest gauge rise (m) on the path (gauge_front: 1 where a gauge
 gauge_held      1 where a gauge that saw a front has its last two readings >= gauge_rise.FIRE_M above
                 its 3-hour median (the front confirmed by a second reading)
 down_missed     missed intervals of the path's stations (a wave destroys them too)
+gauge_died      1 where a gauge of the path whose newest reading was a front (gauge_rise's front) missed GAUGE_DIED_MISSED
+                reports since, silent for at most GAUGE_DIED_MAX_MIN: the flow that stepped it took it
 geo_died        1 where a geophone of the path missed GEO_DIED_MISSED reports after its STA/LTA triggered within the 3 h
                 before its last reading, silent for at most GEO_DIED_MAX_MIN: the flood it felt took it
 rain_c, rain_g  rainfall intensity-duration over Caine (1980) / Guzzetti (2008) thresholds
@@ -96,7 +98,7 @@ RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", 
        "rain_i1", "gauge_held", "geo_hold", "gauge_dep", "geo_recent", "geo_lift", "rain_i3", "rain_far", "gauge_step",
        "gauge_kept", "geo_creep", "gauge_climb", "drop_held", "drop_sink", "gauge_seq", "gauge_stair",
        "gauge_swell", "rain_i6", "rain_before", "rain_eased_all", "fell_last", "fell1_last", "lake_silent_min",
-       "geo_lift_long", "geo_died", "gauge_pulse", "gauge_travel_min", "drop_before",
+       "geo_lift_long", "geo_died", "gauge_pulse", "gauge_travel_min", "drop_before", "gauge_died",
        "drop_quicken", "rain_i30", "gauge_stair_sat")
 MAX_MISSED = 12.0
 # a station whose battery read under BATTERY_FLAT_V, or BATTERY_SAG_V under the reading before, at most BATTERY_RECENT_MS
@@ -113,6 +115,10 @@ RAIN_RECENT_INTERVALS = 1.5
 # outbursts shook geo-cha, destroyed it 10 min later, and their front reached gauge-cha 15-25 min after that
 GEO_DIED_MISSED = 3.0
 GEO_DIED_MAX_MIN = 180.0
+# a gauge whose newest reading was a front (gauge_rise's front), then silent this many reports (one minute late for a
+# 5-min gauge), for at most this long (gauge_died): the flow took it. A glitch does not kill its sensor
+GAUGE_DIED_MISSED = 1.2
+GAUGE_DIED_MAX_MIN = 30.0
 # a geophone's STA/LTA this high (under its trigger, FIRE_RATIO) before a gauge surge below it, in the wave's travel time:
 # blind red-team debris flows in long storms shook geo-cha to 3.1-3.9 over the rain's drumming (2-2.9 in the storm's
 # hours before), then stepped gauge-cha by 0.3-0.6 m half an hour later
@@ -354,6 +360,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     geo_lift = z.copy()
     geo_lift_long = z.copy()
     geo_died = z.copy()
+    gauge_died = z.copy()
     fired = []
     for st, km in src.downstream:
         kinds = {d for s in bs.get(st, []) for d in s.feats}
@@ -385,6 +392,9 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
             gauge_stair_sat = np.maximum(gauge_stair_sat, _max_feature(bs, [st], "gauge_rise", "stair_sat", ticks))
             gauge_pulse = np.maximum(gauge_pulse, _max_feature(bs, [st], "gauge_rise", "pulse", ticks))
             gauge_sq = np.maximum(gauge_sq, gauge_seq(bs, site, src, st, km, ticks))
+            hit = _max_feature(bs, [st], "gauge_rise", "front", ticks, last=True) > 0
+            took = (missed_at(st) >= GAUGE_DIED_MISSED) & hit & (silent_minutes(bs, [st], ticks) <= GAUGE_DIED_MAX_MIN)
+            gauge_died = np.maximum(gauge_died, took.astype(float))
         down_missed = np.maximum(down_missed, missed_at(st))
         fired.append((st, km, (g >= FIRE_RATIO) | front))
     raw["geo_ratio"], raw["gauge"], raw["down_missed"] = geo, gauge, down_missed
@@ -394,7 +404,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["gauge_dep"], raw["geo_lift"], raw["gauge_step"], raw["gauge_seq"] = gauge_dep, geo_lift, gauge_step, gauge_sq
     raw["gauge_stair"], raw["geo_lift_long"], raw["gauge_pulse"] = gauge_stair, geo_lift_long, gauge_pulse
     raw["gauge_stair_sat"] = gauge_stair_sat
-    raw["geo_died"] = geo_died
+    raw["geo_died"], raw["gauge_died"] = geo_died, gauge_died
     raw["geo_recent"] = (geo_lift > 0).astype(float)
     raw["gauge_front"] = gauge_front.astype(float)
     raw["gauge_held"] = gauge_held.astype(float)
