@@ -254,3 +254,17 @@ def test_a_fall_back_to_the_lake_s_level_with_a_geophone_burst_does_not_evacuate
     back = evidence_gates("glof", _raw(n, below=np.zeros(n), **both))[1]
     under = evidence_gates("glof", _raw(n, below=np.full(n, 1.0), **both))[1]
     assert not back.any() and under.all()
+
+
+def test_a_geophone_burst_with_a_gauge_front_opens_the_outburst_gate_only_once_the_tremor_outlasts_a_burst() -> None:
+    """A flood passes the geophone 7 km above the gauge, shaking it 12 min and more before its front reaches the gauge; a
+    burst (rockfall, a logger) while a gauge glitches is two faults, and the pair alone does not let an outburst evacuate."""
+    n = 20
+    ticks = np.arange(n) * 60_000
+    geo = np.full(n, 12.0)
+    front = {"gauge": np.full(n, 1.6), "gauge_front": np.ones(n), "geo_has": np.ones(n), "lake_has": np.ones(n),
+             "drop_cap": np.full(n, 5.0)}
+    raw = _raw(n, geo_ratio=geo, geo_run=run_minutes(geo >= 4, ticks), **front)
+    warn, evac = evidence_gates("glof", raw)
+    assert warn.all()
+    assert np.flatnonzero(evac).tolist() == list(range(int(GEO_SUSTAIN_MIN) - 1, n))  # from the 12th minute of the tremor
