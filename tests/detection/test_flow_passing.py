@@ -27,10 +27,12 @@ def site():  # type: ignore[no-untyped-def]
     return _site(None)
 
 
-def storm(site, *, shake_at: float | None, surge_at: float | None, surge_readings: int = 99) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def storm(site, *, shake_at: float | None, surge_at: float | None, surge_readings: int = 99,  # type: ignore[no-untyped-def]
+          dropout_at: float | None = None) -> pd.DataFrame:
     """6 h: 12 mm/h from 01:00 at both weather stations (over Caine's threshold by 03:00); the rain drums on geo-cha
     (0.15 mm/s, noisy); a flow shakes it to ~3.5x for 8 min from ``shake_at`` (hours) and lifts gauge-cha by 0.4 m
-    from ``surge_at`` for ``surge_readings`` readings, on a river the storm lifts 0.1 m an hour."""
+    from ``surge_at`` for ``surge_readings`` readings, on a river the storm lifts 0.1 m an hour. ``dropout_at``: the
+    gauge's logger reads 0 m for two readings from then (its own fault), the river unchanged."""
     df = quiet_day(site, START, hours=6.0, seed=3)
     t = pd.to_datetime(df["time"], utc=True)
     hours = ((t - pd.Timestamp(START)).dt.total_seconds() / 3600).to_numpy()
@@ -49,6 +51,8 @@ def storm(site, *, shake_at: float | None, surge_at: float | None, surge_reading
     if surge_at is not None:
         on = (h >= surge_at) & (h < surge_at + surge_readings * 5 / 60 - 1e-9)
         stage = stage + np.where(on, 0.4 - 0.2 * np.clip(h - surge_at, 0, None), 0.0)
+    if dropout_at is not None:
+        stage = np.where((h >= dropout_at) & (h < dropout_at + 10 / 60 - 1e-9), 0.0, stage)
     df.loc[s, "value"] = stage
     return df
 
@@ -69,6 +73,7 @@ def test_a_surge_the_geophone_above_saw_coming_evacuates_the_valley(site) -> Non
     {"shake_at": 3.75, "surge_at": 3.5},  # the wrong order: the river surged before the ground shook
     {"shake_at": 1.5, "surge_at": 3.5},  # two hours apart: no wave takes that long 7 km (2 m/s: 58 min)
     {"shake_at": 3.0, "surge_at": 3.5, "surge_readings": 1},  # a one-reading stage glitch after a shake
+    {"shake_at": 3.0, "surge_at": None, "dropout_at": 3.4},  # the river back from a logger's dropout to 0 m after a shake
 ])
 def test_one_sensor_the_wrong_order_or_a_glitch_does_not_evacuate(site, case: dict) -> None:  # type: ignore[no-untyped-def]
     assert evacuations(site, **case) == []

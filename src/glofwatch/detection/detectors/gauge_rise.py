@@ -41,8 +41,9 @@ readings drops straight back to the river.
 0): a slow flood lifts the river hour after hour, the geophone above it tells it from the melt rhythm (the sources).
 ``swell`` = the same over ``SWELL_HOURS`` hours: a river swelling for hours with no rain (the sources) is water coming
 from somewhere; an ice-dammed lake nobody watches draining through a tunnel swells it for 6-20 hours before its peak.
-``surge`` = a step of ``SURGE_M`` or more into the previous reading (no gap, no frozen sensor coming back) that this
-reading still holds by ``SURGE_KEEP`` of it; its height (m), else 0. Smaller than a front: the sources use it only where
+``surge`` = a step of ``SURGE_M`` or more into the previous reading (no gap, no frozen sensor coming back, not from a
+reading ``SURGE_FROM_M`` under the 3-hour median: a dropout) that this reading still holds by ``SURGE_KEEP`` of it; its
+height (m), else 0. Smaller than a front: the sources use it only where
 a geophone upstream shook in the flood's travel time before it (:func:`glofwatch.detection.features.gauge_seq`).
 ``stair`` = a front over one or two readings into the previous one (each stepping up by ``STAIR_STEP_M`` or more, no
 gap, no frozen sensor coming back, from no lower than ``STEP_FROM_M`` under the 3-hour median: not a dropout the river
@@ -106,6 +107,10 @@ TAIL_DROP = 0.1  # ... and the first lost at least this share of it (a surge rec
 KEPT_SHARE = 0.5  # every reading of a standing front keeps this share of its step over the river before it
 SURGE_M = 0.3  # a surge's step into one reading (``surge``)
 SURGE_KEEP = 0.75  # ... the next reading keeps this share of it over the reading before the step (a glitch returns)
+# ... from a reading at most this far under the 3-hour median (a river coming back from a logger's dropout to 0 m "surges"
+# by its own depth: with a geophone burst between, a fault day of our simulator evacuated; a river receding after a storm
+# sits 0.05-0.1 m under its median when a flow surges on it)
+SURGE_FROM_M = 0.3
 STAIR_STEP_M = 0.05  # each step of a two-reading front (``stair``): 10x the stage noise
 # a small flood wave passing (``pulse``): independent red-team debris flows of Chong-Ak-Suu, with no rain measured near
 # them, stepped gauge-cak 0.15-0.5 m in one reading and receded from it reading after reading; on 3 600 development
@@ -324,7 +329,8 @@ class GaugeRise(Detector):
             sfront = (fstep >= np.maximum(step_min, STEP_Z * typ2)) & (lifted >= step_min) & \
                 moving & (before >= base_before - STEP_FROM_M) & ~(thaw >= 0.5) & \
                 (before - base_before <= STEP_SWELL * fstep)  # not a step of a river already swelling
-            surge = (fstep >= SURGE_M) & (v - before >= SURGE_KEEP * fstep) & ~gap & ~(thaw >= 0.5)
+            surge = (fstep >= SURGE_M) & (v - before >= SURGE_KEEP * fstep) & ~gap & ~(thaw >= 0.5) & \
+                (before >= base_before - SURGE_FROM_M)
         stair, stair_sat = _stair(v, base, step, gap, thaw, moving, policy)
         kept = _kept(v, base, step, gap, thaw)
         tail = _tail(v, base, gap, thaw)
