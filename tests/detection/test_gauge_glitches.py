@@ -257,17 +257,13 @@ def _taken_at(df: pd.DataFrame, hour: float) -> pd.DataFrame:
     return df[~((df["station"] == "gauge-cak") & (h >= hour))]
 
 
-def _front(h: np.ndarray) -> np.ndarray:  # a debris flow steps the gauge at 04:00 by 1.5 m
-    return base_stage(h) + np.where(h >= 4.0, 1.5, 0.0)
-
-
 @pytest.mark.parametrize("rain_mm_h", [25.0, 0.0])
 def test_a_front_whose_gauge_then_falls_silent_evacuates_in_the_rain(site, rain_mm_h: float) -> None:  # type: ignore[no-untyped-def]
     """The flow's front is the gauge's last reading (04:00): a minute after the next one was due, the valley evacuates
     (fusion.front_then_silent). The same front and silence on a dry day is no debris flow."""
     from glofwatch.detection.fusion import RULE_TEXT
 
-    df = _taken_at(storm_day(site, _front, rain_mm_h), 4.0 + 1 / 60)
+    df = _taken_at(storm_day(site, flow_front, rain_mm_h), 4.0 + 1 / 60)
     ev = [d for d in replay_frame(site, df) if d.level == "evacuate" and d.hazard == "debris_flow"]
     if rain_mm_h:
         assert ev and ev[0].zones == ["cak-grig"] and "2026-07-01T04:05:00Z" < ev[0].time <= "2026-07-01T04:07:00Z"

@@ -392,9 +392,11 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
             gauge_stair_sat = np.maximum(gauge_stair_sat, _max_feature(bs, [st], "gauge_rise", "stair_sat", ticks))
             gauge_pulse = np.maximum(gauge_pulse, _max_feature(bs, [st], "gauge_rise", "pulse", ticks))
             gauge_sq = np.maximum(gauge_sq, gauge_seq(bs, site, src, st, km, ticks))
-            hit = _max_feature(bs, [st], "gauge_rise", "front", ticks, last=True) > 0
-            took = (missed_at(st) >= GAUGE_DIED_MISSED) & hit & (silent_minutes(bs, [st], ticks) <= GAUGE_DIED_MAX_MIN)
-            gauge_died = np.maximum(gauge_died, took.astype(float))
+            took = (missed_at(st) >= GAUGE_DIED_MISSED) & \
+                (_max_feature(bs, [st], "gauge_rise", "front", ticks, last=True) > 0)
+            if took.any():  # the silence's length only where a front went silent (most evaluations: none)
+                took &= silent_minutes(bs, [st], ticks) <= GAUGE_DIED_MAX_MIN
+                gauge_died = np.maximum(gauge_died, took.astype(float))
         down_missed = np.maximum(down_missed, missed_at(st))
         fired.append((st, km, (g >= FIRE_RATIO) | front))
     raw["geo_ratio"], raw["gauge"], raw["down_missed"] = geo, gauge, down_missed
