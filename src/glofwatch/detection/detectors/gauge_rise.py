@@ -132,6 +132,16 @@ PULSE_FALL2 = 0.08  # ... the second lost this share of it: a surge tails off fa
 # with a crest up to 0.3, 0.6 or 1.5 times the step higher; 23 flows found, 7 sooner (+9 and 2 on 8 fresh sets)
 PULSE_SIT = 1.0
 KEPT_N = 4  # readings a front must stand (``kept``): one more than the longest stage glitch (1-3 readings)
+# a small step that stood (``lift``): the river stepped up LIFT_JUMP_M or more in one reading, LIFT_Z times its median step
+# of the 3 hours before (a river at rest), and the KEPT_N readings from the step on all stand LIFT_M or more over the
+# LIFT_PRE_N readings before it (their median). Water let go upstream arrives as a step that stays: blind red-team tunnel
+# drainages of cha-2 began at 0.5-1 m3/s, stepped gauge-cha 0.03-0.1 m and rose on for hours; the melt rhythm and storm
+# runoff lift a river over many readings, a glitch drops back, a stuck channel coming back is ``thaw``
+LIFT_M = 0.03
+LIFT_JUMP_M = 0.025
+LIFT_Z = 5.0
+LIFT_PRE_N = 3
+LIFT_REST_N = 12  # ... with this many readings before the step (a record's first readings say nothing of the river's rest)
 
 
 def trend_departure(t_ms: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -228,6 +238,35 @@ def _stair(v: np.ndarray, base: np.ndarray, step: np.ndarray, gap: np.ndarray, t
     return out, sat
 
 
+def _lift(v: np.ndarray, base: np.ndarray, step: np.ndarray, gap: np.ndarray, thaw: np.ndarray,
+          typical: np.ndarray) -> np.ndarray:
+    """The module's ``lift`` at each reading (m, else 0): the step KEPT_N - 1 readings ago, where every reading since
+    stands LIFT_M over the LIFT_PRE_N readings before it."""
+    n, k = len(v), KEPT_N
+    out = np.zeros(n)
+    start = LIFT_REST_N + k  # the step at first >= LIFT_REST_N + 1
+    if n <= start:
+        return out
+    i = np.arange(start, n)
+    first = i - k + 1  # the reading that stepped up
+    pre = np.median(np.stack([v[first - j] for j in range(1, LIFT_PRE_N + 1)]), axis=0)
+    s = step[first]
+    lo = np.full(len(i), np.inf)
+    ok = np.ones(len(i), dtype=bool)
+    for j in range(k):
+        lo = np.minimum(lo, v[first + j])
+    for j in range(-LIFT_PRE_N + 1, k):
+        ok &= ~gap[first + j]
+    with np.errstate(invalid="ignore"):
+        # against the river's own steps as known before the step; not a stuck channel coming back, nor from a dropout
+        typ = LIFT_Z * np.maximum(typical[first - 1], MIN_SCATTER_M)
+        ok &= (s >= LIFT_JUMP_M) & (s >= typ) & (thaw[first] < 0.5) & (v[first - 1] >= base[first - 1] - STEP_FROM_M)
+        h = lo - pre
+        ok &= (h >= LIFT_M) & (h >= typ)  # a noisy gauge's readings scatter by centimetres: the step stands over that
+    out[start:] = np.where(ok, h, 0.0)
+    return out
+
+
 def _tail(v: np.ndarray, base: np.ndarray, gap: np.ndarray, thaw: np.ndarray) -> np.ndarray:
     """1.0 at reading i where reading i-TAIL_N was a front's peak and the TAIL_N readings since recede from it (see the
     module's ``tail``), else 0."""
@@ -292,7 +331,7 @@ class GaugeRise(Detector):
     lookback_ms: ClassVar[int] = max(BASE_MS, SWELL_HOURS * 3_600_000 + CLIMB_MED_MS) + 600_000
     features: ClassVar[tuple[str, ...]] = ("rise", "jump", "held", "thaw", "dep", "dep2", "depz", "front", "front_held",
                                            "dep_ok", "step_front", "kept", "tail", "climb", "swell", "surge", "stair",
-                                           "stair_sat", "pulse", "stage")
+                                           "stair_sat", "pulse", "lift", "stage")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         v = value.astype(float)
@@ -334,6 +373,7 @@ class GaugeRise(Detector):
         stair, stair_sat = _stair(v, base, step, gap, thaw, moving, policy)
         kept = _kept(v, base, step, gap, thaw)
         tail = _tail(v, base, gap, thaw)
+        lift = _lift(v, base, step, gap, thaw, typical)
         pulse = _pulse(v, step, gap, thaw)
         climbed, swelled = climb(t_ms, v, (CLIMB_HOURS, SWELL_HOURS))
         dep, scatter = trend_departure(np.asarray(t_ms, dtype=np.int64), v)
@@ -347,7 +387,7 @@ class GaugeRise(Detector):
                 "front": front.astype(float), "front_held": (front & (held >= FIRE_M)).astype(float), "dep_ok": dep_ok,
                 "step_front": np.where(sfront, np.minimum(fstep, lifted), 0.0), "kept": kept, "tail": tail,
                 "climb": climbed, "swell": swelled, "surge": np.where(surge, fstep, 0.0), "stair": stair,
-                "stair_sat": stair_sat, "pulse": pulse,
+                "stair_sat": stair_sat, "pulse": pulse, "lift": lift,
                 "stage": now}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
