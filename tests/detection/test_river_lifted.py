@@ -63,6 +63,9 @@ def test_a_step_that_stood_with_no_rain_evacuates_the_valley_of_the_lake_nobody_
     # on the fourth reading from the step (04:15): a glitch lasts at most three
     assert "2026-07-01T04:14:00Z" < ev[0].time <= "2026-07-01T04:16:00Z", ev[0].time
     assert any(x.startswith("safety rule: the river below a lake nobody watches stepped up") for x in ev[0].explanation)
+    # the gauge's own words: how far it stepped and that it stood (what the duty officer checks on the console's plot)
+    said = [x for x in ev[0].explanation if x.startswith("gauge-cha river stage")]
+    assert said and "stepped up from rest in one reading and has stood 4 readings +0.05 m" in said[0], said
 
 
 def test_three_centimetres_that_stood_are_enough(site) -> None:  # type: ignore[no-untyped-def]

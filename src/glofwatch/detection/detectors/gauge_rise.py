@@ -411,6 +411,10 @@ class GaugeRise(Detector):
         if feats.get("kept", 0.0) >= 0.5:
             text += f"; the front has stood {KEPT_N} readings (no glitch)"
             details["kept"] = True
+        lf = feats.get("lift", 0.0)
+        if np.isfinite(lf) and lf > 0:
+            text += f"; stepped up from rest in one reading and has stood {KEPT_N} readings {lf:+.2f} m over the river before it"
+            details["lift_m"] = round(float(lf), 3)
         cl = feats.get("climb", 0.0)
         if np.isfinite(cl) and cl > 0:
             text += f"; risen {cl:+.2f} m in {CLIMB_HOURS} h, every hour"
