@@ -117,3 +117,22 @@ def test_a_front_in_the_first_hour_of_the_valleys_own_storm_is_its_first_flush(s
     older = [d for d in replay_frame(site, day(site, storm_from(3.5), lift=metre)) if d.level == "evacuate"]
     assert older and older[0].hazard == "debris_flow" and older[0].zones == CHA
     assert older[0].time <= "2026-07-01T05:06:00Z"
+
+
+def test_a_front_in_the_first_half_hour_of_a_burst_over_caines_threshold_is_its_first_flush(site) -> None:  # type: ignore[no-untyped-def]
+    """A storm that begins with a burst of 40 mm/h at 04:40 is over Caine's threshold within minutes, and the 1-m front
+    at 05:00 comes 20 min into it: the burst's first flush and drumming (blind red-team storm days evacuated Cholpon-Ata
+    10-16 min into such bursts: fusion.storm_just_began, FIRST_HALF_SHARE); no debris-flow evacuation in the burst's first
+    half hour (a front that still stands after it is read then). The same front when the burst began at 04:00 evacuates
+    at its second reading."""
+    def burst_from(h0: float):  # type: ignore[no-untyped-def]
+        return lambda h: np.where(h >= h0, 40.0, 0.0)
+
+    def metre(h: np.ndarray, v: np.ndarray) -> np.ndarray:
+        return v + np.where(h >= 5.0 - 1e-6, 1.0 - 0.1 * np.clip(np.round((h - 5.0) * 12), 0, 8), 0.0)
+
+    young = [d for d in replay_frame(site, day(site, burst_from(4.0 + 2 / 3), lift=metre)) if d.level == "evacuate"]
+    assert all(d.time >= "2026-07-01T05:10:00Z" for d in young), [(d.time, d.explanation[1]) for d in young]
+    older = [d for d in replay_frame(site, day(site, burst_from(4.0), lift=metre)) if d.level == "evacuate"]
+    assert older and older[0].hazard == "debris_flow" and older[0].zones == CHA
+    assert older[0].time <= "2026-07-01T05:06:00Z"
