@@ -12,6 +12,13 @@ Features: ``caine`` and ``guzzetti`` (the largest I_D / threshold over the durat
 (mean intensity of the last 1, 3 and 6 hours, mm/h), and ``i30m`` (of the last 30 min, mm/h: is the rain bursting now,
 or easing? infinite where a reading of that half hour is missing: unknown).
 Missing rows count as no rain (an underestimate; gaps show up as station silence instead).
+
+A lone burst is a glitch: a reading of ``LONE_MM_H`` or more over its interval, with no rain in the readings either side
+(no gap between), counts as no rain from the next reading on (at its own reading it counts: whether the next is dry is
+not known yet, and replay must decide as the live path does). A tipping bucket tipped by hand or flushed, a logger's
+bad count: the blind red-team's rain "spikes" of 8.9-15.5 mm in 10 min at one station, none at the other, made two
+outbursts of 173-387 m3/s look like storms' debris flows. On 20 development sets (5 500 scenarios of the three
+generators) every lone reading of 10 mm in 10 min was such a fault; the largest natural one was 7 mm.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from glofwatch.detection.detectors.base import Detector, Evidence, rolling
 from glofwatch.site.model import SensorSpec, Station
 
 DURATIONS_H = (1.0, 3.0, 6.0, 12.0, 24.0)
+LONE_MM_H = 60.0  # a lone burst's rate over its one interval (10 mm in 10 min), see the module's docstring
 HALF_HOUR_MS = 1_800_000
 
 
@@ -35,6 +43,19 @@ def guzzetti(d_h: float) -> float:
     return 2.20 * d_h ** -0.44
 
 
+def lone_bursts_removed(t_ms: np.ndarray, v: np.ndarray, interval_ms: int) -> np.ndarray:
+    """``v`` with each lone burst (the module's docstring) set to 0."""
+    out = v.copy()
+    if len(v) < 3:
+        return out
+    k = np.arange(1, len(v) - 1)
+    dt = np.diff(t_ms)
+    near = (dt[k - 1] <= 1.1 * interval_ms) & (dt[k] <= 1.1 * interval_ms)  # its neighbours are the intervals either side
+    lone = (v[k] >= LONE_MM_H * interval_ms / 3_600_000) & (v[k - 1] == 0) & (v[k + 1] == 0) & near
+    out[k[lone]] = 0.0
+    return out
+
+
 class Rainfall(Detector):
     name: ClassVar[str] = "rainfall"
     sensors: ClassVar[tuple[str, ...]] = ("precipitation", "precipitation_amount")
@@ -44,13 +65,16 @@ class Rainfall(Detector):
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         v = np.clip(value.astype(float), 0.0, None)
+        interval_ms = 1000 * (getattr(sensor, "interval_s", None) or 600)
+        clean = lone_bursts_removed(np.asarray(t_ms, dtype=np.int64), v, interval_ms)
+        own = v - clean  # a reading's own lone burst, counted at that reading (its next is not known yet)
         c = np.zeros(len(v))
         g = np.zeros(len(v))
         i1 = np.zeros(len(v))
         i3 = np.zeros(len(v))
         i6 = np.zeros(len(v))
         for d in DURATIONS_H:
-            i = rolling(t_ms, v, int(d * 3_600_000)).sum().to_numpy() / d
+            i = (rolling(t_ms, clean, int(d * 3_600_000)).sum().to_numpy() + own) / d
             if d == 1.0:
                 i1 = i
             if d == 3.0:
@@ -59,12 +83,11 @@ class Rainfall(Detector):
                 i6 = i
             c = np.maximum(c, i / caine(d))
             g = np.maximum(g, i / guzzetti(d))
-        half = rolling(t_ms, v, HALF_HOUR_MS)
+        half = rolling(t_ms, clean, HALF_HOUR_MS)
         # a half hour with readings missing is unknown, not dry (missing rows count as no rain above): infinite, so that
         # "no harder than the hour" never holds on a gap (a gauge silent through a burst would make a burst look eased)
-        interval_ms = 1000 * (getattr(sensor, "interval_s", None) or 600)
         full = half.count().to_numpy() >= HALF_HOUR_MS / interval_ms - 0.5
-        i30 = np.where(full, half.sum().to_numpy() * 2.0, np.inf)
+        i30 = np.where(full, (half.sum().to_numpy() + own) * 2.0, np.inf)
         return {"caine": c, "guzzetti": g, "i1h": i1, "i3h": i3, "i6h": i6, "i30m": i30}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
