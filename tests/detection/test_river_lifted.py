@@ -111,3 +111,15 @@ def test_a_river_rising_reading_by_reading_does_not_evacuate(site) -> None:  # t
     # 12 cm in the hour after 04:00, a centimetre a reading: twice the melt rhythm's fastest rise on the generators'
     # quiet days (0.145 m in 3 h), and no step
     assert evacuations(site, lambda h: river(h) + 0.12 * np.clip(h - STEP_H, 0, 1.0)) == []
+
+
+def test_a_smaller_step_that_stood_warns_and_does_not_evacuate(site) -> None:  # type: ignore[no-untyped-def]
+    ds = [d for d in replay_frame(site, day(site, lambda h: drainage(h, 0.024))) if d.hazard == "glof"]
+    up = [d for d in ds if d.level in ("warning", "evacuate")]
+    assert up and up[0].level == "warning" and up[0].lake == "cha-2", [(d.time, d.level, d.lake) for d in up]
+    assert "2026-07-01T04:14:00Z" < up[0].time <= "2026-07-01T04:16:00Z", up[0].time
+    assert any(x.startswith("safety rule (warning): the river below a lake nobody watches stepped up") for x in
+               up[0].explanation)
+    said = [x for x in up[0].explanation if x.startswith("gauge-cha river stage")]
+    assert said and "stepped up from rest in one reading and has stood 4 readings +0.02 m" in said[0], said
+    assert not [d for d in ds if d.level == "evacuate"]  # 2.4 cm: under lifted_dry's 3 cm

@@ -73,6 +73,7 @@ gauge_pulse     height (m) of a small flood wave passing a path gauge: a step fr
                 reading after reading (gauge_rise's pulse; 0 elsewhere)
 gauge_lift      height (m) of a small step that stood at a path gauge: a step from a river at rest whose KEPT_N readings
                 all stand over the readings before it (gauge_rise's lift; 0 elsewhere): water let go upstream
+gauge_lift_small the same for a smaller step (gauge_rise's lift_small): a warning (fusion.stepped_dry)
 gauge_step      height (m) of a front against a path gauge's own river (gauge_rise's step_front; 0 elsewhere)
 freeboard       spillway level minus lake level (m; NaN unknown)       [watch precursor]
 rise6h          lake rise over 6 h (m)                                  [watch precursor]
@@ -101,7 +102,7 @@ RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", 
        "gauge_kept", "geo_creep", "gauge_climb", "drop_held", "drop_sink", "gauge_seq", "gauge_stair",
        "gauge_swell", "rain_i6", "rain_before", "rain_eased_all", "fell_last", "fell1_last", "lake_silent_min",
        "geo_lift_long", "geo_died", "gauge_pulse", "gauge_travel_min", "drop_before", "gauge_died",
-       "drop_quicken", "rain_i30", "gauge_stair_sat", "gauge_lift")
+       "drop_quicken", "rain_i30", "gauge_stair_sat", "gauge_lift", "gauge_lift_small")
 MAX_MISSED = 12.0
 # a station whose battery read under BATTERY_FLAT_V, or BATTERY_SAG_V under the reading before, at most BATTERY_RECENT_MS
 # before its last report fell silent for want of power (battery_flat). A 12 V lead-acid battery at rest reads 12.4-12.8 V
@@ -360,6 +361,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     gauge_stair_sat = z.copy()
     gauge_pulse = z.copy()
     gauge_lift = z.copy()
+    gauge_lift_small = z.copy()
     geo_lift = z.copy()
     geo_lift_long = z.copy()
     geo_died = z.copy()
@@ -395,6 +397,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
             gauge_stair_sat = np.maximum(gauge_stair_sat, _max_feature(bs, [st], "gauge_rise", "stair_sat", ticks))
             gauge_pulse = np.maximum(gauge_pulse, _max_feature(bs, [st], "gauge_rise", "pulse", ticks))
             gauge_lift = np.maximum(gauge_lift, _max_feature(bs, [st], "gauge_rise", "lift", ticks))
+            gauge_lift_small = np.maximum(gauge_lift_small, _max_feature(bs, [st], "gauge_rise", "lift_small", ticks))
             gauge_sq = np.maximum(gauge_sq, gauge_seq(bs, site, src, st, km, ticks))
             took = (missed_at(st) >= GAUGE_DIED_MISSED) & \
                 (_max_feature(bs, [st], "gauge_rise", "front", ticks, last=True) > 0)
@@ -409,7 +412,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["geo_hold"] = geo_hold
     raw["gauge_dep"], raw["geo_lift"], raw["gauge_step"], raw["gauge_seq"] = gauge_dep, geo_lift, gauge_step, gauge_sq
     raw["gauge_stair"], raw["geo_lift_long"], raw["gauge_pulse"] = gauge_stair, geo_lift_long, gauge_pulse
-    raw["gauge_stair_sat"], raw["gauge_lift"] = gauge_stair_sat, gauge_lift
+    raw["gauge_stair_sat"], raw["gauge_lift"], raw["gauge_lift_small"] = gauge_stair_sat, gauge_lift, gauge_lift_small
     raw["geo_died"], raw["gauge_died"] = geo_died, gauge_died
     raw["geo_recent"] = (geo_lift > 0).astype(float)
     raw["gauge_front"] = gauge_front.astype(float)

@@ -739,9 +739,19 @@ def lifted_dry(raw: dict[str, np.ndarray]) -> np.ndarray:
     readings (15 min) are its margin. On 17 development sets (2 467 events, 3 533 no-hazard days of the three generators):
     90 outbursts found (87 blind, 3 independent), 2 sooner, no false or wrong-zone evacuation (at LIFT_M 0.025: 6 more
     found, 1 noisy independent fault day evacuated without gauge_rise's noise guard; at 0.02, 8 false evacuations)."""
+    return _lifted_dry(raw, "gauge_lift")
+
+
+def _lifted_dry(raw: dict[str, np.ndarray], lift: str) -> np.ndarray:
     # (rain_i30 is infinite where a rain gauge missed its last reading: dry is what the gauges say, not their silence)
     return _unwatched(raw) & _dry(raw) & (raw["rain_i3"] <= DRY_LIFT_RAIN_MM_H) & (raw["rain_i30"] <= 0) & \
-        (raw["gauge_lift"] > 0)
+        (raw[lift] > 0)
+
+
+def stepped_dry(raw: dict[str, np.ndarray]) -> np.ndarray:
+    """A smaller step that stood (gauge_rise's lift_small, 2 cm) in the same weather below a lake nobody watches: a
+    WARNING (:func:`warning_floor`); :func:`lifted_dry` evacuates at 3 cm."""
+    return _lifted_dry(raw, "gauge_lift_small")
 
 
 def _creeping(raw: dict[str, np.ndarray]) -> np.ndarray:
@@ -812,6 +822,9 @@ RULE_TEXT = {
     "river_lifted_dry": "safety rule: the river below a lake nobody watches stepped up from rest in one reading and has stood "
                         "there, with no rain in the valley for 3 hours: water let go upstream (melt and runoff rise over "
                         "many readings, a glitch drops back)",
+    "river_stepped_dry": "safety rule (warning): the river below a lake nobody watches stepped up a few centimetres from "
+                         "rest in one reading and has stood there, with no rain in the valley for 3 hours: perhaps water "
+                         "let go upstream; have someone look at the lake",
     "slow_outburst": "safety rule: a lake nobody watches is draining slowly: its flood's signs downstream, in order, in "
                      "dry weather",
     "lake_quickening": f"safety rule: the lake's fall has quickened every quarter hour for 45 min, {QUICK_BELOW_M:.2f} m or "
@@ -897,7 +910,8 @@ def warning_rules(hazard: str, raw: dict[str, np.ndarray]) -> dict[str, np.ndarr
     """The parts of :func:`warning_floor`, by name (RULE_TEXT)."""
     if hazard != "glof":
         return {"front_unconfirmed": front_unconfirmed(raw)}
-    return {"draining": draining(raw), "swelling": swelling(raw), "creeping_in_drizzle": creeping_in_drizzle(raw)}
+    return {"draining": draining(raw), "swelling": swelling(raw), "creeping_in_drizzle": creeping_in_drizzle(raw),
+            "river_stepped_dry": stepped_dry(raw)}
 
 
 def _any(parts: dict[str, np.ndarray], n: int) -> np.ndarray:

@@ -145,6 +145,7 @@ KEPT_N = 4  # readings a front must stand (``kept``): one more than the longest 
 # runoff lift a river over many readings, a glitch drops back, a stuck channel coming back is ``thaw``
 LIFT_M = 0.03
 LIFT_JUMP_M = 0.025
+LIFT_SMALL_M = 0.02  # ``lift_small``: the same with a step and a stand of this much (a warning: fusion.stepped_dry)
 LIFT_Z = 5.0
 LIFT_PRE_N = 3
 LIFT_REST_N = 12  # ... with this many readings before the step (a record's first readings say nothing of the river's rest)
@@ -245,14 +246,15 @@ def _stair(v: np.ndarray, base: np.ndarray, step: np.ndarray, gap: np.ndarray, t
 
 
 def _lift(v: np.ndarray, base: np.ndarray, step: np.ndarray, gap: np.ndarray, thaw: np.ndarray,
-          typical: np.ndarray) -> np.ndarray:
-    """The module's ``lift`` at each reading (m, else 0): the step KEPT_N - 1 readings ago, where every reading since
-    stands LIFT_M over the LIFT_PRE_N readings before it."""
+          typical: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The module's ``lift`` and ``lift_small`` at each reading (m, else 0): the step (LIFT_JUMP_M, LIFT_SMALL_M or more)
+    KEPT_N - 1 readings ago, where every reading since stands LIFT_M (LIFT_SMALL_M) over the LIFT_PRE_N readings before
+    it."""
     n, k = len(v), KEPT_N
-    out = np.zeros(n)
+    out, small = np.zeros(n), np.zeros(n)
     start = LIFT_REST_N + k  # the step at first >= LIFT_REST_N + 1
     if n <= start:
-        return out
+        return out, small
     i = np.arange(start, n)
     first = i - k + 1  # the reading that stepped up
     a, b, c = v[first - 1], v[first - 2], v[first - 3]  # the median of LIFT_PRE_N = 3, without sorting (replay speed)
@@ -267,11 +269,12 @@ def _lift(v: np.ndarray, base: np.ndarray, step: np.ndarray, gap: np.ndarray, th
     with np.errstate(invalid="ignore"):
         # against the river's own steps as known before the step; not a stuck channel coming back, nor from a dropout
         typ = LIFT_Z * np.maximum(typical[first - 1], MIN_SCATTER_M)
-        ok &= (s >= LIFT_JUMP_M) & (s >= typ) & (thaw[first] < 0.5) & (v[first - 1] >= base[first - 1] - STEP_FROM_M)
         h = lo - pre
-        ok &= (h >= LIFT_M) & (h >= typ)  # a noisy gauge's readings scatter by centimetres: the step stands over that
-    out[start:] = np.where(ok, h, 0.0)
-    return out
+        # a noisy gauge's readings scatter by centimetres: the step stands over that
+        ok &= (s >= typ) & (h >= typ) & (thaw[first] < 0.5) & (v[first - 1] >= base[first - 1] - STEP_FROM_M)
+        out[start:] = np.where(ok & (s >= LIFT_JUMP_M) & (h >= LIFT_M), h, 0.0)
+        small[start:] = np.where(ok & (s >= LIFT_SMALL_M) & (h >= LIFT_SMALL_M), h, 0.0)
+    return out, small
 
 
 def _tail(v: np.ndarray, base: np.ndarray, gap: np.ndarray, thaw: np.ndarray) -> np.ndarray:
@@ -338,7 +341,7 @@ class GaugeRise(Detector):
     lookback_ms: ClassVar[int] = max(BASE_MS, SWELL_HOURS * 3_600_000 + CLIMB_MED_MS) + 600_000
     features: ClassVar[tuple[str, ...]] = ("rise", "jump", "held", "thaw", "dep", "dep2", "depz", "front", "front_held",
                                            "dep_ok", "step_front", "kept", "tail", "climb", "swell", "surge", "stair",
-                                           "stair_sat", "pulse", "lift", "stage")
+                                           "stair_sat", "pulse", "lift", "lift_small", "stage")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         v = value.astype(float)
@@ -380,7 +383,7 @@ class GaugeRise(Detector):
         stair, stair_sat = _stair(v, base, step, gap, thaw, moving, policy)
         kept = _kept(v, base, step, gap, thaw)
         tail = _tail(v, base, gap, thaw)
-        lift = _lift(v, base, step, gap, thaw, typical)
+        lift, lift_small = _lift(v, base, step, gap, thaw, typical)
         pulse = _pulse(v, step, gap, thaw)
         climbed, swelled = climb(t_ms, v, (CLIMB_HOURS, SWELL_HOURS))
         dep, scatter = trend_departure(np.asarray(t_ms, dtype=np.int64), v)
@@ -394,7 +397,7 @@ class GaugeRise(Detector):
                 "front": front.astype(float), "front_held": (front & (held >= FIRE_M)).astype(float), "dep_ok": dep_ok,
                 "step_front": np.where(sfront, np.minimum(fstep, lifted), 0.0), "kept": kept, "tail": tail,
                 "climb": climbed, "swell": swelled, "surge": np.where(surge, fstep, 0.0), "stair": stair,
-                "stair_sat": stair_sat, "pulse": pulse, "lift": lift,
+                "stair_sat": stair_sat, "pulse": pulse, "lift": lift, "lift_small": lift_small,
                 "stage": now}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
@@ -411,7 +414,7 @@ class GaugeRise(Detector):
         if feats.get("kept", 0.0) >= 0.5:
             text += f"; the front has stood {KEPT_N} readings (no glitch)"
             details["kept"] = True
-        lf = feats.get("lift", 0.0)
+        lf = feats.get("lift", 0.0) or feats.get("lift_small", 0.0)
         if np.isfinite(lf) and lf > 0:
             text += f"; stepped up from rest in one reading and has stood {KEPT_N} readings {lf:+.2f} m over the river before it"
             details["lift_m"] = round(float(lf), 3)
