@@ -94,7 +94,7 @@ CREEP_MAX = 50.0
 CLIMB_M = 0.03  # ... with the gauge below risen this much over 2 h, every hour (gauge_rise's climb)
 CREEP_DRY_MM_H = 0.3  # ... and less rain than this in the last 3 hours (mm/h)
 # rain of the last 3 hours (mm/h) up to which a small step that stood is water let go upstream (lifted_dry): none at all
-# (at 0.3, as the creep allows, a blind storm's first 0.2 mm came with the river's step: its rain reached it first)
+# (at 0.3, as the creep allows, 125 development rain and fault days more evacuated: runoff steps a river as the rain begins)
 DRY_LIFT_RAIN_MM_H = 0.0
 SLOW_LIFT_WET = 2.0  # ... with rain in the last hour (drumming on the hut lifts it too)
 # a river risen this much over 3 h, every hour, with no rain, below a lake nobody watches (swelling): over the melt
@@ -737,8 +737,9 @@ def lifted_dry(raw: dict[str, np.ndarray]) -> np.ndarray:
     (rain_i30 is unknown where one missed its last reading). With 0.3 mm/h allowed, 125 rain and fault days more evacuated,
     each 10-15 min after the weather station's first rain: the river's step came with the rain, so the rule's four
     readings (15 min) are its margin. On 17 development sets (2 467 events, 3 533 no-hazard days of the three generators):
-    90 outbursts found (87 blind, 3 independent), 2 sooner, no false or wrong-zone evacuation (at LIFT_M 0.025: 6 more
-    found, 1 noisy independent fault day evacuated without gauge_rise's noise guard; at 0.02, 8 false evacuations)."""
+    90 outbursts found (87 blind, 3 independent), 2 sooner, no false or wrong-zone evacuation. With gauge_rise's noise
+    guard, at LIFT_M 0.025 m 6 more found and none false on 23 sets, at 0.02 5 false evacuations: 3 cm keeps a stage
+    reading's noise of margin (:func:`stepped_dry` warns at 2 cm)."""
     return _lifted_dry(raw, "gauge_lift")
 
 

@@ -74,7 +74,7 @@ Combined per reading for the sources: ``front`` (rise and jump over their thresh
 ``front_held`` (a front that ``held`` confirms), ``dep_ok`` (``dep2`` where ``depz`` >= ``DEP_Z``, else 0).
 Features: ``rise``, ``jump``, ``held``, ``thaw``, ``dep``, ``dep2``, ``depz``, ``front``, ``front_held``,
 ``dep_ok``, ``step_front``, ``kept``, ``tail``, ``climb``, ``swell``, ``surge``, ``stair``, ``stair_sat``, ``pulse``,
-``lift``, ``stage`` (m).
+``lift``, ``lift_small`` (the same at ``LIFT_SMALL_M`` for step and stand: a warning), ``stage`` (m).
 """
 
 from __future__ import annotations
@@ -141,8 +141,9 @@ KEPT_N = 4  # readings a front must stand (``kept``): one more than the longest 
 # a small step that stood (``lift``): the river stepped up LIFT_JUMP_M or more in one reading, LIFT_Z times its median step
 # of the 3 hours before (a river at rest), and the KEPT_N readings from the step on all stand LIFT_M or more over the
 # LIFT_PRE_N readings before it (their median). Water let go upstream arrives as a step that stays: blind red-team tunnel
-# drainages of cha-2 began at 0.5-1 m3/s, stepped gauge-cha 0.03-0.1 m and rose on for hours; the melt rhythm and storm
-# runoff lift a river over many readings, a glitch drops back, a stuck channel coming back is ``thaw``
+# drainages of cha-2 began at 0.5-1 m3/s, stepped gauge-cha 0.03-0.1 m and rose on for hours; the melt rhythm lifts a
+# river over many readings (storm runoff steps it, but with its rain: fusion.lifted_dry), a glitch drops back, a stuck
+# channel coming back is ``thaw``
 LIFT_M = 0.03
 LIFT_JUMP_M = 0.025
 LIFT_SMALL_M = 0.02  # ``lift_small``: the same with a step and a stand of this much (a warning: fusion.stepped_dry)
