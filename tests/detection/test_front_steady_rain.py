@@ -102,19 +102,23 @@ def test_a_two_reading_front_needs_steadier_rain_than_a_one_reading_one(site) ->
         STEADY_RAIN_6H
 
 
+def rain_from(h0: float, mm_h: float):  # type: ignore[no-untyped-def]
+    """A storm of ``mm_h`` from hour ``h0``, dry before."""
+    return lambda h: np.where(h >= h0, mm_h, 0.0)
+
+
+def metre(h: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """A 1-m front at 05:00, receding 0.1 m a reading."""
+    return v + np.where(h >= 5.0 - 1e-6, 1.0 - 0.1 * np.clip(np.round((h - 5.0) * 12), 0, 8), 0.0)
+
+
 def test_a_front_in_the_first_hour_of_the_valleys_own_storm_is_its_first_flush(site) -> None:  # type: ignore[no-untyped-def]
     """A 1-m front at 05:00, receding 0.1 m a reading, when the storm began at 04:30 (12 mm/h, under Caine's threshold):
     a storm's first burst drums the geophone and steps the river (blind red-team storm days evacuated Cholpon-Ata so:
     fusion.storm_just_began); no debris-flow evacuation. In a storm that began at 03:30 the same front evacuates."""
-    def storm_from(h0: float):  # type: ignore[no-untyped-def]
-        return lambda h: np.where(h >= h0, 12.0, 0.0)
-
-    def metre(h: np.ndarray, v: np.ndarray) -> np.ndarray:
-        return v + np.where(h >= 5.0 - 1e-6, 1.0 - 0.1 * np.clip(np.round((h - 5.0) * 12), 0, 8), 0.0)
-
-    young = [d for d in replay_frame(site, day(site, storm_from(4.5), lift=metre)) if d.level == "evacuate"]
+    young = [d for d in replay_frame(site, day(site, rain_from(4.5, 12.0), lift=metre)) if d.level == "evacuate"]
     assert young == [], [(d.time, d.explanation[1]) for d in young]
-    older = [d for d in replay_frame(site, day(site, storm_from(3.5), lift=metre)) if d.level == "evacuate"]
+    older = [d for d in replay_frame(site, day(site, rain_from(3.5, 12.0), lift=metre)) if d.level == "evacuate"]
     assert older and older[0].hazard == "debris_flow" and older[0].zones == CHA
     assert older[0].time <= "2026-07-01T05:06:00Z"
 
@@ -125,14 +129,8 @@ def test_a_front_in_the_first_half_hour_of_a_burst_over_caines_threshold_is_its_
     10-16 min into such bursts: fusion.storm_just_began, FIRST_HALF_SHARE); no debris-flow evacuation in the burst's first
     half hour (a front that still stands after it is read then). The same front when the burst began at 04:00 evacuates
     at its second reading."""
-    def burst_from(h0: float):  # type: ignore[no-untyped-def]
-        return lambda h: np.where(h >= h0, 40.0, 0.0)
-
-    def metre(h: np.ndarray, v: np.ndarray) -> np.ndarray:
-        return v + np.where(h >= 5.0 - 1e-6, 1.0 - 0.1 * np.clip(np.round((h - 5.0) * 12), 0, 8), 0.0)
-
-    young = [d for d in replay_frame(site, day(site, burst_from(4.0 + 2 / 3), lift=metre)) if d.level == "evacuate"]
+    young = [d for d in replay_frame(site, day(site, rain_from(4.0 + 2 / 3, 40.0), lift=metre)) if d.level == "evacuate"]
     assert all(d.time >= "2026-07-01T05:10:00Z" for d in young), [(d.time, d.explanation[1]) for d in young]
-    older = [d for d in replay_frame(site, day(site, burst_from(4.0), lift=metre)) if d.level == "evacuate"]
+    older = [d for d in replay_frame(site, day(site, rain_from(4.0, 40.0), lift=metre)) if d.level == "evacuate"]
     assert older and older[0].hazard == "debris_flow" and older[0].zones == CHA
     assert older[0].time <= "2026-07-01T05:06:00Z"

@@ -9,16 +9,13 @@ reference site through the real engine."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from glofwatch.detection.replay import replay_frame
-from glofwatch.sim.day import quiet_day
+from tests.detection.synthetic import START, rain_and_stage_day
 
-START = datetime(2026, 7, 1, tzinfo=UTC)
 STEP_H = 4.0  # the step reaches gauge-cha at 04:00
 
 
@@ -30,16 +27,9 @@ def site():  # type: ignore[no-untyped-def]
 
 
 def day(site, stage, *, rain_mm: float = 0.0) -> pd.DataFrame:  # type: ignore[no-untyped-def]
-    """8 h of a dry quiet day; gauge-cha reads ``stage(hours)``; ``rain_mm`` falls 02:00-03:00 (10-minute amounts)."""
-    df = quiet_day(site, START, hours=8.0, seed=11)
-    hours = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
-    m = ((df["station"] == "gauge-cha") & (df["sensor"] == "stage")).to_numpy()
-    df.loc[m, "value"] = np.round(stage(hours[m]), 4)
-    df.loc[(df["sensor"] == "precipitation").to_numpy(), "value"] = 0.0  # dry (the quiet day drizzles at times)
-    if rain_mm:
-        wet = ((df["sensor"] == "precipitation") & (hours >= 2.0) & (hours < 3.0)).to_numpy()
-        df.loc[wet, "value"] = rain_mm / 6
-    return df
+    """8 h of a dry quiet day; gauge-cha reads ``stage(hours)``; ``rain_mm`` falls 02:00-03:00."""
+    rain = (lambda h: np.where((h >= 2.0) & (h < 3.0), rain_mm, 0.0)) if rain_mm else None
+    return rain_and_stage_day(site, rain, lambda h, v: np.round(stage(h), 4), seed=11)
 
 
 def river(h: np.ndarray, noise_m: float = 0.003) -> np.ndarray:
