@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 
 from glofwatch.cli import app
 from glofwatch.errors import GlofwatchError
-from glofwatch.evaluation.run import alerts_replay, detection_replay, evaluate, folder_cases, simulated_cases
+from glofwatch.evaluation.run import alerts_replay, detection_replay, evaluate, folder_cases, paired, simulated_cases
+from glofwatch.evaluation.scoring import ScenarioScore
 from glofwatch.sim.scenarios import generate, write_all
 from glofwatch.site.model import Site
 
@@ -106,3 +107,24 @@ def test_real_replay_fusion_and_thresholds(site: Site) -> None:
         assert "fusion" in ev.skipped and "train" in ev.skipped["fusion"]
     for s in ev.summaries.values():
         assert s["scenarios"] == 10 and set(s["recall"]) == {"glof", "debris_flow"}
+    if len(ev.summaries) == 2:
+        pairs = [s["paired"] for s in ev.summaries.values()]
+        assert pairs[0]["n"] == pairs[1]["n"] and pairs[0]["detectors"] == ["fusion", "thresholds"]
+
+
+def test_paired_fractions_compare_the_events_every_detector_found() -> None:
+    def ev(sid: str, frac: float | None, hazard: str | None = "glof") -> ScenarioScore:
+        return ScenarioScore(id=sid, kind=hazard or "quiet", hazard=hazard, available_min=100.0, detected=frac is not None,
+                             warning_min=None if frac is None else 100 * frac, warning_fraction=frac)
+
+    # the first finds a hard event late (0.2) that the second misses: its own median (0.55) is under the second's (0.8)
+    scores = {"fusion": [ev("a", 0.9), ev("b", 0.2), ev("c", None), ev("q", None, None)],
+              "thresholds": [ev("a", 0.8), ev("b", None), ev("c", None), ev("q", None, None)]}
+    out = paired(scores)
+    assert out["fusion"]["n"] == out["thresholds"]["n"] == 1 and out["fusion"]["detectors"] == ["fusion", "thresholds"]
+    assert out["fusion"]["warning_fraction"]["median"] == 0.9 and out["thresholds"]["warning_fraction"]["median"] == 0.8
+    assert out["fusion"]["warning_time_min"]["median"] == 90.0
+    # nothing found by both: no figure, not a zero
+    assert paired({"x": [ev("a", 0.5)], "y": [ev("a", None)]})["x"] == {"detectors": ["x", "y"], "n": 0,
+                                                                       "warning_fraction": {"n": 0},
+                                                                       "warning_time_min": {"n": 0}}

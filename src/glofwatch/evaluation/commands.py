@@ -130,6 +130,8 @@ def report_table(ev: Any) -> Any:
     for hz in first["recall"]:
         row(f"  warning fraction {hz} (median)",
             lambda s, h=hz: _d(s.get("warning_fraction_by_hazard", {}).get(h, {}), fmt="{:.3f}"))
+    row("warning fraction, events every detector found (median)",
+        lambda s: "-" if "paired" not in s else f"{_d(s['paired']['warning_fraction'], fmt='{:.3f}')} of {s['paired']['n']}")
     row("time from 1st signal above noise (median)", lambda s: _d(s.get("signal_min", {})))
     row("warning / time since 1st signal (median)", lambda s: _d(s.get("warning_fraction_of_signal", {}), fmt="{:.3f}"))
     row("fraction, misses as 0 (median)", lambda s: _d(s["warning_fraction_misses_as_zero"], fmt="{:.3f}"))

@@ -20,7 +20,7 @@ import pandas as pd
 
 from glofwatch.errors import GlofwatchError
 from glofwatch.evaluation.detectable import detectability
-from glofwatch.evaluation.scoring import ScenarioScore, score_scenario, summarize
+from glofwatch.evaluation.scoring import ScenarioScore, _dist, score_scenario, summarize
 from glofwatch.sim.scenarios import EVALUATION_SEED_START, read_truth, scenario
 from glofwatch.site.model import Site
 
@@ -156,4 +156,23 @@ def evaluate(site: Site, cases: Iterator[Case] | list[Case], *, detectors: Seque
         raise GlofwatchError("no detector could run: " + "; ".join(f"{k}: {v}" for k, v in ev.skipped.items()))
     for name in ran:
         ev.summaries[name] = summarize(ev.scores[name], stations=len(site.stations), negative_hours=negative_hours)
+    if len(ran) > 1:
+        for name, pair in paired({n: ev.scores[n] for n in ran}).items():
+            ev.summaries[name]["paired"] = pair
     return ev
+
+
+def paired(scores: dict[str, list[ScenarioScore]]) -> dict[str, dict[str, Any]]:
+    """Each detector's warning fraction on the events that every detector found in time, side by side.
+
+    A detector that finds the hard events (a small flood seen late, a lake station destroyed early) adds low fractions
+    to its own median that one which misses them never counts: its median can fall below a weaker detector's. On the
+    events all of them found the two medians compare like with like (the issue's "the fusion must beat it").
+    """
+    by_id = {name: {s.id: s for s in ss} for name, ss in scores.items()}
+    ids = set.intersection(*(set(d) for d in by_id.values()))
+    common = sorted(sid for sid in ids if all(d[sid].hazard and d[sid].detected for d in by_id.values()))
+    return {name: {"detectors": list(by_id), "n": len(common),
+                   "warning_fraction": _dist([d[sid].warning_fraction or 0.0 for sid in common]),
+                   "warning_time_min": _dist([d[sid].warning_min or 0.0 for sid in common])}
+            for name, d in by_id.items()}
