@@ -21,7 +21,7 @@ from glofwatch.detection.detectors.gauge_rise import (
     PULSE_STEP_M,
     _pulse,
 )
-from glofwatch.detection.fusion import RULE_TEXT
+from glofwatch.detection.fusion import FIRST_WET_MM, RULE_TEXT
 from glofwatch.detection.replay import replay_frame
 from tests.detection.synthetic import Lift, Rain, rain_and_stage_day
 
@@ -86,6 +86,22 @@ def test_a_wave_when_the_rain_bursts_is_left_to_the_other_rules(site) -> None:  
     steady = [d for d in replay_frame(site, day(site, wave(0.3), gauge="gauge-cha", rain_mm_h=lambda h: np.full(len(h), 4.0)))
               if RULE_TEXT["wave_passing"] in d.explanation]
     assert steady and steady[0].level == "evacuate"
+
+
+
+def test_a_wave_in_the_drizzle_after_a_storm_evacuates_the_drizzle_is_no_new_storm(site) -> None:  # type: ignore[no-untyped-def]
+    """A storm that rained itself out and drizzles again has not just begun (fusion.storm_just_began's rain_wet). An
+    independent red-team debris flow of Chong-Ak-Suu after 13 hours of rain reached gauge-cak as a 5.4 m surge that
+    tailed off, under 0.3 mm/h of drizzle after a dry hour and a half: read as a storm's first half hour, it was never
+    evacuated. A drizzle that is all the rain there was is still held as a storm's first flush."""
+    def tapered(h: np.ndarray) -> np.ndarray:
+        return np.where(h < 1.5, 6.0, np.where(h < 4.5, 0.0, 0.6))  # 9 mm, dry for 3 h, then a drizzle from 04:30
+
+    ev = evacuations(site, day(site, wave(0.3), rain_mm_h=tapered))
+    assert ev and ev[0].hazard == "debris_flow" and ev[0].zones == ["cak-grig"]
+    assert "2026-07-01T05:10:00Z" <= ev[0].time <= "2026-07-01T05:11:00Z", ev[0].time
+    assert ev[0].evidence["features"]["rain_wet"] >= FIRST_WET_MM
+    assert evacuations(site, day(site, wave(0.3), rain_mm_h=lambda h: np.where(h < 4.5, 0.0, 0.6))) == []
 
 
 def readings(*values: float, rest: float = 0.0) -> np.ndarray:

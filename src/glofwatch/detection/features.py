@@ -56,6 +56,8 @@ rain_i30        mean rain of the last 30 min (mm/h): at or under rain_i1, the ra
                 (fusion.front_between_bursts); infinite (unknown) where a rain gauge missed a reading of it
 rain_before     rain (mm) of the 2 hours before the last one at the wettest weather station of the whole site (a
                 storm may have begun at another station first): has the storm just begun? (fusion.storm_just_began)
+rain_wet        rain (mm) of the 5 hours before the last one at the wettest weather station of the site: a storm that
+                tapered off and drizzles again has not just begun (fusion.storm_just_began)
 rain_eased_all  where the valley borrows its rain: 1 where the rain has eased at every weather station of the site (the
                 last hour under fusion.EASED_MM_H and under the 3-hour mean: fusion.eased), else 0; NaN elsewhere
 rain_far        1 when the valley has no weather station of its own (rain_* are a neighbour valley's)
@@ -100,7 +102,7 @@ RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", 
        "gauge_front", "down_missed", "rain_c", "rain_g", "freeboard", "rise6h", "t_lake", "geo_has", "geo_run",
        "rain_i1", "gauge_held", "geo_hold", "gauge_dep", "geo_recent", "geo_lift", "rain_i3", "rain_far", "gauge_step",
        "gauge_kept", "geo_creep", "gauge_climb", "drop_held", "drop_sink", "gauge_seq", "gauge_stair",
-       "gauge_swell", "rain_i6", "rain_before", "rain_eased_all", "fell_last", "fell1_last", "lake_silent_min",
+       "gauge_swell", "rain_i6", "rain_before", "rain_wet", "rain_eased_all", "fell_last", "fell1_last", "lake_silent_min",
        "geo_lift_long", "geo_died", "gauge_pulse", "gauge_travel_min", "drop_before", "gauge_died",
        "drop_quicken", "rain_i30", "gauge_stair_sat", "gauge_lift", "gauge_lift_small")
 MAX_MISSED = 12.0
@@ -428,15 +430,16 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["rain_i6"] = _max_feature(bs, src.weather, "rainfall", "i6h", ticks)
     raw["rain_i30"] = _half_hour_rain(bs, src.weather, ticks)
     raw["rain_far"] = np.full(n, 1.0 if src.weather_borrowed else 0.0)
-    before, all_eased = z.copy(), np.full(n, np.nan)
+    before, wet, all_eased = z.copy(), z.copy(), np.full(n, np.nan)
     if src.weather_borrowed:  # the storm at every weather station of the site: read only where the rain is borrowed
         all_eased = np.ones(n)
     for st in (s.id for s in site.stations if s.kind == "weather"):
-        i1, i3 = (_max_feature(bs, [st], "rainfall", k, ticks) for k in ("i1h", "i3h"))
+        i1, i3, i6 = (_max_feature(bs, [st], "rainfall", k, ticks) for k in ("i1h", "i3h", "i6h"))
         before = np.maximum(before, 3.0 * i3 - i1)
+        wet = np.maximum(wet, 6.0 * i6 - i1)
         if src.weather_borrowed:
             all_eased = np.minimum(all_eased, eased(i1, i3).astype(float))
-    raw["rain_before"], raw["rain_eased_all"] = before, all_eased
+    raw["rain_before"], raw["rain_wet"], raw["rain_eased_all"] = before, wet, all_eased
     lake = site.lake_by_id.get(src.lake) if src.lake else None
     free = np.full(n, np.nan)
     rise = np.full(n, np.nan)
