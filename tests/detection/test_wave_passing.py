@@ -104,6 +104,18 @@ def test_a_wave_in_the_drizzle_after_a_storm_evacuates_the_drizzle_is_no_new_sto
     assert evacuations(site, day(site, wave(0.3), rain_mm_h=lambda h: np.where(h < 4.5, 0.0, 0.6))) == []
 
 
+
+def test_a_surge_gone_in_ten_minutes_evacuates(site) -> None:  # type: ignore[no-untyped-def]
+    """A small flow's surge: +0.5 m into a reading, half of it the next, a sixth the one after (PULSE_KEEP2)."""
+    def surge(h: np.ndarray, v: np.ndarray) -> np.ndarray:
+        n = np.round((h - STEP_H) / READING_H)
+        return v + np.select([n == 0, n == 1, n == 2], [0.5, 0.26, 0.08], 0.0)
+
+    ev = evacuations(site, day(site, surge))
+    assert ev and ev[0].hazard == "debris_flow" and ev[0].zones == ["cak-grig"]
+    assert "2026-07-01T05:10:00Z" <= ev[0].time <= "2026-07-01T05:11:00Z", ev[0].time
+    assert RULE_TEXT["wave_passing"] in ev[0].explanation
+
 def readings(*values: float, rest: float = 0.0) -> np.ndarray:
     """Seven readings of a river at rest (``rest`` m steps, up and down), then ``values`` over it."""
     quiet = np.array([1.0 + (rest if k % 2 else 0.0) for k in range(7)])
@@ -126,6 +138,9 @@ def test_pulse_reads_the_step_two_readings_back_and_its_recession() -> None:
     assert pulse(readings(0.3, 0.27, 0.3 * PULSE_KEEP2 - 0.01))[-1] == 0.0  # the second fell back too far
     # a surge that loses half its height at once still counts (independent red-team flows: 0.23, 0.16, 0.09 m)
     assert pulse(readings(0.3, 0.3 * PULSE_KEEP1 + 0.01, 0.3 * PULSE_KEEP2 + 0.01))[-1] == pytest.approx(0.3)
+    # a small flow's surge is gone in ten minutes: three quarters of it by the second reading (independent red team:
+    # +0.55 m, then 0.29 and 0.13 m over the river before it)
+    assert pulse(readings(0.55, 0.29, 0.13))[-1] == pytest.approx(0.55)
     # a slow recession (a storm flood's step that sags a little) is no surge tailing off
     assert pulse(readings(0.3, 0.29, 0.3 * (1 - PULSE_FALL2) + 0.005))[-1] == 0.0
     assert pulse(readings(0.3, 0.29, 0.3 * (1 - PULSE_FALL2) - 0.005))[-1] == pytest.approx(0.3)
