@@ -17,11 +17,12 @@ from glofwatch.detection.detectors.gauge_rise import (
     PULSE_FALL2,
     PULSE_KEEP1,
     PULSE_KEEP2,
+    PULSE_PAIR_STEP_M,
     PULSE_SIT,
     PULSE_STEP_M,
     _pulse,
 )
-from glofwatch.detection.fusion import FIRST_WET_MM, RULE_TEXT
+from glofwatch.detection.fusion import FIRST_WET_MM, PAIR_RAIN_30M, RULE_TEXT
 from glofwatch.detection.replay import replay_frame
 from tests.detection.synthetic import Lift, Rain, rain_and_stage_day
 
@@ -116,6 +117,40 @@ def test_a_surge_gone_in_ten_minutes_evacuates(site) -> None:  # type: ignore[no
     assert "2026-07-01T05:10:00Z" <= ev[0].time <= "2026-07-01T05:11:00Z", ev[0].time
     assert RULE_TEXT["wave_passing"] in ev[0].explanation
 
+
+def pair_wave(h: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """A flow's front over two readings (+0.12 m into 05:00, +0.40 m by 05:05), receding from 05:10."""
+    n = np.round((h - STEP_H) / READING_H)
+    return v + np.select([n == 0, n == 1, n == 2, n == 3], [0.12, 0.40, 0.26, 0.13], 0.0)
+
+
+def test_a_wave_whose_front_rose_over_two_readings_evacuates_when_dry_or_as_the_rain_eases(site) -> None:  # type: ignore[no-untyped-def]
+    for rain in (None, lambda h: np.where(h < 4.5, 6.0, 2.0)):  # dry; 6 mm/h easing to 2 from 04:30
+        ev = evacuations(site, day(site, pair_wave, rain_mm_h=rain))
+        assert ev and ev[0].hazard == "debris_flow" and ev[0].zones == ["cak-grig"]
+        # the second receding reading, 05:15
+        assert "2026-07-01T05:15:00Z" <= ev[0].time <= "2026-07-01T05:16:00Z", ev[0].time
+        assert RULE_TEXT["wave_passing"] in ev[0].explanation
+        assert ev[0].evidence["features"]["gauge_pulse_pair"] == pytest.approx(0.40, abs=0.02)
+
+
+def test_a_two_reading_wave_while_the_rain_picks_up_is_left_to_the_other_rules(site) -> None:  # type: ignore[no-untyped-def]
+    """A storm's runoff makes that shape as its rain bursts: read only while the last 30 min's rate is at most
+    PAIR_RAIN_30M of the hour's. 4 mm/h, then 8 from 04:45: at 05:15 the last 30 min are 1.33x the hour (not over
+    fusion.bursting's 1.5x the 3-hour mean)."""
+    said = [d for d in replay_frame(site, day(site, pair_wave, rain_mm_h=lambda h: np.where(h < 4.75, 4.0, 8.0)))
+            if RULE_TEXT["wave_passing"] in d.explanation]
+    assert said == [] and PAIR_RAIN_30M < 1.33
+
+
+def test_pulse_pair_reads_a_two_reading_front_and_its_recession() -> None:
+    v = readings(0.12, 0.40, 0.26, 0.13)
+    n = len(v)
+    one, pair = _pulse(v, np.r_[0.0, np.diff(v)], np.zeros(n, dtype=bool), np.zeros(n))
+    assert pair[-1] == pytest.approx(0.40) and not pair[:-1].any() and not one.any()
+    v = readings(PULSE_PAIR_STEP_M - 0.01, 0.40, 0.26, 0.13)  # its first step too small: no two-reading front
+    assert not _pulse(v, np.r_[0.0, np.diff(v)], np.zeros(n, dtype=bool), np.zeros(n))[1].any()
+
 def readings(*values: float, rest: float = 0.0) -> np.ndarray:
     """Seven readings of a river at rest (``rest`` m steps, up and down), then ``values`` over it."""
     quiet = np.array([1.0 + (rest if k % 2 else 0.0) for k in range(7)])
@@ -125,7 +160,7 @@ def readings(*values: float, rest: float = 0.0) -> np.ndarray:
 def pulse(v: np.ndarray) -> np.ndarray:
     n = len(v)
     step = np.r_[0.0, np.diff(v)]
-    return _pulse(v, step, np.zeros(n, dtype=bool), np.zeros(n))
+    return _pulse(v, step, np.zeros(n, dtype=bool), np.zeros(n))[0]
 
 
 def test_pulse_reads_the_step_two_readings_back_and_its_recession() -> None:
@@ -155,10 +190,10 @@ def test_no_pulse_across_a_gap_or_after_a_frozen_sensor() -> None:
     step = np.r_[0.0, np.diff(v)]
     gap = np.zeros(n, dtype=bool)
     gap[-2] = True
-    assert _pulse(v, step, gap, np.zeros(n))[-1] == 0.0
+    assert _pulse(v, step, gap, np.zeros(n))[0][-1] == 0.0
     thaw = np.zeros(n)
     thaw[-3] = 1.0
-    assert _pulse(v, step, np.zeros(n, dtype=bool), thaw)[-1] == 0.0
+    assert _pulse(v, step, np.zeros(n, dtype=bool), thaw)[0][-1] == 0.0
 
 
 def test_pulse_reads_a_crest_one_reading_after_the_step() -> None:

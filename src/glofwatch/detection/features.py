@@ -73,6 +73,7 @@ gauge_stair     height (m) of a front over one or two readings that the next one
 gauge_stair_sat the same where a two-reading front's crest may sit (gauge_rise's stair_sat; fusion.front_between_bursts)
 gauge_pulse     height (m) of a small flood wave passing a path gauge: a step from a river at rest, then receding
                 reading after reading (gauge_rise's pulse; 0 elsewhere)
+gauge_pulse_pair the same where the wave's front rose over two readings (gauge_rise's pulse_pair)
 gauge_lift      height (m) of a small step that stood at a path gauge: a step from a river at rest whose KEPT_N readings
                 all stand over the readings before it (gauge_rise's lift; 0 elsewhere): water let go upstream
 gauge_lift_small the same for a smaller step (gauge_rise's lift_small): a warning (fusion.stepped_dry)
@@ -103,7 +104,7 @@ RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", 
        "rain_i1", "gauge_held", "geo_hold", "gauge_dep", "geo_recent", "geo_lift", "rain_i3", "rain_far", "gauge_step",
        "gauge_kept", "geo_creep", "gauge_climb", "drop_held", "drop_sink", "gauge_seq", "gauge_stair",
        "gauge_swell", "rain_i6", "rain_before", "rain_wet", "rain_eased_all", "fell_last", "fell1_last", "lake_silent_min",
-       "geo_lift_long", "geo_died", "gauge_pulse", "gauge_travel_min", "drop_before", "gauge_died",
+       "geo_lift_long", "geo_died", "gauge_pulse", "gauge_pulse_pair", "gauge_travel_min", "drop_before", "gauge_died",
        "drop_quicken", "rain_i30", "gauge_stair_sat", "gauge_lift", "gauge_lift_small")
 MAX_MISSED = 12.0
 # a station whose battery read under BATTERY_FLAT_V, or BATTERY_SAG_V under the reading before, at most BATTERY_RECENT_MS
@@ -361,7 +362,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     gauge_sq = z.copy()
     gauge_stair = z.copy()
     gauge_stair_sat = z.copy()
-    gauge_pulse = z.copy()
+    gauge_pulse, gauge_pulse_pair = z.copy(), z.copy()
     gauge_lift = z.copy()
     gauge_lift_small = z.copy()
     geo_lift = z.copy()
@@ -398,6 +399,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
             gauge_stair = np.maximum(gauge_stair, _max_feature(bs, [st], "gauge_rise", "stair", ticks))
             gauge_stair_sat = np.maximum(gauge_stair_sat, _max_feature(bs, [st], "gauge_rise", "stair_sat", ticks))
             gauge_pulse = np.maximum(gauge_pulse, _max_feature(bs, [st], "gauge_rise", "pulse", ticks))
+            gauge_pulse_pair = np.maximum(gauge_pulse_pair, _max_feature(bs, [st], "gauge_rise", "pulse_pair", ticks))
             gauge_lift = np.maximum(gauge_lift, _max_feature(bs, [st], "gauge_rise", "lift", ticks))
             gauge_lift_small = np.maximum(gauge_lift_small, _max_feature(bs, [st], "gauge_rise", "lift_small", ticks))
             gauge_sq = np.maximum(gauge_sq, gauge_seq(bs, site, src, st, km, ticks))
@@ -414,6 +416,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["geo_hold"] = geo_hold
     raw["gauge_dep"], raw["geo_lift"], raw["gauge_step"], raw["gauge_seq"] = gauge_dep, geo_lift, gauge_step, gauge_sq
     raw["gauge_stair"], raw["geo_lift_long"], raw["gauge_pulse"] = gauge_stair, geo_lift_long, gauge_pulse
+    raw["gauge_pulse_pair"] = gauge_pulse_pair
     raw["gauge_stair_sat"], raw["gauge_lift"], raw["gauge_lift_small"] = gauge_stair_sat, gauge_lift, gauge_lift_small
     raw["geo_died"], raw["gauge_died"] = geo_died, gauge_died
     raw["geo_recent"] = (geo_lift > 0).astype(float)

@@ -130,6 +130,9 @@ BURST_3H = 1.5
 BURST_6H = 2.5
 # the rain bursts now: the last 30 min's rate (mm/h) over this many times the last hour's (see front_between_bursts)
 BURSTING_30M = 1.0
+# a wave whose front rose over two readings passes a gauge (wave_passing) only while it is dry or the rain eases: the
+# last 30 min's rate at most this share of the last hour's (a storm's runoff makes that shape as its rain bursts)
+PAIR_RAIN_30M = 0.8
 # rain of the 2 hours before the last one (mm) under which a storm began within the hour (one tipping-bucket tip is 0.2)
 FIRST_HOUR_MM = 0.2
 # ... and under this much (mm) in the 5 hours before the last one: a storm that tapered off and drizzles again, over wet
@@ -592,10 +595,21 @@ def wave_passing(raw: dict[str, np.ndarray]) -> np.ndarray:
     days of the three generators (1 800 storm days, 1 800 fault and quiet days) the shape came on 4 blind storm days
     (0.21-0.45 m, receding 2-16 % of the step in two readings); one of them evacuates still (blind 90 941 280: 0.28 m at
     gauge-cak in steady 9 mm/h next door), one other came in a rain burst, which is left to the other rules. Its own
-    second sign: the recession after the step."""
+    second sign: the recession after the step.
+
+    Or a wave whose front rose over two readings (gauge_rise's ``pulse_pair``: each step 0.05 m or more, 0.15 m in all),
+    while it is dry or the rain eases (the last 30 min's rate at most PAIR_RAIN_30M of the last hour's). Independent
+    red-team flows stepped gauge-cak and gauge-cha 0.1-0.13 m, then 0.25-0.3 m, and receded from the next reading on:
+    nothing was said of them. Blind red-team storms make that shape with their runoff as their rain bursts: on 9
+    development sets (1 394 events, 3 300 no-hazard days), reading it in any weather found 20 flows and made 80 false and
+    19 wrong-zone evacuations, all with the last 30 min 0.8-2x the hour's rate; the flows came at 0-0.8x but for 3. At
+    0.8: 15 found, none false; at 1.0 (steady rain too) 6 more and one blind storm day evacuated; at 0.6, 7 fewer. On 3
+    fresh sets made to check it (900 flows, 900 rain days): 4 found, none false."""
     from glofwatch.detection.detectors.gauge_rise import PULSE_STEP_M
 
-    return (raw["gauge_pulse"] >= PULSE_STEP_M) & ~bursting(raw)
+    with np.errstate(invalid="ignore"):  # rain_i30 infinite (a rain gauge missed a reading): not known to ease
+        easing = raw["rain_i30"] <= PAIR_RAIN_30M * raw["rain_i1"]
+    return ((raw["gauge_pulse"] >= PULSE_STEP_M) | ((raw["gauge_pulse_pair"] >= PULSE_STEP_M) & easing)) & ~bursting(raw)
 
 
 def storm_just_began(raw: dict[str, np.ndarray]) -> np.ndarray:

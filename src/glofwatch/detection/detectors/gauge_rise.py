@@ -140,6 +140,9 @@ PULSE_FALL2 = 0.08  # ... the second lost this share of it: a surge tails off fa
 # readings (gauge_rise's kept), after Grigorievka. On 27 development sets (10 874 no-hazard days) no false evacuation came
 # with a crest up to 0.3, 0.6 or 1.5 times the step higher; 23 flows found, 7 sooner (+9 and 2 on 8 fresh sets)
 PULSE_SIT = 1.0
+# ... or its front rose over two readings, each stepping this much or more (``pulse_pair``: fusion.wave_passing reads it
+# only while the rain is not bursting; stop 24, see there)
+PULSE_PAIR_STEP_M = 0.05
 KEPT_N = 4  # readings a front must stand (``kept``): one more than the longest stage glitch (1-3 readings)
 # a small step that stood (``lift``): the river stepped up LIFT_JUMP_M or more in one reading, LIFT_Z times its median step
 # of the 3 hours before (a river at rest), and the KEPT_N readings from the step on all stand LIFT_M or more over the
@@ -306,35 +309,41 @@ def _tail(v: np.ndarray, base: np.ndarray, gap: np.ndarray, thaw: np.ndarray) ->
     return out
 
 
-def _pulse(v: np.ndarray, step: np.ndarray, gap: np.ndarray, thaw: np.ndarray) -> np.ndarray:
+def _pulse(v: np.ndarray, step: np.ndarray, gap: np.ndarray, thaw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The module's ``pulse`` at each reading (m, else 0): the step two readings ago, where the readings since recede; or
     the step three readings ago, where the next reading crested (held or rose, by at most PULSE_SIT of the step) and the
-    two since recede."""
+    two since recede. With it, ``pulse_pair``: a front over two readings (each PULSE_PAIR_STEP_M or more) that peaked two
+    readings ago, the two since receding from it."""
     n, k = len(v), PULSE_REST_N
-    out = np.zeros(n)
-    for lag in (2, 3):  # readings from the step to now: the step at its peak, or a crest one reading after it
+    out, pair = np.zeros(n), np.zeros(n)
+    # (readings from the front's first step to now, readings the front took to rise)
+    for lag, rise in ((2, 1), (3, 1), (3, 2)):
         if n < k + lag + 1:
             break
         i = np.arange(k + lag, n)
-        p = i - lag  # the reading that stepped up
-        s = step[p]
+        p = i - lag  # the reading the front's first step went into
+        top = p + rise - 1  # the reading the front reached (its peak, or the crest's step for lag 3 with one step)
+        s = v[top] - v[p - 1]  # the front's height over the river before it
         rest = np.zeros(len(i))
         for j in range(1, k + 1):
             rest = np.maximum(rest, np.abs(step[p - j]))
         ok = (s >= PULSE_STEP_M) & (s >= PULSE_REST * rest) & (thaw[p] < 0.5)
+        if rise == 2:
+            ok &= (step[p] >= PULSE_PAIR_STEP_M) & (step[top] >= PULSE_PAIR_STEP_M) & (thaw[top] < 0.5)
         for m in range(lag + 1):
             ok &= ~gap[p + m]
         with np.errstate(invalid="ignore", divide="ignore"):
-            # the share of the step each reading after it keeps over the river before it
-            kept = [(v[p + m] - v[p - 1]) / s for m in range(1, lag + 1)]
-            if lag == 3:
+            # the share of the front each reading after it keeps over the river before it
+            kept = [(v[p + m] - v[p - 1]) / s for m in range(rise, lag + 1)]
+            if lag == 3 and rise == 1:
                 crest = kept.pop(0)
                 ok &= (crest > 1.0 - PULSE_EBB) & (crest <= 1.0 + PULSE_SIT)
             r1, r2 = kept
             ok &= (r1 >= PULSE_KEEP1) & (r1 <= 1.0 - PULSE_EBB) & (r2 >= PULSE_KEEP2) & (r2 <= r1 - PULSE_EBB) & \
                 (r2 <= 1.0 - PULSE_FALL2)
-        out[k + lag:] = np.maximum(out[k + lag:], np.where(ok, s, 0.0))
-    return out
+        into = pair if rise == 2 else out
+        into[k + lag:] = np.maximum(into[k + lag:], np.where(ok, s, 0.0))
+    return out, pair
 
 
 class GaugeRise(Detector):
@@ -345,7 +354,7 @@ class GaugeRise(Detector):
     lookback_ms: ClassVar[int] = max(BASE_MS, SWELL_HOURS * 3_600_000 + CLIMB_MED_MS) + 600_000
     features: ClassVar[tuple[str, ...]] = ("rise", "jump", "held", "thaw", "dep", "dep2", "depz", "front", "front_held",
                                            "dep_ok", "step_front", "kept", "tail", "climb", "swell", "surge", "stair",
-                                           "stair_sat", "pulse", "lift", "lift_small", "stage")
+                                           "stair_sat", "pulse", "pulse_pair", "lift", "lift_small", "stage")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         v = value.astype(float)
@@ -388,7 +397,7 @@ class GaugeRise(Detector):
         kept = _kept(v, base, step, gap, thaw)
         tail = _tail(v, base, gap, thaw)
         lift, lift_small = _lift(v, base, step, gap, thaw, typical)
-        pulse = _pulse(v, step, gap, thaw)
+        pulse, pulse_pair = _pulse(v, step, gap, thaw)
         climbed, swelled = climb(t_ms, v, (CLIMB_HOURS, SWELL_HOURS))
         dep, scatter = trend_departure(np.asarray(t_ms, dtype=np.int64), v)
         dep2 = np.minimum(dep, np.r_[np.nan, dep[:-1]])
@@ -401,7 +410,7 @@ class GaugeRise(Detector):
                 "front": front.astype(float), "front_held": (front & (held >= FIRE_M)).astype(float), "dep_ok": dep_ok,
                 "step_front": np.where(sfront, np.minimum(fstep, lifted), 0.0), "kept": kept, "tail": tail,
                 "climb": climbed, "swell": swelled, "surge": np.where(surge, fstep, 0.0), "stair": stair,
-                "stair_sat": stair_sat, "pulse": pulse, "lift": lift, "lift_small": lift_small,
+                "stair_sat": stair_sat, "pulse": pulse, "pulse_pair": pulse_pair, "lift": lift, "lift_small": lift_small,
                 "stage": now}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
