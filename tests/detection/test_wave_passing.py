@@ -176,6 +176,8 @@ def test_pulse_reads_the_step_two_readings_back_and_its_recession() -> None:
     # a small flow's surge is gone in ten minutes: three quarters of it by the second reading (independent red team:
     # +0.55 m, then 0.29 and 0.13 m over the river before it)
     assert pulse(readings(0.55, 0.29, 0.13))[-1] == pytest.approx(0.55)
+    # ... or more than half of it at once (+0.43 m, then 0.19 and 0.05 m over the river)
+    assert pulse(readings(0.43, 0.19, 0.05))[-1] == pytest.approx(0.43)
     # a slow recession (a storm flood's step that sags a little) is no surge tailing off
     assert pulse(readings(0.3, 0.29, 0.3 * (1 - PULSE_FALL2) + 0.005))[-1] == 0.0
     assert pulse(readings(0.3, 0.29, 0.3 * (1 - PULSE_FALL2) - 0.005))[-1] == pytest.approx(0.3)
