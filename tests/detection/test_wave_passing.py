@@ -89,7 +89,6 @@ def test_a_wave_when_the_rain_bursts_is_left_to_the_other_rules(site) -> None:  
     assert steady and steady[0].level == "evacuate"
 
 
-
 def test_a_wave_in_the_drizzle_after_a_storm_evacuates_the_drizzle_is_no_new_storm(site) -> None:  # type: ignore[no-untyped-def]
     """A storm that rained itself out and drizzles again has not just begun (fusion.storm_just_began's rain_wet). An
     independent red-team debris flow of Chong-Ak-Suu after 13 hours of rain reached gauge-cak as a 5.4 m surge that
@@ -103,7 +102,6 @@ def test_a_wave_in_the_drizzle_after_a_storm_evacuates_the_drizzle_is_no_new_sto
     assert "2026-07-01T05:10:00Z" <= ev[0].time <= "2026-07-01T05:11:00Z", ev[0].time
     assert ev[0].evidence["features"]["rain_wet"] >= FIRST_WET_MM
     assert evacuations(site, day(site, wave(0.3), rain_mm_h=lambda h: np.where(h < 4.5, 0.0, 0.6))) == []
-
 
 
 def test_a_surge_gone_in_ten_minutes_evacuates(site) -> None:  # type: ignore[no-untyped-def]

@@ -20,7 +20,7 @@ import pandas as pd
 
 from glofwatch.errors import GlofwatchError
 from glofwatch.evaluation.detectable import detectability
-from glofwatch.evaluation.scoring import ScenarioScore, _dist, score_scenario, summarize
+from glofwatch.evaluation.scoring import ScenarioScore, distribution, score_scenario, summarize
 from glofwatch.sim.scenarios import EVALUATION_SEED_START, read_truth, scenario
 from glofwatch.site.model import Site
 
@@ -173,6 +173,6 @@ def paired(scores: dict[str, list[ScenarioScore]]) -> dict[str, dict[str, Any]]:
     ids = set.intersection(*(set(d) for d in by_id.values()))
     common = sorted(sid for sid in ids if all(d[sid].hazard and d[sid].detected for d in by_id.values()))
     return {name: {"detectors": list(by_id), "n": len(common),
-                   "warning_fraction": _dist([d[sid].warning_fraction or 0.0 for sid in common]),
-                   "warning_time_min": _dist([d[sid].warning_min or 0.0 for sid in common])}
+                   "warning_fraction": distribution([d[sid].warning_fraction or 0.0 for sid in common]),
+                   "warning_time_min": distribution([d[sid].warning_min or 0.0 for sid in common])}
             for name, d in by_id.items()}

@@ -182,7 +182,8 @@ def recall_by_peak(scores: Sequence[ScenarioScore]) -> dict[str, dict[str, float
     return out
 
 
-def _dist(values: list[float]) -> dict[str, Any]:
+def distribution(values: list[float]) -> dict[str, Any]:
+    """n, min, p10, p25, median, p75, p90 and max of ``values`` (rounded to 3 places); ``{"n": 0}`` when empty."""
     if not values:
         return {"n": 0}
     a = np.asarray(values, dtype=float)
@@ -223,7 +224,7 @@ def summarize(scores: Sequence[ScenarioScore], *, stations: int, negative_hours:
                 "zone_evacuated": round(sum(bool(s.zone_evacuated) for s in hs) / len(hs), 4),
                 # warned of in time, or at least after the front (a slow drainage's peak comes hours after it)
                 "warning_any": round(sum(bool(s.detected_warning) or s.late_min is not None for s in hs) / len(hs), 4),
-                "late_min": _dist([s.late_min for s in hs if s.late_min is not None]),
+                "late_min": distribution([s.late_min for s in hs if s.late_min is not None]),
                 "missed": [{"id": s.id, "reason": s.miss_reason} for s in hs if not s.detected],
             }
             judged = [s for s in hs if s.detectable is not None]
@@ -254,29 +255,29 @@ def summarize(scores: Sequence[ScenarioScore], *, stations: int, negative_hours:
     out["wrong_zone"] = {"count": sum(s.wrong_zone for s in scores), "scenarios": [s.id for s in scores if s.wrong_zone]}
     det = [s for s in hz_scores if s.detected]
     detw = [s for s in hz_scores if s.detected_warning]
-    out["warning_time_min"] = _dist([s.warning_min for s in det if s.warning_min is not None])
-    out["warning_fraction"] = _dist([s.warning_fraction for s in det if s.warning_fraction is not None])
+    out["warning_time_min"] = distribution([s.warning_min for s in det if s.warning_min is not None])
+    out["warning_fraction"] = distribution([s.warning_fraction for s in det if s.warning_fraction is not None])
     out["warning_fraction_histogram"] = fraction_histogram([s.warning_fraction for s in det if s.warning_fraction is not None])
     out["warning_level"] = {
-        "warning_time_min": _dist([s.warning_min_warning for s in detw if s.warning_min_warning is not None]),
-        "warning_fraction": _dist([s.warning_fraction_warning for s in detw if s.warning_fraction_warning is not None]),
+        "warning_time_min": distribution([s.warning_min_warning for s in detw if s.warning_min_warning is not None]),
+        "warning_fraction": distribution([s.warning_fraction_warning for s in detw if s.warning_fraction_warning is not None]),
     }
-    out["available_min"] = _dist([s.available_min for s in hz_scores if s.available_min is not None])
+    out["available_min"] = distribution([s.available_min for s in hz_scores if s.available_min is not None])
     # the share of the time the sensors allowed (from the first reading above noise): how much of the gap to
     # the goal is detection's and how much is the sensors' placement
-    out["signal_min"] = _dist([s.signal_min for s in hz_scores if s.signal_min is not None])
-    out["warning_fraction_of_signal"] = _dist([min(s.warning_min / s.signal_min, 1.0) for s in det
+    out["signal_min"] = distribution([s.signal_min for s in hz_scores if s.signal_min is not None])
+    out["warning_fraction_of_signal"] = distribution([min(s.warning_min / s.signal_min, 1.0) for s in det
                                                if s.warning_min is not None and s.signal_min])
     for hz in HAZARDS:
         d = [s for s in det if s.hazard == hz]
         if d:
-            out.setdefault("warning_fraction_by_hazard", {})[hz] = _dist([s.warning_fraction for s in d
+            out.setdefault("warning_fraction_by_hazard", {})[hz] = distribution([s.warning_fraction for s in d
                                                                          if s.warning_fraction is not None])
     glofs = [s for s in det if s.lake_correct is not None]
     out["lake_correct"] = round(sum(bool(s.lake_correct) for s in glofs) / len(glofs), 4) if glofs else None
     # fractions counting a miss as 0 (the issue's goal is about every event, so misses must weigh)
     all_frac = [s.warning_fraction if s.detected and s.warning_fraction is not None else 0.0 for s in hz_scores]
-    out["warning_fraction_misses_as_zero"] = _dist(all_frac)
+    out["warning_fraction_misses_as_zero"] = distribution(all_frac)
     out["goal"] = goal_check(out)
     return out
 

@@ -144,7 +144,7 @@ PULSE_FALL2 = 0.08  # ... the second lost this share of it: a surge tails off fa
 # with a crest up to 0.3, 0.6 or 1.5 times the step higher; 23 flows found, 7 sooner (+9 and 2 on 8 fresh sets)
 PULSE_SIT = 1.0
 # ... or its front rose over two readings, each stepping this much or more (``pulse_pair``: fusion.wave_passing reads it
-# only while the rain is not bursting; stop 24, see there)
+# only while it is dry or the rain eases; stop 24, see there)
 PULSE_PAIR_STEP_M = 0.05
 KEPT_N = 4  # readings a front must stand (``kept``): one more than the longest stage glitch (1-3 readings)
 # a small step that stood (``lift``): the river stepped up LIFT_JUMP_M or more in one reading, LIFT_Z times its median step
