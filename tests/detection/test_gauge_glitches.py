@@ -101,10 +101,19 @@ def surge_with_tail(h: np.ndarray) -> np.ndarray:
     return 0.5 + rng.normal(0, 0.005, len(h)) + np.where(h >= 4.0, 1.0 * np.exp(-(h - 4.0) * 60 / 7), 0.0)
 
 
-def test_a_surge_that_passes_in_one_reading_evacuates_on_its_receding_tail(site) -> None:  # type: ignore[no-untyped-def]
+def test_a_surge_that_passes_in_one_reading_evacuates_on_its_receding_tail(site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from glofwatch.detection import fusion
+
     ev = evacuations(site, surge_with_tail, rain_mm_h=0.6)
     assert ev and ev[0].hazard == "debris_flow" and ev[0].zones == ["cak-grig"]
-    assert "2026-07-01T04:14:00Z" < ev[0].time <= "2026-07-01T04:16:00Z"  # three readings after the peak
+    # two readings after the peak: a small wave passing (fusion.wave_passing; its first receding reading keeps 49 % of
+    # the step, over gauge_rise.PULSE_KEEP1 since stop 24) ...
+    assert "2026-07-01T04:09:00Z" < ev[0].time <= "2026-07-01T04:11:00Z", ev[0].time
+    assert fusion.RULE_TEXT["wave_passing"] in ev[0].explanation
+    # ... and without that rule, the tail (gauge_rise's tail: three readings after the peak)
+    monkeypatch.setattr(fusion, "wave_passing", lambda raw: np.zeros(len(raw["drop"]), dtype=bool))
+    ev = evacuations(site, surge_with_tail, rain_mm_h=0.6)
+    assert ev and ev[0].zones == ["cak-grig"] and "2026-07-01T04:14:00Z" < ev[0].time <= "2026-07-01T04:16:00Z"
 
 
 def test_a_glitch_on_a_receding_storm_river_has_no_tail(site) -> None:  # type: ignore[no-untyped-def]
