@@ -55,6 +55,7 @@ def test_a_small_wave_passing_the_only_gauge_evacuates_its_valley(site) -> None:
     assert "2026-07-01T05:10:00Z" <= ev[0].time <= "2026-07-01T05:11:00Z", ev[0].time
     assert RULE_TEXT["wave_passing"] in ev[0].explanation
     assert ev[0].evidence["features"]["gauge_pulse"] == pytest.approx(0.3, abs=0.02)
+    assert any("m passed: risen from rest in one reading" in line for line in ev[0].explanation)
 
 
 def test_the_same_wave_at_gauge_cha_evacuates_cholpon_ata(site) -> None:  # type: ignore[no-untyped-def]
@@ -130,6 +131,8 @@ def test_a_wave_whose_front_rose_over_two_readings_evacuates_when_dry_or_as_the_
         assert "2026-07-01T05:15:00Z" <= ev[0].time <= "2026-07-01T05:16:00Z", ev[0].time
         assert RULE_TEXT["wave_passing"] in ev[0].explanation
         assert ev[0].evidence["features"]["gauge_pulse_pair"] == pytest.approx(0.40, abs=0.02)
+        # the gauge's own words for the duty officer
+        assert any("m passed: risen from rest in two readings" in line for line in ev[0].explanation)
 
 
 def test_a_two_reading_wave_while_the_rain_picks_up_is_left_to_the_other_rules(site) -> None:  # type: ignore[no-untyped-def]

@@ -861,8 +861,9 @@ RULE_TEXT = {
     "front_rain_next_door": "safety rule: a front stood at the valley's only gauge with rain over the neighbour valley",
     "front_steady_rain": "safety rule: a front stepped the river in steady rain, which storm runoff does not do (it steps "
                          "when the rain bursts): a debris flow",
-    "wave_passing": "safety rule: the river stepped up from rest, crested and has receded reading after reading since: a "
-                    "flood wave of a debris flow passing the gauge (storm runoff keeps rising, a glitch holds or drops back)",
+    "wave_passing": "safety rule: the river rose from rest in one or two readings, crested and has receded reading after "
+                    "reading since: a flood wave of a debris flow passing the gauge (storm runoff keeps rising, a glitch "
+                    "holds or drops back)",
     "front_between_bursts": "safety rule: a front stepped the river while the storm's rain was not bursting (the last "
                             "30 min no harder than the hour), which storm runoff does not do (it steps with the bursts): "
                             "a debris flow",

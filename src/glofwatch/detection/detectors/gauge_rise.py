@@ -434,6 +434,12 @@ class GaugeRise(Detector):
         if np.isfinite(lf) and lf > 0:
             text += f"; stepped up from rest in one reading and has stood {KEPT_N} readings {lf:+.2f} m over the river before it"
             details["lift_m"] = round(float(lf), 3)
+        pu, pair = feats.get("pulse", 0.0), feats.get("pulse_pair", 0.0)
+        if (np.isfinite(pu) and pu > 0) or (np.isfinite(pair) and pair > 0):
+            two = not (np.isfinite(pu) and pu > 0)
+            text += (f"; a wave of {pair if two else pu:+.2f} m passed: risen from rest in "
+                     f"{'two readings' if two else 'one reading'}, receding since")
+            details["wave_m"] = round(float(pair if two else pu), 3)
         cl = feats.get("climb", 0.0)
         if np.isfinite(cl) and cl > 0:
             text += f"; risen {cl:+.2f} m in {CLIMB_HOURS} h, every hour"
