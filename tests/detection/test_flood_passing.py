@@ -3,7 +3,8 @@
 cha-2 has no lake station. Its flood shakes geo-cha 20-30 min before it steps gauge-cha 7 km further down, and the
 gauge used to be the second sign the valley waited for. In dry weather a tremor that has held 12 minutes unbroken, not
 decaying, is the flood passing: a rockfall, a quake or a logger's burst shakes a geophone for minutes, and a debris
-flow needs rain. Synthetic telemetry of the reference site through the real engine.
+flow needs rain. 8 minutes, where the shaking built up over minutes as a flood's front does (a burst starts at its
+peak). Synthetic telemetry of the reference site through the real engine.
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ START = datetime(2026, 7, 1, tzinfo=UTC)
 SHAKE_AT = 3.0  # hours
 
 
-def day(site, *, shake_min: float, decay: bool = False, rain_mm_h: float = 0.0) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def day(site, *, shake_min: float, decay: bool = False, rain_mm_h: float = 0.0, ramp_min: float = 3.0) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     """5 h of a quiet day; from 03:00 geo-cha shakes at ~40x its background for ``shake_min`` minutes (rising over
-    3 min; ``decay``: falling to a tenth over its course, an impulse's shape) and nothing else moves; ``rain_mm_h``
-    at both weather stations from 01:00."""
+    ``ramp_min`` min, a flood's front; 0: at its peak from its first minute, a burst's; ``decay``: falling to a tenth over
+    its course, an impulse's shape) and nothing else moves; ``rain_mm_h`` at both weather stations from 01:00."""
     df = quiet_day(site, START, hours=5.0, seed=5)
     t = pd.to_datetime(df["time"], utc=True)
     hours = ((t - pd.Timestamp(START)).dt.total_seconds() / 3600).to_numpy()
@@ -35,7 +36,8 @@ def day(site, *, shake_min: float, decay: bool = False, rain_mm_h: float = 0.0) 
     m = (hours[g] - SHAKE_AT) * 60.0
     rng = np.random.default_rng(7)
     on = (m >= 0) & (m < shake_min)
-    shape = np.clip((m + 1) / 3.0, 0, 1) * (np.exp(-np.log(10) * m / shake_min) if decay else 1.0)
+    shape = (np.clip((m + 1) / ramp_min, 0, 1) if ramp_min > 0 else 1.0) * \
+        (np.exp(-np.log(10) * m / shake_min) if decay else 1.0)
     df.loc[g, "value"] = 0.003 * rng.lognormal(0.0, 0.2, g.sum()) + np.where(on, 0.12 * shape, 0.0)
     return df
 
@@ -49,12 +51,16 @@ def test_a_tremor_that_holds_in_dry_weather_evacuates_the_valley_below_the_unwat
     assert ev, "a flood passing the geophone below cha-2 must evacuate before its front reaches the gauge"
     first = ev[0]
     assert (first.hazard, first.lake, first.zones[0]) == ("glof", "cha-2", "cha-upper")
-    # 12 minutes of trigger after it starts (03:00 + the ramp), not at the gauge half an hour later
-    assert "2026-07-01T03:12:00Z" <= first.time <= "2026-07-01T03:16:00Z"
+    # 8 minutes of trigger after it starts (03:00 + the ramp: a shaking that built up, fusion.FLOOD_EARLY_MIN), not at
+    # the gauge half an hour later
+    assert "2026-07-01T03:08:00Z" <= first.time <= "2026-07-01T03:11:00Z", first.time
+    # the same shaking at its peak from its first minute (a burst's onset) waits 12 minutes (GEO_SUSTAIN_MIN)
+    first = evacuations(site, shake_min=40.0, ramp_min=0.0)[0]
+    assert first.lake == "cha-2" and "2026-07-01T03:12:00Z" <= first.time <= "2026-07-01T03:14:00Z", first.time
 
 
 @pytest.mark.parametrize("case", [
-    {"shake_min": 9.0},  # a rockfall's or a logger's burst: minutes
+    {"shake_min": 9.0, "ramp_min": 0.0},  # a rockfall's or a logger's burst: minutes, at its peak from the first
     {"shake_min": 20.0, "decay": True},  # an impulse that decays to a tenth over its 20 min
     {"shake_min": 40.0, "rain_mm_h": 3.0},  # in rain a lasting tremor is a debris flow's sign, not an outburst's alone
 ])

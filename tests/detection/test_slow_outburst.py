@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from glofwatch.detection.fusion import SILENT_DEP_M, SILENT_RISE_M
+from glofwatch.detection.detectors.sta_lta import FIRE_RATIO
+from glofwatch.detection.fusion import FLOOD_EARLY_MIN, FLOOD_ONSET_MAX, SILENT_DEP_M, SILENT_RISE_M
 from glofwatch.detection.replay import replay_frame
 from glofwatch.sim.day import quiet_day
 
@@ -236,6 +237,24 @@ def test_a_flood_shaking_the_geophone_for_half_an_hour_evacuates_before_the_gaug
     gauge-cha 7 km below has not moved yet (independent red-team drainages: an hour before it)."""
     ev = evacuations(site, day(site, geo=flood_passing))
     assert ev and ev[0].lake == "cha-2" and "2026-07-01T03:30:00Z" < ev[0].time < "2026-07-01T04:00:00Z"
+
+
+def test_a_tremor_that_built_up_evacuates_at_eight_minutes_one_that_starts_at_its_peak_at_twelve(site) -> None:  # type: ignore[no-untyped-def]
+    """A flood's front shakes the geophone more and more over minutes (independent red-team drainages of cha-2: 5x, then
+    9, 19, 29, 36x): it evacuates at FLOOD_EARLY_MIN of trigger. Shaking that starts at its peak (a rockfall, a vehicle,
+    a channel stepping) waits GEO_SUSTAIN_MIN, as before (features' geo_onset)."""
+    def building(h: np.ndarray, v: np.ndarray) -> np.ndarray:  # from 03:00, growing to 30x over 6 min, then holding
+        return v * np.where(h >= 3.0, 1.0 + 29.0 * np.clip((h - 3.0) * 60 / 6.0, 0, 1), 1.0)
+
+    def abrupt(h: np.ndarray, v: np.ndarray) -> np.ndarray:  # 30x from its first minute
+        return v * np.where(h >= 3.0, 30.0, 1.0)
+
+    ev = [d for d in evacuations(site, dry(day(site, geo=building))) if d.lake == "cha-2"]
+    assert ev and "2026-07-01T03:08:00Z" <= ev[0].time <= "2026-07-01T03:10:00Z", ev[0].time
+    assert ev[0].evidence["features"]["geo_run"] == FLOOD_EARLY_MIN
+    assert FIRE_RATIO <= ev[0].evidence["features"]["geo_onset"] <= FLOOD_ONSET_MAX
+    ev = [d for d in evacuations(site, dry(day(site, geo=abrupt))) if d.lake == "cha-2"]
+    assert ev and ev[0].time >= "2026-07-01T03:11:00Z" and ev[0].evidence["features"]["geo_onset"] > FLOOD_ONSET_MAX
 
 
 def test_the_same_shaking_in_the_rain_or_a_drifting_channel_does_not_evacuate(site) -> None:  # type: ignore[no-untyped-def]

@@ -77,6 +77,9 @@ gauge_pulse_pair the same where the wave's front rose over two readings (gauge_r
 gauge_lift      height (m) of a small step that stood at a path gauge: a step from a river at rest whose KEPT_N readings
                 all stand over the readings before it (gauge_rise's lift; 0 elsewhere): water let go upstream
 gauge_lift_small the same for a smaller step (gauge_rise's lift_small): a warning (fusion.stepped_dry)
+geo_onset       the path geophones' STA/LTA at the first minute of their current trigger, while it is at most
+                ONSET_RUN_MAX_MIN old (else 0): a flood's tremor builds over minutes and crosses the trigger low; a
+                burst or a stepping channel starts at its peak (fusion.flood_passing)
 gauge_step      height (m) of a front against a path gauge's own river (gauge_rise's step_front; 0 elsewhere)
 freeboard       spillway level minus lake level (m; NaN unknown)       [watch precursor]
 rise6h          lake rise over 6 h (m)                                  [watch precursor]
@@ -105,8 +108,11 @@ RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", 
        "gauge_kept", "geo_creep", "gauge_climb", "drop_held", "drop_sink", "gauge_seq", "gauge_stair",
        "gauge_swell", "rain_i6", "rain_before", "rain_wet", "rain_eased_all", "fell_last", "fell1_last", "lake_silent_min",
        "geo_lift_long", "geo_died", "gauge_pulse", "gauge_pulse_pair", "gauge_travel_min", "drop_before", "gauge_died",
-       "drop_quicken", "rain_i30", "gauge_stair_sat", "gauge_lift", "gauge_lift_small")
+       "drop_quicken", "rain_i30", "gauge_stair_sat", "gauge_lift", "gauge_lift_small", "geo_onset")
 MAX_MISSED = 12.0
+# geo_onset is looked up for triggers at most this old (minutes): the rule reads it at 8-12 min, and a live buffer keeps
+# 2 hours, so that live and replay look up the same readings
+ONSET_RUN_MAX_MIN = 15.0
 # a station whose battery read under BATTERY_FLAT_V, or BATTERY_SAG_V under the reading before, at most BATTERY_RECENT_MS
 # before its last report fell silent for want of power (battery_flat). A 12 V lead-acid battery at rest reads 12.4-12.8 V
 # charged and about 11.8 V nearly empty; loggers cut out at 10.5-11.5 V. On 1 800 development no-hazard days of the three
@@ -413,6 +419,14 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["geo_ratio"], raw["gauge"], raw["down_missed"] = geo, gauge, down_missed
     geo_on = geo >= FIRE_RATIO
     raw["geo_run"] = run_minutes(geo_on, ticks, geo_off)
+    # the STA/LTA at the trigger's first minute, for runs of up to ONSET_RUN_MAX_MIN (fusion.flood_passing)
+    geos = [st for st, _ in src.downstream if site.station_by_id[st].kind == "geophone"]
+    run = raw["geo_run"]
+    young = (run > 0) & (run <= ONSET_RUN_MAX_MIN)
+    raw["geo_onset"] = z.copy()
+    if geos and young.any():
+        start = (ticks[young] - (run[young] - 1.0) * 60_000).astype(np.int64)
+        raw["geo_onset"][young] = _max_feature(bs, geos, "sta_lta", "ratio", start)
     raw["geo_hold"] = geo_hold
     raw["gauge_dep"], raw["geo_lift"], raw["gauge_step"], raw["gauge_seq"] = gauge_dep, geo_lift, gauge_step, gauge_sq
     raw["gauge_stair"], raw["geo_lift_long"], raw["gauge_pulse"] = gauge_stair, geo_lift_long, gauge_pulse
