@@ -48,12 +48,21 @@ def evacuations(site, df: pd.DataFrame) -> list:  # type: ignore[no-untyped-def]
     return [d for d in replay_frame(site, df) if d.level == "evacuate"]
 
 
+def first_cak_evacuation(ev: list, at: str, *, by_wave: bool = True):  # type: ignore[no-untyped-def]
+    """The first of ``ev``: Grigorievka evacuated for a debris flow at the tick of ``at`` (HH:MM, on or a minute after),
+    by the passing-wave rule unless ``by_wave`` is False."""
+    assert ev and ev[0].hazard == "debris_flow" and ev[0].zones == ["cak-grig"]
+    h, m = map(int, at.split(":"))
+    assert f"2026-07-01T{at}:00Z" <= ev[0].time <= f"2026-07-01T{h:02d}:{m + 1:02d}:00Z", ev[0].time
+    if by_wave:
+        assert RULE_TEXT["wave_passing"] in ev[0].explanation
+    return ev[0]
+
+
 def test_a_small_wave_passing_the_only_gauge_evacuates_its_valley(site) -> None:  # type: ignore[no-untyped-def]
     ev = evacuations(site, day(site, wave(0.3)))
-    assert ev and ev[0].hazard == "debris_flow" and ev[0].zones == ["cak-grig"]
     # the step at 05:00, receding at 05:05 and 05:10: evacuated at the second receding reading's tick
-    assert "2026-07-01T05:10:00Z" <= ev[0].time <= "2026-07-01T05:11:00Z", ev[0].time
-    assert RULE_TEXT["wave_passing"] in ev[0].explanation
+    first_cak_evacuation(ev, "05:10")
     assert ev[0].evidence["features"]["gauge_pulse"] == pytest.approx(0.3, abs=0.02)
     assert any("m passed: risen from rest in one reading" in line for line in ev[0].explanation)
 
@@ -99,8 +108,7 @@ def test_a_wave_in_the_drizzle_after_a_storm_evacuates_the_drizzle_is_no_new_sto
         return np.where(h < 1.5, 6.0, np.where(h < 4.5, 0.0, 0.6))  # 9 mm, dry for 3 h, then a drizzle from 04:30
 
     ev = evacuations(site, day(site, wave(0.3), rain_mm_h=tapered))
-    assert ev and ev[0].hazard == "debris_flow" and ev[0].zones == ["cak-grig"]
-    assert "2026-07-01T05:10:00Z" <= ev[0].time <= "2026-07-01T05:11:00Z", ev[0].time
+    first_cak_evacuation(ev, "05:10", by_wave=False)
     assert ev[0].evidence["features"]["rain_wet"] >= FIRST_WET_MM
     assert evacuations(site, day(site, wave(0.3), rain_mm_h=lambda h: np.where(h < 4.5, 0.0, 0.6))) == []
 
@@ -111,10 +119,7 @@ def test_a_surge_gone_in_ten_minutes_evacuates(site) -> None:  # type: ignore[no
         n = np.round((h - STEP_H) / READING_H)
         return v + np.select([n == 0, n == 1, n == 2], [0.5, 0.26, 0.08], 0.0)
 
-    ev = evacuations(site, day(site, surge))
-    assert ev and ev[0].hazard == "debris_flow" and ev[0].zones == ["cak-grig"]
-    assert "2026-07-01T05:10:00Z" <= ev[0].time <= "2026-07-01T05:11:00Z", ev[0].time
-    assert RULE_TEXT["wave_passing"] in ev[0].explanation
+    first_cak_evacuation(evacuations(site, day(site, surge)), "05:10")
 
 
 def pair_wave(h: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -126,10 +131,7 @@ def pair_wave(h: np.ndarray, v: np.ndarray) -> np.ndarray:
 def test_a_wave_whose_front_rose_over_two_readings_evacuates_when_dry_or_as_the_rain_eases(site) -> None:  # type: ignore[no-untyped-def]
     for rain in (None, lambda h: np.where(h < 4.5, 6.0, 2.0)):  # dry; 6 mm/h easing to 2 from 04:30
         ev = evacuations(site, day(site, pair_wave, rain_mm_h=rain))
-        assert ev and ev[0].hazard == "debris_flow" and ev[0].zones == ["cak-grig"]
-        # the second receding reading, 05:15
-        assert "2026-07-01T05:15:00Z" <= ev[0].time <= "2026-07-01T05:16:00Z", ev[0].time
-        assert RULE_TEXT["wave_passing"] in ev[0].explanation
+        first_cak_evacuation(ev, "05:15")  # the second receding reading
         assert ev[0].evidence["features"]["gauge_pulse_pair"] == pytest.approx(0.40, abs=0.02)
         # the gauge's own words for the duty officer
         assert any("m passed: risen from rest in two readings" in line for line in ev[0].explanation)
@@ -217,6 +219,4 @@ def test_a_wave_whose_crest_follows_its_front_evacuates_at_its_second_receding_r
         return v + np.where(h < STEP_H - 1e-6, 0.0, np.clip(after, 0.0, None))
 
     ev = evacuations(site, day(site, crest_late))
-    assert ev and ev[0].hazard == "debris_flow" and ev[0].zones == ["cak-grig"]
-    assert "2026-07-01T05:15:00Z" <= ev[0].time <= "2026-07-01T05:16:00Z", ev[0].time
-    assert RULE_TEXT["wave_passing"] in ev[0].explanation
+    first_cak_evacuation(ev, "05:15")

@@ -376,11 +376,13 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     geo_died = z.copy()
     gauge_died = z.copy()
     fired = []
+    geos: list[str] = []  # the path's geophones
     for st, km in src.downstream:
         kinds = {d for s in bs.get(st, []) for d in s.feats}
         g = z
         front = np.zeros(n, dtype=bool)
         if "sta_lta" in kinds:
+            geos.append(st)
             g = _max_feature(bs, [st], "sta_lta", "ratio", ticks)
             geo = np.maximum(geo, g)
             geo_hold = np.maximum(geo_hold, _max_feature(bs, [st], "sta_lta", "hold_on", ticks))
@@ -420,7 +422,6 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     geo_on = geo >= FIRE_RATIO
     raw["geo_run"] = run_minutes(geo_on, ticks, geo_off)
     # the STA/LTA at the trigger's first minute, for runs of up to ONSET_RUN_MAX_MIN (fusion.flood_passing)
-    geos = [st for st, _ in src.downstream if site.station_by_id[st].kind == "geophone"]
     run = raw["geo_run"]
     young = (run > 0) & (run <= ONSET_RUN_MAX_MIN)
     raw["geo_onset"] = z.copy()
