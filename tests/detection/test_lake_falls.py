@@ -226,6 +226,21 @@ def test_one_reading_fallen_then_the_station_silent_evacuates(site) -> None:  # 
     assert any("fell silent" in r for r in ev[0].explanation)
 
 
+@pytest.mark.parametrize(("fall", "dies_h"), [(0.12, 3.14), (0.09, 3.04)])
+def test_a_step_of_a_decimetre_kept_until_the_station_died_evacuates(site, fall: float, dies_h: float) -> None:  # type: ignore[no-untyped-def]
+    """The lake fell a decimetre in one reading (03:00) and stood there until the station died (blind red-team breaches
+    of cak-1: 0.36 -> 0.22 m, 0.22, 0.23, silent; the gauge evacuated 7 min before Grigorievka). The CUSUM's drift
+    allowance had given the fall up by the third reading, and one reading of 0.09 m is under fell1's 0.08 m after the
+    allowance; the step against the level before it (level_drop's stepped) is neither: evacuate once it missed two
+    reports, saying what the lake did."""
+    df = station_dies(lake_day(site, lambda h: np.where(h >= 3.0, -fall, 0.0)), dies_h)
+    ev = evacuations(site, df)
+    last = "03:10" if dies_h > 3.1 else "03:00"
+    assert ev and ev[0].time <= f"2026-07-01T{last[:3]}{int(last[3:]) + 11:02d}:00Z"
+    assert any("fell silent" in r for r in ev[0].explanation)
+    assert any(f"fell {fall:.2f} m in one reading at 03:00" in r for r in ev[0].explanation)
+
+
 def test_one_reading_fallen_then_reporting_at_the_level_does_not_evacuate(site) -> None:  # type: ignore[no-untyped-def]
     """The same 0.13 m reading, then the station goes on reporting the lake where it stood: a glitch."""
     assert evacuations(site, lake_day(site, lambda h: np.where((h >= 3.0) & (h < 3.04), -0.13, 0.0))) == []
@@ -234,7 +249,8 @@ def test_one_reading_fallen_then_reporting_at_the_level_does_not_evacuate(site) 
 @pytest.mark.parametrize("fall", [0.0, 0.03, 0.05])
 def test_a_station_that_dies_where_the_lake_stood_does_not_evacuate(site, fall: float) -> None:  # type: ignore[no-untyped-def]
     """A battery, a radio or a fault kills a station at the lake's level (no-hazard days: at most 0.03 m under it; no
-    last reading 0.05 m down by a sudden fall)."""
+    last reading 0.05 m down by a sudden fall; no step in its last three readings that they kept over 0.05 m, of 7 200
+    silences on 3 600 development days of the three generators)."""
     df = station_dies(lake_day(site, lambda h: np.where(h >= 3.0, -fall, 0.0)), 3.09)
     assert evacuations(site, df) == []
 

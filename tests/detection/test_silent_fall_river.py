@@ -17,6 +17,7 @@ from glofwatch.sim.day import quiet_day
 START = datetime(2026, 7, 1, tzinfo=UTC)
 SILENT_H = 2.5  # lake-cak-1's last reading at 02:25
 RULE = RULE_TEXT["silent_fall_river"]
+FALL = 0.075  # lake-cak-1's last reading's fall (m)
 
 
 @pytest.fixture(scope="module")
@@ -48,9 +49,10 @@ def evacuations(site, df: pd.DataFrame) -> list:  # type: ignore[no-untyped-def]
 
 
 def test_a_river_rising_below_a_station_that_fell_then_went_silent_evacuates_at_its_first_reading(site) -> None:  # type: ignore[no-untyped-def]
-    """A 0.09 m fall (0.05 m after the CUSUM's drift allowance: under fell_silent's 0.08) and a 0.5 m step (no front: the
-    river 0.25 m over its 3-hour median): evacuated at the gauge's one reading, saying why."""
-    ev = evacuations(site, day(site, fall_m=0.09, rise_m=0.5))
+    """A 0.075 m fall (under fell_silent's one-reading step of FELL_SILENT_STEP_M; 0.033 m after the CUSUM's drift
+    allowance, under its 0.08) and a 0.5 m step (no front: the river 0.25 m over its 3-hour median): evacuated at the
+    gauge's one reading, saying why."""
+    ev = evacuations(site, day(site, fall_m=FALL, rise_m=0.5))
     assert ev and ev[0].time == "2026-07-01T03:30:00Z"
     assert RULE in ev[0].explanation and ev[0].zones == ["cak-grig"]
 
@@ -58,14 +60,14 @@ def test_a_river_rising_below_a_station_that_fell_then_went_silent_evacuates_at_
 @pytest.mark.parametrize(("why", "kw"), [
     ("the station fell silent where the lake stood", {"fall_m": 0.0, "rise_m": 0.5}),
     ("a fall under SILENT_FELL_M after the drift allowance", {"fall_m": 0.05, "rise_m": 0.5}),
-    ("a rise under SILENT_RIVER_M", {"fall_m": 0.09, "rise_m": SILENT_RIVER_M}),
-    ("in the rain, the river rises for its own reasons", {"fall_m": 0.09, "rise_m": 0.5, "rain_mm_h": 6.0}),
-    ("sooner than the fastest wave could travel from the lake", {"fall_m": 0.09, "rise_m": 0.5, "rise_h": 2.6}),
+    ("a rise under SILENT_RIVER_M", {"fall_m": FALL, "rise_m": SILENT_RIVER_M}),
+    ("in the rain, the river rises for its own reasons", {"fall_m": FALL, "rise_m": 0.5, "rain_mm_h": 6.0}),
+    ("sooner than the fastest wave could travel from the lake", {"fall_m": FALL, "rise_m": 0.5, "rise_h": 2.6}),
 ])
 def test_no_evacuation_without_each_sign(site, why, kw) -> None:  # type: ignore[no-untyped-def]
     assert not evacuations(site, day(site, **kw)), why
 
 
 def test_a_front_below_the_station_evacuates_in_the_rain_too(site) -> None:  # type: ignore[no-untyped-def]
-    ev = evacuations(site, day(site, fall_m=0.09, rise_m=1.3, rain_mm_h=6.0))
+    ev = evacuations(site, day(site, fall_m=FALL, rise_m=1.3, rain_mm_h=6.0))
     assert ev and ev[0].time == "2026-07-01T03:30:00Z" and RULE in ev[0].explanation

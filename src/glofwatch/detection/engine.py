@@ -208,7 +208,8 @@ class Engine:
                     if det.name == "warm_spell" and lake is not None and lake.elevation_m is not None:
                         feats["t_lake"] = feats["t24"] + 0.0065 * ((station.elevation_m or lake.elevation_m) - lake.elevation_m)
                     e = det.explain(station, s.sensor, feats, t, s.series_until(t))
-                    notable = e.fires or (det.name == "level_drop" and (e.score >= 0.05 or "below_m" in e.details)) or \
+                    notable = e.fires or (det.name == "level_drop" and (e.score >= 0.05 or "below_m" in e.details or
+                                                     "stepped_m" in e.details)) or \
                         (det.name == "sta_lta" and e.score >= 2.0) or \
                         (det.name == "gauge_rise" and (e.score >= 0.2 or e.details.get("trend_dep_m", 0) >= 0.03)) or \
                         (det.name == "sta_lta" and (e.details.get("recent", False) or e.details.get("creep", 0) > 0)) or \

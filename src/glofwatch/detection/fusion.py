@@ -79,6 +79,14 @@ FELL_SILENT_MISSED = 2.0
 # cak-1 breaches, the station destroyed minutes after onset, 0.13 m down; the gauge evacuated 100 min later)
 FELL_SILENT_ONE_M = 0.08
 FELL_SILENT_HOLD_MIN = 6 * 60.0
+# ... or whose readings since a fall in one reading, up to its last, all stood this far under the level before it, at
+# most the fall (level_drop's stepped, its step at the last reading or up to STEP_BACK before): the CUSUM's allowance
+# gives up 0.04 m a reading while the fallen lake holds, and a breach's first drop of a decimetre that held two readings
+# was gone from fell2 when the station died (blind red-team cak-1 breaches, evacuated at the gauge 7 min before
+# Grigorievka). Of 7 200 silences of lake stations on 3 600 development no-hazard days of the three generators, none
+# stood over 0.05 m but for spikes over drop_cap; at 0.05, 5 outbursts more sooner, none false; at 0.03 a drift of
+# 0.3 m/h (2.5 cm a reading with its scatter) evacuated
+FELL_SILENT_STEP_M = 0.08
 # a lake station whose last reading fell at least SILENT_FELL_M (under fell_silent's 0.08), then silent, and the river below
 # SILENT_RIVER_M over its 3-hour median in dry weather (or a front there in any weather): see silent_fall_river
 SILENT_FELL_M = 0.03
@@ -357,9 +365,11 @@ def fell_silent(raw: dict[str, np.ndarray]) -> np.ndarray:
     counts (level_drop's fell1): of 2 400 more no-hazard days of the three generators (about 5 000 silences, counting
     the end of each record), no station's last reading fell 0.05 m in its interval but for a 6.5 m spike (over
     drop_cap). Held for FELL_SILENT_HOLD_MIN of silence."""
-    fell = (raw["fell_last"] >= FELL_SILENT_BELOW_M) | (raw["fell1_last"] >= FELL_SILENT_ONE_M)
+    fell = (raw["fell_last"] >= FELL_SILENT_BELOW_M) | (raw["fell1_last"] >= FELL_SILENT_ONE_M) | \
+        (raw["stepped_last"] >= FELL_SILENT_STEP_M)
     return (raw["lake_missed"] >= FELL_SILENT_MISSED) & fell & \
-        (np.maximum(raw["fell_last"], raw["fell1_last"]) <= raw["drop_cap"]) & (raw["lake_silent_min"] <= FELL_SILENT_HOLD_MIN)
+        (np.maximum(np.maximum(raw["fell_last"], raw["fell1_last"]), raw["stepped_last"]) <= raw["drop_cap"]) & \
+        (raw["lake_silent_min"] <= FELL_SILENT_HOLD_MIN)
 
 
 def silent_fall_river(raw: dict[str, np.ndarray]) -> np.ndarray:
@@ -852,7 +862,8 @@ RULE_TEXT = {
     "lake_sinking": f"safety rule: the lake is sinking reading after reading (fast, or faster every half hour), {SINK_M:.2f} "
                     "m or more under its 3-hour level",
     "lake_fell_silent": f"safety rule: the lake station's last readings stood {FELL_SILENT_BELOW_M:.1f} m or more under "
-                        f"its 3-hour level (its last one {FELL_SILENT_ONE_M:.2f} m by a sudden fall), then it fell "
+                        f"its 3-hour level (its last one {FELL_SILENT_ONE_M:.2f} m by a sudden fall, or every one since "
+                        f"a fall in one reading {FELL_SILENT_STEP_M:.2f} m under where it had been), then it fell "
                         "silent: the breach may have taken it",
     "silent_fall_river": f"safety rule: the lake station fell silent after its level fell ({SILENT_FELL_M:.2f} m or more), "
                          f"and later the river below rose {SILENT_RIVER_M:.1f} m or more over its 3-hour level with no "

@@ -97,6 +97,14 @@ QUICK_LAST_M = 0.05
 QUICK_N = 12  # readings of the fit (an hour of 5-min readings)
 QUICK_Z = 2.0
 QUICK_SCATTER = 1.5
+# ``stepped``: a fall in one reading (a step) that every reading since kept, the step at the newest reading or up to
+# STEP_BACK before it: the lower of the step and how far under the level before it (the median of the BEFORE_MS before
+# the step) the readings since stand. The CUSUM's allowance gives up 0.04 m a reading while a fallen lake holds, so a
+# breach's first drop of a decimetre that held two or three readings before the station died was gone from drop and
+# fell2 by then (blind red-team breaches of cak-1: 0.36 -> 0.22 m, 0.22, 0.23, silent; the gauge evacuated 7 min before
+# Grigorievka). A drift falls a few centimetres a reading: no step
+STEP_BACK = 2
+EXPLAIN_STEP_M = 0.05  # explanations name such a step from this much
 
 
 def increments(t_ms: np.ndarray, value: np.ndarray) -> np.ndarray:
@@ -166,7 +174,7 @@ class LevelDrop(Detector):
     kinds: ClassVar[tuple[str, ...]] = ("lake",)
     lookback_ms: ClassVar[int] = WINDOW_MS
     features: ClassVar[tuple[str, ...]] = ("drop", "drop2", "fall", "below", "fell2", "fell1", "held", "sink", "level",
-                                           "accel", "before", "quicken")
+                                           "accel", "before", "quicken", "stepped")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         n = len(t_ms)
@@ -229,10 +237,27 @@ class LevelDrop(Detector):
         quicken &= (q3 - q2 >= beyond) & (q2 - q1 >= beyond) & bends
         # under the 3-hour level at two readings, by a fall the CUSUM counts (not a sensor drifting down at < KAPPA)
         fell2 = np.minimum(np.minimum(below, np.r_[0.0, below[:-1]]), np.minimum(s, prev)) if n else below
+        stepped = self._stepped(t_ms, v, step)
         return {"drop": s, "drop2": np.minimum(s, prev), "fall": s - prev, "below": below, "fell2": fell2,
                 "fell1": np.minimum(below, s), "held": held, "sink": np.where(steady, below, 0.0), "level": v,
                 "accel": np.where(accel, below, 0.0), "before": before,
-                "quicken": np.where(quicken, below, 0.0)}
+                "quicken": np.where(quicken, below, 0.0), "stepped": stepped}
+
+    @staticmethod
+    def _stepped(t_ms: np.ndarray, v: np.ndarray, step: np.ndarray) -> np.ndarray:
+        """``stepped`` at each reading (see STEP_BACK): for a step at it or up to STEP_BACK readings before it, the lower of its
+        fall in one reading (``step``; none where a stuck channel lets go) and how far the level before it stands over
+        the highest reading since; the largest of those."""
+        n = len(v)
+        out = np.zeros(n)
+        jump = np.where(follows_stuck(v, STUCK_N), 0.0, step)
+        pre = windowed(t_ms, v, BEFORE_MS, "median") if n else v  # at j - 1: the level over the BEFORE_MS before a step at j
+        for o in range(min(STEP_BACK + 1, n - 1)):  # the step o readings back
+            at = np.r_[np.full(o, np.nan), jump[:n - o]]
+            before = np.r_[np.full(o + 1, np.nan), pre[:n - o - 1]]
+            since = -last_n_min(-v, o + 1, -np.inf)
+            out = np.fmax(out, np.fmin(at, before - since))
+        return np.nan_to_num(np.maximum(out, 0.0))
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
                 series: tuple[np.ndarray, np.ndarray]) -> Evidence:
@@ -271,4 +296,14 @@ class LevelDrop(Detector):
             # a filling lake's fall: its 3-hour median lags under the level it fell from
             text += f"; its last {HELD_N} readings {before:.2f} m under where it stood before them"
             details["below_before_m"] = round(float(before), 3)
+        stepped = feats.get("stepped", 0.0)
+        if np.isfinite(stepped) and stepped >= EXPLAIN_STEP_M and len(t) > STEP_BACK + 1:
+            # the step: the largest one-reading fall of the newest reading and the STEP_BACK before it (a stuck channel's
+            # catch-up counts none)
+            jump = np.where(follows_stuck(v, STUCK_N), 0.0, np.r_[0.0, v[:-1] - v[1:]])[-STEP_BACK - 1:]
+            k = int(np.argmax(jump))
+            since = ", " if k == STEP_BACK else " and every reading since stood "
+            text += (f"; fell {jump[k]:.2f} m in one reading at {hhmm(int(t[-STEP_BACK - 1 + k]))}{since}"
+                     f"{stepped:.2f} m or more under where it had been")
+            details["stepped_m"] = round(float(stepped), 3)
         return Evidence(self.name, station.id, drop, drop >= FIRE_M, text, details, onset_ms=onset)
