@@ -29,6 +29,8 @@ half of that fall: a glitch is one step) and newly (``SINK_GROWTH`` times the ra
 ``SINK_QUICK_GROWTH`` times that of the 30 min before the 15: a sensor that drifts is not a breach opening), ``accel``
 (``below`` where the fall has grown every half hour for the last three, at ``ACCEL_N`` readings in a row, else 0: a
 piping breach widening at 0.1, 0.2, 0.4 m/h, under the sinking rate for hours; a drift falls alike every half hour),
+``stepped`` (a fall in one reading, at most ``STEP_BACK`` readings back, that every reading since kept: the lower of the
+fall and how far under the level before it they stand; a breach's first drop that held until its station died),
 ``level``.
 """
 
@@ -195,8 +197,8 @@ class LevelDrop(Detector):
         held = np.where((run >= HELD_N) | (low <= 0), 0.0, low + allowance)
         # how far the last HELD_N readings, all of them, stand under the level the lake stood at before them: a lake
         # that rose for hours (melt, rain inflow) has a 3-hour median far under its level; a fall from it shows here
-        pre = windowed(t_ms, v, BEFORE_MS, "median") if n else v
-        pre = np.r_[np.full(min(HELD_N, n), np.nan), pre[:-HELD_N]][:n] if n > HELD_N else np.full(n, np.nan)
+        pre40 = windowed(t_ms, v, BEFORE_MS, "median") if n else v
+        pre = np.r_[np.full(min(HELD_N, n), np.nan), pre40[:-HELD_N]][:n] if n > HELD_N else np.full(n, np.nan)
         before = np.nan_to_num(pre + last_n_min(-v, HELD_N, -np.inf), nan=0.0, neginf=0.0)
         falling = last_n_min(np.r_[False, v[1:] < v[:-1]][:n], SINK_N, False)
         t = np.asarray(t_ms, dtype=np.int64)
@@ -237,24 +239,23 @@ class LevelDrop(Detector):
         quicken &= (q3 - q2 >= beyond) & (q2 - q1 >= beyond) & bends
         # under the 3-hour level at two readings, by a fall the CUSUM counts (not a sensor drifting down at < KAPPA)
         fell2 = np.minimum(np.minimum(below, np.r_[0.0, below[:-1]]), np.minimum(s, prev)) if n else below
-        stepped = self._stepped(t_ms, v, step)
+        stepped = self._stepped(v, step, pre40)
         return {"drop": s, "drop2": np.minimum(s, prev), "fall": s - prev, "below": below, "fell2": fell2,
                 "fell1": np.minimum(below, s), "held": held, "sink": np.where(steady, below, 0.0), "level": v,
                 "accel": np.where(accel, below, 0.0), "before": before,
                 "quicken": np.where(quicken, below, 0.0), "stepped": stepped}
 
     @staticmethod
-    def _stepped(t_ms: np.ndarray, v: np.ndarray, step: np.ndarray) -> np.ndarray:
-        """``stepped`` at each reading (see STEP_BACK): for a step at it or up to STEP_BACK readings before it, the lower of its
-        fall in one reading (``step``; none where a stuck channel lets go) and how far the level before it stands over
-        the highest reading since; the largest of those."""
+    def _stepped(v: np.ndarray, step: np.ndarray, pre40: np.ndarray) -> np.ndarray:
+        """``stepped`` at each reading (see STEP_BACK): for a step at it or up to STEP_BACK readings before it, the lower of
+        its fall in one reading (``step``; none where a stuck channel lets go) and how far the level before it (``pre40``,
+        the BEFORE_MS median, at the reading before the step) stands over the highest reading since; the largest of those."""
         n = len(v)
         out = np.zeros(n)
         jump = np.where(follows_stuck(v, STUCK_N), 0.0, step)
-        pre = windowed(t_ms, v, BEFORE_MS, "median") if n else v  # at j - 1: the level over the BEFORE_MS before a step at j
         for o in range(min(STEP_BACK + 1, n - 1)):  # the step o readings back
             at = np.r_[np.full(o, np.nan), jump[:n - o]]
-            before = np.r_[np.full(o + 1, np.nan), pre[:n - o - 1]]
+            before = np.r_[np.full(o + 1, np.nan), pre40[:n - o - 1]]
             since = -last_n_min(-v, o + 1, -np.inf)
             out = np.fmax(out, np.fmin(at, before - since))
         return np.nan_to_num(np.maximum(out, 0.0))
