@@ -366,3 +366,38 @@ def test_bends_down_sees_a_parabola_not_a_line_nor_a_kink() -> None:
     full, part = bends_down(t, -0.2 * h * h + noise, 12, 2.0, 3_900_000), \
         bends_down(t, -0.2 * h * h + noise, 12, 2.0, 3_900_000, where=some)
     assert (part[0] == (full[0] & some)).all() and np.allclose(part[1][some], full[1][some]) and np.isnan(part[1][~some]).all()
+
+
+def warnings_for_cha1(site, df: pd.DataFrame) -> list:  # type: ignore[no-untyped-def]
+    return [d for d in replay_frame(site, df) if d.lake == "cha-1" and d.level in ("warning", "evacuate")]
+
+
+def test_a_lake_that_fell_in_one_reading_and_stood_lower_is_a_warning(site) -> None:  # type: ignore[no-untyped-def]
+    """The lake fell 0.15 m in one reading (03:00) and stands there, the station reporting (blind red-team overtopping
+    breaches of cha-1 held such a fall 80 min before widening): a WARNING at its fourth reading (03:15), held while the
+    lake stands lower, naming the step. Under the kept-fall rule's 0.2 m, so no evacuation."""
+    from glofwatch.detection.fusion import RULE_TEXT
+
+    alerts = warnings_for_cha1(site, lake_day(site, lambda h: np.where(h >= 3.0, -0.15, 0.0)))
+    assert [d.level for d in alerts] == ["warning"]
+    assert alerts[0].time == "2026-07-01T03:15:00Z"
+    assert RULE_TEXT["lake_stood_lower"] in alerts[0].explanation
+    assert any("fell 0.15 m in one reading at 03:00 and every reading since stood" in r for r in alerts[0].explanation)
+    later = [d for d in replay_frame(site, lake_day(site, lambda h: np.where(h >= 3.0, -0.15, 0.0)))
+             if d.lake == "cha-1" and d.time > alerts[0].time]
+    assert later == [] or later[0].time >= "2026-07-01T05:00:00Z"  # held while the lake stands lower (the 2 h it reads)
+
+
+@pytest.mark.parametrize(("why", "shape", "silent"), [
+    ("a three-reading glitch returns", lambda h: np.where((h >= 3.0) & (h < 3.24), -0.15, 0.0), None),
+    ("a step under STOOD_M", lambda h: np.where(h >= 3.0, -0.08, 0.0), None),
+    ("a drift back from a battery dropout stands lower, but it fell in no one reading",
+     lambda h: -0.3 * np.clip(h - 2.0, 0, None), (2.5, 4.0)),
+])
+def test_no_warning_for_a_step_that_returns_is_small_or_spans_a_silence(site, why, shape, silent) -> None:  # type: ignore[no-untyped-def]
+    df = lake_day(site, shape)
+    if silent is not None:
+        lake = ((df["station"] == "lake-cha-1") & (df["sensor"] == "water_level")).to_numpy()
+        h = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
+        df = df[~(lake & (h >= silent[0]) & (h < silent[1]))]
+    assert warnings_for_cha1(site, df) == [], why

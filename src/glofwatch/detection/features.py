@@ -13,6 +13,8 @@ drop_sink       how far the lake sank under its 3-hour median, falling reading a
 drop_held       the lowest CUSUM fall over the last level_drop.HELD_N readings, before the allowance (a fall the lake keeps)
 drop_quicken    how far the lake stands under its 3-hour median where its fall quickened quarter hour by quarter hour
                 over the last 45 min, the hour's readings bending downward (level_drop's quicken; 0 elsewhere)
+drop_stood      how far all readings since a one-reading fall 15 min to 2 h ago stand under the level before it, at most the
+                fall (m; level_drop's stood: a lake that fell and has stood lower since)
 drop_before     how far all of the last level_drop.HELD_N readings stand under the level the lake stood at before them (m;
                 level_drop's before: a fall from a lake that had been rising, whose 3-hour median lags far under it)
 lake_missed     missed reporting intervals of the lake station (0 when it has none or never reported, or when its battery
@@ -110,7 +112,7 @@ RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", 
        "gauge_kept", "geo_creep", "gauge_climb", "drop_held", "drop_sink", "gauge_seq", "gauge_stair",
        "gauge_swell", "rain_i6", "rain_before", "rain_wet", "rain_eased_all", "fell_last", "fell1_last", "lake_silent_min",
        "geo_lift_long", "geo_died", "gauge_pulse", "gauge_pulse_pair", "gauge_travel_min", "drop_before", "gauge_died",
-       "drop_quicken", "rain_i30", "gauge_stair_sat", "gauge_lift", "gauge_lift_small", "geo_onset", "stepped_last")
+       "drop_quicken", "rain_i30", "gauge_stair_sat", "gauge_lift", "gauge_lift_small", "geo_onset", "stepped_last", "drop_stood")
 MAX_MISSED = 12.0
 # geo_onset is looked up for triggers at most this old (minutes): the rule reads it at 8-12 min, and a live buffer keeps
 # 2 hours, so that live and replay look up the same readings
@@ -347,6 +349,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["lake_has"] = np.full(n, 1.0 if src.lake_stations else 0.0)
     raw["fell_last"] = _max_feature(bs, src.lake_stations, "level_drop", "fell2", ticks, last=True)
     raw["fell1_last"] = _max_feature(bs, src.lake_stations, "level_drop", "fell1", ticks, last=True)
+    raw["drop_stood"] = _max_feature(bs, src.lake_stations, "level_drop", "stood", ticks)
     raw["stepped_last"] = _max_feature(bs, src.lake_stations, "level_drop", "stepped", ticks, last=True)
     raw["lake_silent_min"] = silent_minutes(bs, src.lake_stations, ticks)
     # the fastest wave's time from the lake to the first gauge of its path: a flood that took the lake station cannot

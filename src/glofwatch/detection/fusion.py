@@ -87,6 +87,7 @@ FELL_SILENT_HOLD_MIN = 6 * 60.0
 # stood over 0.05 m but for spikes over drop_cap; at 0.05, 5 outbursts more sooner, none false; at 0.03 a drift of
 # 0.3 m/h (2.5 cm a reading with its scatter) evacuated
 FELL_SILENT_STEP_M = 0.08
+STOOD_M = 0.1  # a lake that fell this much in one reading and stood there (stood_lower): a WARNING
 # a lake station whose last reading fell at least SILENT_FELL_M (under fell_silent's 0.08), then silent, and the river below
 # SILENT_RIVER_M over its 3-hour median in dry weather (or a front there in any weather): see silent_fall_river
 SILENT_FELL_M = 0.03
@@ -822,6 +823,17 @@ def _dry(raw: dict[str, np.ndarray]) -> np.ndarray:
     return (raw["rain_c"] < 0.5) & (raw["rain_i1"] < 1.0) & ~((raw["rain_far"] > 0) & (raw["rain_g"] >= 1.0))
 
 
+def stood_lower(raw: dict[str, np.ndarray]) -> np.ndarray:
+    """The lake fell STOOD_M or more in one reading, 15 min to 2 h ago, and every reading since stands that far under the
+    level it stood at before (level_drop's stood), by a fall the dam can give (drop_cap): a breach may have begun.
+
+    Blind red-team overtopping breaches of cha-1 dropped the lake 0.16 m in one reading and held it there for 80 min, the
+    station reporting, before the breach widened; the CUSUM's drift allowance had given the fall up within three readings,
+    and the kept-fall rule asks 0.2 m (a re-mounted sensor could offset a level by a decimetre: :data:`KEPT_FLOOR_M`).
+    Nothing rose above the spillway's WATCH for 2 h 20 min. A WARNING: the duty officer looks at the lake."""
+    return (raw["drop_stood"] >= STOOD_M) & (raw["drop_stood"] <= raw["drop_cap"])
+
+
 def draining(raw: dict[str, np.ndarray]) -> np.ndarray:
     """A watched lake perhaps draining slowly, its water perhaps arriving below: the lake DRAIN_BELOW_M under its 3-hour
     level while the gauge on its path rises SLOW_DEP_M out of its rhythm (gauge_rise's dep_ok) in dry weather. A piping
@@ -874,6 +886,9 @@ RULE_TEXT = {
     "river_stepped_dry": "safety rule (warning): the river below a lake nobody watches stepped up a few centimetres from "
                          "rest in one reading and has stood there, with no rain in the valley for 3 hours: perhaps water "
                          "let go upstream; have someone look at the lake",
+    "lake_stood_lower": f"safety rule (warning): the lake fell {STOOD_M:.1f} m or more in one reading and has stood that far "
+                        "under its level since, for 15 min or more: a breach may have begun (a glitch returns; a drift "
+                        "makes no step); have someone look at the lake",
     "slow_outburst": "safety rule: a lake nobody watches is draining slowly: its flood's signs downstream, in order, in "
                      "dry weather",
     "lake_quickening": f"safety rule: the lake's fall has quickened every quarter hour for 45 min, {QUICK_BELOW_M:.2f} m or "
@@ -962,7 +977,7 @@ def warning_rules(hazard: str, raw: dict[str, np.ndarray]) -> dict[str, np.ndarr
     if hazard != "glof":
         return {"front_unconfirmed": front_unconfirmed(raw)}
     return {"draining": draining(raw), "swelling": swelling(raw), "creeping_in_drizzle": creeping_in_drizzle(raw),
-            "river_stepped_dry": stepped_dry(raw)}
+            "river_stepped_dry": stepped_dry(raw), "lake_stood_lower": stood_lower(raw)}
 
 
 def _any(parts: dict[str, np.ndarray], n: int) -> np.ndarray:

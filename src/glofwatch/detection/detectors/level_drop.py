@@ -38,6 +38,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import bottleneck as bn
 import numpy as np
 
 from glofwatch.detection.detectors.base import Detector, Evidence, follows_stuck, hhmm, identical_run, last_n_min, windowed
@@ -106,6 +107,11 @@ QUICK_SCATTER = 1.5
 # fell2 by then (blind red-team breaches of cak-1: 0.36 -> 0.22 m, 0.22, 0.23, silent; the gauge evacuated 7 min before
 # Grigorievka). A drift falls a few centimetres a reading: no step
 STEP_BACK = 2
+STEP_GAP = 2.5  # ... from a reading at most this many reporting intervals before it (one lost or dropped as a spike)
+# ``stood``: the same for a step HELD_N - 1 to STOOD_BACK readings back (15 min to 2 h): a lake that fell in one reading
+# and has stood under its level since, still reporting (blind red-team overtopping breaches of cha-1: 0.46 -> 0.30 m,
+# 16 readings at 0.29-0.31 m, then the breach widened; nothing above the spillway's WATCH for 2 h 20 min)
+STOOD_BACK = 24
 EXPLAIN_STEP_M = 0.05  # explanations name such a step from this much
 
 
@@ -119,6 +125,21 @@ def increments(t_ms: np.ndarray, value: np.ndarray) -> np.ndarray:
         thaw = follows_stuck(value, STUCK_N)
         incr[1:] = np.where(thaw[1:], 0.0, -np.diff(value)) - KAPPA_M_PER_H * np.diff(t_ms) / 3_600_000.0
     return incr
+
+
+def one_reading_falls(t_ms: np.ndarray, v: np.ndarray, interval_s: float | None) -> np.ndarray:
+    """Each reading's fall from the one before, where that one is at most STEP_GAP reporting intervals older (0 elsewhere):
+    the steps ``stepped`` and ``stood`` count. A stuck channel that lets go makes no step, nor does a station back from a
+    silence (a drifting sensor back from a 3-hour battery dropout stood 0.4 m under its last reading: our simulator's
+    fault days). ``interval_s`` None: the series' median spacing."""
+    n = len(v)
+    if n == 0:
+        return np.zeros(0)
+    fall = np.r_[0.0, v[:-1] - v[1:]]
+    dt = np.diff(np.asarray(t_ms, dtype=np.int64))
+    every_ms = 1000.0 * interval_s if interval_s else (float(np.median(dt)) if len(dt) else 0.0)
+    near = np.r_[False, dt <= STEP_GAP * every_ms]
+    return np.where(near & ~follows_stuck(v, STUCK_N), fall, 0.0)
 
 
 def _lstsq_rss(a: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -176,7 +197,7 @@ class LevelDrop(Detector):
     kinds: ClassVar[tuple[str, ...]] = ("lake",)
     lookback_ms: ClassVar[int] = WINDOW_MS
     features: ClassVar[tuple[str, ...]] = ("drop", "drop2", "fall", "below", "fell2", "fell1", "held", "sink", "level",
-                                           "accel", "before", "quicken", "stepped")
+                                           "accel", "before", "quicken", "stepped", "stood")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         n = len(t_ms)
@@ -239,24 +260,25 @@ class LevelDrop(Detector):
         quicken &= (q3 - q2 >= beyond) & (q2 - q1 >= beyond) & bends
         # under the 3-hour level at two readings, by a fall the CUSUM counts (not a sensor drifting down at < KAPPA)
         fell2 = np.minimum(np.minimum(below, np.r_[0.0, below[:-1]]), np.minimum(s, prev)) if n else below
-        stepped = self._stepped(v, step, pre40)
+        jump = one_reading_falls(t_ms, v, getattr(sensor, "interval_s", None))
+        stepped = self._kept_step(v, jump, pre40, 0, STEP_BACK)
+        stood = self._kept_step(v, jump, pre40, HELD_N - 1, STOOD_BACK)
         return {"drop": s, "drop2": np.minimum(s, prev), "fall": s - prev, "below": below, "fell2": fell2,
                 "fell1": np.minimum(below, s), "held": held, "sink": np.where(steady, below, 0.0), "level": v,
                 "accel": np.where(accel, below, 0.0), "before": before,
-                "quicken": np.where(quicken, below, 0.0), "stepped": stepped}
+                "quicken": np.where(quicken, below, 0.0), "stepped": stepped, "stood": stood}
 
     @staticmethod
-    def _stepped(v: np.ndarray, step: np.ndarray, pre40: np.ndarray) -> np.ndarray:
-        """``stepped`` at each reading (see STEP_BACK): for a step at it or up to STEP_BACK readings before it, the lower of
-        its fall in one reading (``step``; none where a stuck channel lets go) and how far the level before it (``pre40``,
-        the BEFORE_MS median, at the reading before the step) stands over the highest reading since; the largest of those."""
+    def _kept_step(v: np.ndarray, jump: np.ndarray, pre40: np.ndarray, first: int, last: int) -> np.ndarray:
+        """``stepped`` and ``stood`` at each reading: for a step ``first`` to ``last`` readings before it, the lower of its
+        fall in one reading (``jump``) and how far the level before it (``pre40``, the BEFORE_MS median, at the reading
+        before the step) stands over the highest reading since; the largest of those."""
         n = len(v)
         out = np.zeros(n)
-        jump = np.where(follows_stuck(v, STUCK_N), 0.0, step)
-        for o in range(min(STEP_BACK + 1, n - 1)):  # the step o readings back
+        for o in range(first, min(last, n - 2) + 1):  # the step o readings back
             at = np.r_[np.full(o, np.nan), jump[:n - o]]
             before = np.r_[np.full(o + 1, np.nan), pre40[:n - o - 1]]
-            since = -last_n_min(-v, o + 1, -np.inf)
+            since = bn.move_max(v, o + 1, min_count=1) if o else v
             out = np.fmax(out, np.fmin(at, before - since))
         return np.nan_to_num(np.maximum(out, 0.0))
 
@@ -297,14 +319,17 @@ class LevelDrop(Detector):
             # a filling lake's fall: its 3-hour median lags under the level it fell from
             text += f"; its last {HELD_N} readings {before:.2f} m under where it stood before them"
             details["below_before_m"] = round(float(before), 3)
-        stepped = feats.get("stepped", 0.0)
-        if np.isfinite(stepped) and stepped >= EXPLAIN_STEP_M and len(t) > STEP_BACK + 1:
-            # the step: the largest one-reading fall of the newest reading and the STEP_BACK before it (a stuck channel's
-            # catch-up counts none)
-            jump = np.where(follows_stuck(v, STUCK_N), 0.0, np.r_[0.0, v[:-1] - v[1:]])[-STEP_BACK - 1:]
-            k = int(np.argmax(jump))
-            since = ", " if k == STEP_BACK else " and every reading since stood "
-            text += (f"; fell {jump[k]:.2f} m in one reading at {hhmm(int(t[-STEP_BACK - 1 + k]))}{since}"
-                     f"{stepped:.2f} m or more under where it had been")
-            details["stepped_m"] = round(float(stepped), 3)
+        stepped, stood = feats.get("stepped", 0.0), feats.get("stood", 0.0)
+        kept = max((x for x in (stepped, stood) if np.isfinite(x)), default=0.0)
+        if kept >= EXPLAIN_STEP_M and len(t) > 2:
+            # the step the feature counted: the one, of the newest reading and the STOOD_BACK before it, that every
+            # reading since stands furthest under the level before it (at most its own fall)
+            jump = one_reading_falls(t, v, getattr(sensor, "interval_s", None))
+            pre40 = windowed(t, v, BEFORE_MS, "median")
+            depth = [min(jump[-1 - o], pre40[-2 - o] - v[-1 - o:].max()) for o in range(min(STOOD_BACK + 1, len(v) - 1))]
+            o = int(np.nanargmax(depth))
+            since = ", " if o == 0 else " and every reading since stood "
+            text += (f"; fell {jump[-1 - o]:.2f} m in one reading at {hhmm(int(t[-1 - o]))}{since}"
+                     f"{depth[o]:.2f} m or more under where it had been")
+            details["stepped_m"] = round(float(kept), 3)
         return Evidence(self.name, station.id, drop, drop >= FIRE_M, text, details, onset_ms=onset)
