@@ -73,6 +73,21 @@ def test_a_stage_glitch_of_one_to_three_readings_in_a_storm_does_not_evacuate(si
     assert evacuations(site, glitch) == []
 
 
+def test_a_front_whose_crest_rises_a_few_percent_evacuates_on_its_second_reading(site) -> None:  # type: ignore[no-untyped-def]
+    """Our simulator's flows of Chong-Ak-Suu: +1.97 m, then 0.07 m more to the crest (3.6 % of the step: over
+    gauge_rise.MOVING_SHARE since stop 25, under its 0.05 before), then receding. Evacuated at the second reading
+    (04:05), not at the fourth (kept), which came as the wave reached Grigorievka."""
+    def front(h: np.ndarray) -> np.ndarray:
+        rng = np.random.default_rng(5)
+        crest = np.select([np.abs(h - 4.0) < 1e-6, np.abs(h - 4 - 5 / 60) < 1e-6], [1.97, 2.04], 0.0)
+        tail = np.where(h > 4.1, 2.04 * np.exp(-(h - 4 - 5 / 60) / 0.25), 0.0)
+        return 0.5 + rng.normal(0, 0.005, len(h)) + crest + tail
+
+    ev = evacuations(site, front)
+    assert ev and ev[0].hazard == "debris_flow" and ev[0].zones == ["cak-grig"]
+    assert "2026-07-01T04:04:00Z" < ev[0].time <= "2026-07-01T04:06:00Z", ev[0].time
+
+
 def test_a_crest_that_sits_a_reading_evacuates_once_it_stood_four_readings(site) -> None:  # type: ignore[no-untyped-def]
     ev = evacuations(site, crest_that_sits)
     assert ev and ev[0].hazard == "debris_flow" and ev[0].zones == ["cak-grig"]
