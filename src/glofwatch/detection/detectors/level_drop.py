@@ -31,7 +31,7 @@ half of that fall: a glitch is one step) and newly (``SINK_GROWTH`` times the ra
 piping breach widening at 0.1, 0.2, 0.4 m/h, under the sinking rate for hours; a drift falls alike every half hour),
 ``stepped`` (a fall in one reading, at most ``STEP_BACK`` readings back, that every reading since kept: the lower of the
 fall and how far under the level before it they stand; a breach's first drop that held until its station died),
-``level``.
+``stood`` (the same for a fall 3 to ``STOOD_BACK`` readings back: a lake that fell and stands lower since), ``level``.
 """
 
 from __future__ import annotations
@@ -326,8 +326,9 @@ class LevelDrop(Detector):
             # reading since stands furthest under the level before it (at most its own fall)
             jump = one_reading_falls(t, v, getattr(sensor, "interval_s", None))
             pre40 = windowed(t, v, BEFORE_MS, "median")
-            depth = [min(jump[-1 - o], pre40[-2 - o] - v[-1 - o:].max()) for o in range(min(STOOD_BACK + 1, len(v) - 1))]
-            o = int(np.nanargmax(depth))
+            depth = np.nan_to_num([min(jump[-1 - o], pre40[-2 - o] - v[-1 - o:].max())
+                                   for o in range(min(STOOD_BACK + 1, len(v) - 1))], nan=-np.inf)
+            o = int(np.argmax(depth))
             since = ", " if o == 0 else " and every reading since stood "
             text += (f"; fell {jump[-1 - o]:.2f} m in one reading at {hhmm(int(t[-1 - o]))}{since}"
                      f"{depth[o]:.2f} m or more under where it had been")
