@@ -75,6 +75,21 @@ def test_wrong_zone_and_premature_evacuations() -> None:
     assert s.wrong_zone == 1 and s.wrong_zones == ["cak-grig"]
 
 
+def test_an_evacuation_before_onset_still_in_force_at_arrival_is_told_apart() -> None:
+    """Evacuated 10 min before the onset (in a storm, say), and never called off: the scorer counts a false evacuation
+    and a missed event, as before, and says the first zone's people were out all the same. Called off before the
+    arrival, or of another zone, it does not."""
+    s = score_scenario(GLOF, [dec("2026-07-01T00:50:00Z")])
+    assert s.false_evacuations == 1 and s.detected is False and s.miss_reason == "no_decision"
+    assert s.early_in_force is True
+    off = [dec("2026-07-01T00:50:00Z", id="a"), dec("2026-07-01T01:30:00Z", level="all_clear", id="b", previous="a")]
+    assert score_scenario(GLOF, off).early_in_force is False
+    assert score_scenario(GLOF, [dec("2026-07-01T00:50:00Z", zones=("cha-town",))]).early_in_force is False
+    assert score_scenario(GLOF, [dec("2026-07-01T00:50:00Z"), dec("2026-07-01T01:10:00Z")]).early_in_force is False  # found
+    summary = summarize([s, score_scenario(GLOF, off)], stations=8, negative_hours=0.0)
+    assert summary["false_evacuations"]["before_onset_in_force"] == 1
+
+
 def test_false_evacuations_count_episodes_not_updates() -> None:
     ds = [dec("2026-07-02T01:00:00Z", id="a"), dec("2026-07-02T01:05:00Z", id="b", previous="a"),
           dec("2026-07-02T02:00:00Z", level="all_clear", id="c", previous="b"), dec("2026-07-02T03:00:00Z", id="d", previous="c"),

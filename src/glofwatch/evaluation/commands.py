@@ -117,6 +117,8 @@ def report_table(ev: Any) -> Any:
     row("  by scenario kind", lambda s: ", ".join(f"{k} {v}" for k, v in s["false_evacuations"]["by_kind"].items() if v) or "-")
     row("  per station-year", lambda s: "-" if s["false_evacuations"]["per_station_year"] is None
         else f"{s['false_evacuations']['per_station_year']:.2f} ({s['false_evacuations']['station_years']:.2f} st-yr)")
+    row("  events missed: evacuated before onset, still in force at arrival",
+        lambda s: str(s["false_evacuations"].get("before_onset_in_force", 0)))
     row("warnings on no-hazard days", lambda s: "-" if "false_warnings" not in s else (lambda f: f"{f['count']} in "
         f"{len(f['with_warning'])} of {f['scenarios']} days")(s["false_warnings"]))
     row("wrong-zone evacuations", lambda s: str(s["wrong_zone"]["count"]))

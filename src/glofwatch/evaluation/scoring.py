@@ -78,6 +78,9 @@ class ScenarioScore:
     detectable: bool | None = None  # some working sensor showed it above noise before first_arrival (detectable.py)
     undetectable_reason: str | None = None  # no_sensor_reached, no_readings, faulted, below_noise
     signal_min: float | None = None  # first_arrival - the first reading above noise on the path (detectable.py)
+    # not detected, but an evacuation of the first zone for this hazard issued before the onset (a false evacuation
+    # here) was still in force when the wave reached it: the people were out (the engine sends no second evacuate)
+    early_in_force: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -145,6 +148,10 @@ def score_scenario(truth: Mapping[str, Any], decisions: Iterable[Decision | Mapp
         after = [d for d in ds if d.get("hazard") == hazard and first_zone in (d.get("zones") or [])
                  and level_rank(d["level"]) >= level_rank("warning") and (_t(d["time"]) or 0.0) >= first]
         late_min = round(((_t(after[0]["time"]) or 0.0) - first) / 60.0, 2) if after else None
+    # the level in force for the first zone and this hazard when the wave reached it: the last such decision before
+    in_force = [d for d in ds if d.get("hazard") == hazard and first_zone in (d.get("zones") or [])
+                and (_t(d["time"]) or 0.0) < (first or np.inf)]
+    early_in_force = bool(evac is None and premature and in_force and in_force[-1].get("level") == "evacuate")
     reason = None
     if evac is None:
         evacs = [d for d in ds if d.get("level") == "evacuate" and (_t(d["time"]) or 0.0) >= (onset or -np.inf)]
@@ -162,6 +169,7 @@ def score_scenario(truth: Mapping[str, Any], decisions: Iterable[Decision | Mapp
         warning_min=w_min, warning_fraction=w_frac, warning_min_warning=ww_min, warning_fraction_warning=ww_frac,
         lake_correct=(evac.get("lake") == truth.get("lake")) if evac is not None and hazard == "glof" else None,
         miss_reason=reason, false_evacuations=len(premature), late_min=late_min, wrong_zone=len(wrong), wrong_zones=wrong_zones,
+        early_in_force=early_in_force,
     )
 
 
@@ -244,6 +252,8 @@ def summarize(scores: Sequence[ScenarioScore], *, stations: int, negative_hours:
     out["false_evacuations"] = {
         "count": fe, "in_negative_scenarios": sum(s.false_evacuations for s in scores if s.hazard is None),
         "before_onset": sum(s.false_evacuations for s in hz_scores),
+        # events missed only because their first zone's evacuation came before the onset and was still in force
+        "before_onset_in_force": sum(bool(s.early_in_force) for s in hz_scores),
         "station_years": round(station_years, 4),
         "per_station_year": round(fe / station_years, 3) if station_years > 0 else None,
         "scenarios": [s.id for s in scores if s.false_evacuations],
