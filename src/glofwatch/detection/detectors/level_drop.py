@@ -326,8 +326,7 @@ class LevelDrop(Detector):
             # reading since stands furthest under the level before it (at most its own fall)
             jump = one_reading_falls(t, v, getattr(sensor, "interval_s", None))
             pre40 = windowed(t, v, BEFORE_MS, "median")
-            depth = np.nan_to_num([min(jump[-1 - o], pre40[-2 - o] - v[-1 - o:].max())
-                                   for o in range(min(STOOD_BACK + 1, len(v) - 1))], nan=-np.inf)
+            depth = [self._kept_step(v, jump, pre40, o, o)[-1] for o in range(min(STOOD_BACK + 1, len(v) - 1))]
             o = int(np.argmax(depth))
             since = ", " if o == 0 else " and every reading since stood "
             text += (f"; fell {jump[-1 - o]:.2f} m in one reading at {hhmm(int(t[-1 - o]))}{since}"
