@@ -148,7 +148,7 @@ def score_scenario(truth: Mapping[str, Any], decisions: Iterable[Decision | Mapp
         after = [d for d in ds if d.get("hazard") == hazard and first_zone in (d.get("zones") or [])
                  and level_rank(d["level"]) >= level_rank("warning") and (_t(d["time"]) or 0.0) >= first]
         late_min = round(((_t(after[0]["time"]) or 0.0) - first) / 60.0, 2) if after else None
-    # the level in force for the first zone and this hazard when the wave reached it: the last such decision before
+    # the level in force for the first zone and this hazard when the wave reached it: the last such decision before then
     in_force = [d for d in ds if d.get("hazard") == hazard and first_zone in (d.get("zones") or [])
                 and (_t(d["time"]) or 0.0) < (first or np.inf)]
     early_in_force = bool(evac is None and premature and in_force and in_force[-1].get("level") == "evacuate")
