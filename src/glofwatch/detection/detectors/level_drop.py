@@ -31,7 +31,8 @@ half of that fall: a glitch is one step) and newly (``SINK_GROWTH`` times the ra
 piping breach widening at 0.1, 0.2, 0.4 m/h, under the sinking rate for hours; a drift falls alike every half hour),
 ``stepped`` (a fall in one reading, at most ``STEP_BACK`` readings back, that every reading since kept: the lower of the
 fall and how far under the level before it they stand; a breach's first drop that held until its station died),
-``stood`` (the same for a fall 3 to ``STOOD_BACK`` readings back: a lake that fell and stands lower since), ``level``.
+``stood`` (the same for a fall 3 to ``STOOD_BACK`` readings back: a lake that fell and stands lower since), ``kept``
+(the same for a fall 1 to ``STOOD_BACK`` readings back: a fall that at least one reading after it confirmed), ``level``.
 """
 
 from __future__ import annotations
@@ -197,7 +198,7 @@ class LevelDrop(Detector):
     kinds: ClassVar[tuple[str, ...]] = ("lake",)
     lookback_ms: ClassVar[int] = WINDOW_MS
     features: ClassVar[tuple[str, ...]] = ("drop", "drop2", "fall", "below", "fell2", "fell1", "held", "sink", "level",
-                                           "accel", "before", "quicken", "stepped", "stood")
+                                           "accel", "before", "quicken", "stepped", "stood", "kept")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         n = len(t_ms)
@@ -263,10 +264,12 @@ class LevelDrop(Detector):
         jump = one_reading_falls(t_ms, v, getattr(sensor, "interval_s", None))
         stepped = self._kept_step(v, jump, pre40, 0, STEP_BACK)
         stood = self._kept_step(v, jump, pre40, HELD_N - 1, STOOD_BACK)
+        kept = self._kept_step(v, jump, pre40, 1, STOOD_BACK)
         return {"drop": s, "drop2": np.minimum(s, prev), "fall": s - prev, "below": below, "fell2": fell2,
                 "fell1": np.minimum(below, s), "held": held, "sink": np.where(steady, below, 0.0), "level": v,
                 "accel": np.where(accel, below, 0.0), "before": before,
-                "quicken": np.where(quicken, below, 0.0), "stepped": stepped, "stood": stood}
+                "quicken": np.where(quicken, below, 0.0), "stepped": stepped, "stood": stood,
+                "kept": kept}
 
     @staticmethod
     def _kept_step(v: np.ndarray, jump: np.ndarray, pre40: np.ndarray, first: int, last: int) -> np.ndarray:
