@@ -100,6 +100,32 @@ def test_a_step_under_the_kept_fall_floor_from_a_lake_at_rest_warns_and_does_not
     assert decisions and decisions[0].level == "warning" and decisions[0].time <= "2026-07-01T03:16:00Z"
 
 
+def falls_then(falls: list[float], then_m: float):  # type: ignore[no-untyped-def]
+    """A lake at rest whose readings from 03:00 fall by ``falls`` (m), then ``then_m`` a reading."""
+    def shape(h):  # type: ignore[no-untyped-def]
+        k = np.floor((h - 3.0) * 12 + 1e-6)
+        level = -np.cumsum(falls)
+        return np.select([h < 3.0] + [k == i for i in range(len(falls))], [0.0, *level],
+                         level[-1] - then_m * (k - len(falls) + 1))
+    return shape
+
+
+def test_a_fall_growing_three_readings_in_a_row_evacuates_at_the_third(site) -> None:  # type: ignore[no-untyped-def]
+    """A breach opening: 0.04, 0.07, 0.14 m at 03:00, 03:05, 03:10 (a blind red-team breach of cha-1 after a displacement
+    wave: 0.05, 0.08, 0.16 m). The CUSUM, less its drift allowance, counts 0.13 m by then, under the opening rule's 0.3:
+    evacuate at 03:10, naming the three falls."""
+    ev = evacuations(site, lake_day(site, falls_then([0.04, 0.07, 0.14], 0.2)))
+    assert ev and "2026-07-01T03:09:00Z" < ev[0].time <= "2026-07-01T03:11:00Z"
+    assert any("each fell more than the one before" in r for r in ev[0].explanation)
+    assert any("its last three readings fell 0.04, 0.07 and 0.14 m" in r for r in ev[0].explanation)
+
+
+def test_three_growing_falls_of_a_drift_and_its_scatter_do_not_evacuate(site) -> None:  # type: ignore[no-untyped-def]
+    """0.03, 0.05, 0.06 m, then standing: a sensor drifting 0.4 m/h with a few centimetres of scatter (a blind red-team
+    fault day made 0.03, 0.05, 0.07 m). Under 0.15 m in all, the last under 0.08 m: no evacuation."""
+    assert evacuations(site, lake_day(site, falls_then([0.03, 0.05, 0.06], 0.0))) == []
+
+
 def test_a_glitch_high_while_the_lake_fills_is_no_kept_fall(site) -> None:  # type: ignore[no-untyped-def]
     """Three readings 0.4 m high while the lake fills 0.1 m an hour, then back at the level: the "fall" back is kept,
     but the lake stands where it stood before the glitch (the median of the eight readings before the four kept)."""

@@ -28,6 +28,8 @@ stepped_last    how far the lake station's readings since a one-reading fall, up
                 the fall, at most the fall (m; level_drop's stepped at its newest reading however old)
 drop_step_kept  the same as drop_stood for a fall 5 min to 2 h ago: at least the reading after the fall stood under the
                 level before it (m; level_drop's kept)
+drop_speeding   the fall (m) of the lake's last three readings where each fell more than the one before, the last by
+                level_drop.SPEED_LAST_M to SPEED_MAX_M (level_drop's speeding; 0 elsewhere)
 lake_silent_min minutes since the lake station's newest reading (uncapped; 0 where it never reported)
 gauge_travel_min minutes the fastest wave (impact.SPEED_MS) takes from the lake to the first gauge of its path (NaN: none)
 sib_drop        CUSUM fall at the sibling lakes of the valley (explains the wave away from this lake)
@@ -115,7 +117,7 @@ RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", 
        "gauge_swell", "rain_i6", "rain_before", "rain_wet", "rain_eased_all", "fell_last", "fell1_last", "lake_silent_min",
        "geo_lift_long", "geo_died", "gauge_pulse", "gauge_pulse_pair", "gauge_travel_min", "drop_before", "gauge_died",
        "drop_quicken", "rain_i30", "gauge_stair_sat", "gauge_lift", "gauge_lift_small", "geo_onset", "stepped_last", "drop_stood",
-       "drop_step_kept")
+       "drop_step_kept", "drop_speeding")
 MAX_MISSED = 12.0
 # geo_onset is looked up for triggers at most this old (minutes): the rule reads it at 8-12 min, and a live buffer keeps
 # 2 hours, so that live and replay look up the same readings
@@ -355,6 +357,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["drop_stood"] = _max_feature(bs, src.lake_stations, "level_drop", "stood", ticks)
     raw["stepped_last"] = _max_feature(bs, src.lake_stations, "level_drop", "stepped", ticks, last=True)
     raw["drop_step_kept"] = _max_feature(bs, src.lake_stations, "level_drop", "kept", ticks)
+    raw["drop_speeding"] = _max_feature(bs, src.lake_stations, "level_drop", "speeding", ticks)
     raw["lake_silent_min"] = silent_minutes(bs, src.lake_stations, ticks)
     # the fastest wave's time from the lake to the first gauge of its path: a flood that took the lake station cannot
     # lift that gauge sooner

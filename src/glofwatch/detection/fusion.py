@@ -90,6 +90,7 @@ FELL_SILENT_STEP_M = 0.08
 # a lake that fell this much in one reading and stood there at the next reading(s) (step_kept): the kept-fall rule's floor
 STEP_KEPT_M = KEPT_FLOOR_M
 STEP_KEPT_MAX_M = 1.0  # ... and no more: a breach that passed a metre of the lake in 5 min does not stop (a glitch run does)
+SPEEDING_BELOW_M = 0.1  # a lake whose last three readings fell faster and faster (speeding), this far under its 3-hour level
 STOOD_M = 0.1  # a lake that fell this much in one reading and stood there (stood_lower): a WARNING
 # a lake station whose last reading fell at least SILENT_FELL_M (under fell_silent's 0.08), then silent, and the river below
 # SILENT_RIVER_M over its 3-hour median in dry weather (or a front there in any weather): see silent_fall_river
@@ -285,7 +286,7 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
             ((raw["lake_missed"] >= LAKE_SILENT_MISSED) & gauge) | (geo & gauge & lasted) | died
         # rules whose signs are their own second sign
         alone = slow_outburst(raw) | fell_silent(raw) | flood_passing(raw) | silent_fall_river(raw) | lifted_dry(raw) | \
-            step_kept(raw)
+            step_kept(raw) | speeding(raw)
         return warn | alone, (evac & warn) | alone
     # a front against the gauge's own river: in a valley without its own rain gauge and geophone, where the gauge is the
     # only eye; where the storm is measured, only in steady rain (storm floods step when the rain bursts: steady_front)
@@ -856,6 +857,17 @@ def step_kept(raw: dict[str, np.ndarray]) -> np.ndarray:
     return (k >= STEP_KEPT_M) & (k <= STEP_KEPT_MAX_M) & (k <= raw["drop_cap"])
 
 
+def speeding(raw: dict[str, np.ndarray]) -> np.ndarray:
+    """The lake's last three readings each fell more than the one before, 0.15 m or more in all, the last 0.08 m to a
+    metre (level_drop's speeding), and the lake stands SPEEDING_BELOW_M under its 3-hour level: a breach opening.
+
+    The CUSUM counts each reading's fall less 0.04 m of drift allowance, so a breach opening at 0.05, 0.08, 0.16 m a
+    reading reaches the opening rule's 0.3 m a reading later; the sinking rule asks 0.25 m in 30 min. A sensor drifting
+    at 0.4 m/h falls 0.03 m a reading; with its scatter it made three growing falls ending in 0.07 m on a blind
+    red-team fault day (a false evacuation at 0.06 m and 0.12 m in all). A glitch is one step of metres."""
+    return (raw["drop_speeding"] > 0) & (raw["below"] >= SPEEDING_BELOW_M)
+
+
 def draining(raw: dict[str, np.ndarray]) -> np.ndarray:
     """A watched lake perhaps draining slowly, its water perhaps arriving below: the lake DRAIN_BELOW_M under its 3-hour
     level while the gauge on its path rises SLOW_DEP_M out of its rhythm (gauge_rise's dep_ok) in dry weather. A piping
@@ -914,6 +926,9 @@ RULE_TEXT = {
     "lake_step_kept": f"safety rule: the lake fell {STEP_KEPT_M:.2f} m or more in one reading (under "
                       f"{STEP_KEPT_MAX_M:.0f} m) and the next reading stood that far under its level too: a breach's "
                       "first drop (a glitch returns, or stands metres off)",
+    "lake_speeding": "safety rule: the lake's last three readings each fell more than the one before (0.15 m or more in "
+                     f"all, the last 0.08 m or more), {SPEEDING_BELOW_M:.1f} m under its 3-hour level: a breach opening "
+                     "(a drift falls alike every reading, a glitch is one step)",
     "slow_outburst": "safety rule: a lake nobody watches is draining slowly: its flood's signs downstream, in order, in "
                      "dry weather",
     "lake_quickening": f"safety rule: the lake's fall has quickened every quarter hour for 45 min, {QUICK_BELOW_M:.2f} m or "
@@ -977,7 +992,8 @@ def evacuation_rules(hazard: str, raw: dict[str, np.ndarray]) -> dict[str, np.nd
             "lake_sinking": raw["drop_sink"] >= SINK_M, "slow_outburst": slow_outburst(raw),
             "lake_fell_silent": fell_silent(raw), "flood_passing": flood_passing(raw), "lake_opening": opening(raw),
             "lake_quickening": quickening(raw), "silent_fall_river": silent_fall_river(raw),
-            "river_lifted_dry": lifted_dry(raw), "lake_step_kept": step_kept(raw)}
+            "river_lifted_dry": lifted_dry(raw), "lake_step_kept": step_kept(raw),
+            "lake_speeding": speeding(raw)}
 
 
 def front_unconfirmed(raw: dict[str, np.ndarray]) -> np.ndarray:

@@ -32,7 +32,8 @@ piping breach widening at 0.1, 0.2, 0.4 m/h, under the sinking rate for hours; a
 ``stepped`` (a fall in one reading, at most ``STEP_BACK`` readings back, that every reading since kept: the lower of the
 fall and how far under the level before it they stand; a breach's first drop that held until its station died),
 ``stood`` (the same for a fall 3 to ``STOOD_BACK`` readings back: a lake that fell and stands lower since), ``kept``
-(the same for a fall 1 to ``STOOD_BACK`` readings back: a fall that at least one reading after it confirmed), ``level``.
+(the same for a fall 1 to ``STOOD_BACK`` readings back: a fall that at least one reading after it confirmed),
+``speeding`` (the fall of the last three readings where each fell more than the one before: a breach opening), ``level``.
 """
 
 from __future__ import annotations
@@ -113,6 +114,14 @@ STEP_GAP = 2.5  # ... from a reading at most this many reporting intervals befor
 # and has stood under its level since, still reporting (blind red-team overtopping breaches of cha-1: 0.46 -> 0.30 m,
 # 16 readings at 0.29-0.31 m, then the breach widened; nothing above the spillway's WATCH for 2 h 20 min)
 STOOD_BACK = 24
+# ``speeding``: the last three readings each fell more than the one before, by a fall faster than a drift's at the end
+# (a blind red-team breach of cha-1 after a displacement wave: 0.05, 0.08, 0.16 m as it opened, a reading before the
+# CUSUM, which gives up 0.04 m a reading, counted 0.3 m; a sensor drifting 0.4 m/h falls 0.03 m a reading, give or take
+# its scatter of a few centimetres)
+SPEED_FIRST_M = 0.02
+SPEED_LAST_M = 0.08
+SPEED_TOTAL_M = 0.15
+SPEED_MAX_M = 1.0  # ... the last under a metre: a transducer's glitch is metres off (1.75-21 m on the generators' fault days)
 EXPLAIN_STEP_M = 0.05  # explanations name such a step from this much
 
 
@@ -198,7 +207,7 @@ class LevelDrop(Detector):
     kinds: ClassVar[tuple[str, ...]] = ("lake",)
     lookback_ms: ClassVar[int] = WINDOW_MS
     features: ClassVar[tuple[str, ...]] = ("drop", "drop2", "fall", "below", "fell2", "fell1", "held", "sink", "level",
-                                           "accel", "before", "quicken", "stepped", "stood", "kept")
+                                           "accel", "before", "quicken", "stepped", "stood", "kept", "speeding")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         n = len(t_ms)
@@ -265,11 +274,25 @@ class LevelDrop(Detector):
         stepped = self._kept_step(v, jump, pre40, 0, STEP_BACK)
         stood = self._kept_step(v, jump, pre40, HELD_N - 1, STOOD_BACK)
         kept = self._kept_step(v, jump, pre40, 1, STOOD_BACK)
+        speeding = self._speeding(jump)
         return {"drop": s, "drop2": np.minimum(s, prev), "fall": s - prev, "below": below, "fell2": fell2,
                 "fell1": np.minimum(below, s), "held": held, "sink": np.where(steady, below, 0.0), "level": v,
                 "accel": np.where(accel, below, 0.0), "before": before,
                 "quicken": np.where(quicken, below, 0.0), "stepped": stepped, "stood": stood,
-                "kept": kept}
+                "kept": kept, "speeding": speeding}
+
+    @staticmethod
+    def _speeding(jump: np.ndarray) -> np.ndarray:
+        """``speeding`` at each reading: the fall of the last three readings where each fell at least as much as the one
+        before (SPEED_FIRST_M, then more, the last SPEED_LAST_M to SPEED_MAX_M), SPEED_TOTAL_M or more in all; else 0."""
+        n = len(jump)
+        if n < 3:
+            return np.zeros(n)
+        f1, f2, f3 = np.r_[np.nan, np.nan, jump[:-2]], np.r_[np.nan, jump[:-1]], jump
+        total = f1 + f2 + f3
+        ok = (f1 >= SPEED_FIRST_M) & (f2 >= f1) & (f3 >= f2) & (f3 >= SPEED_LAST_M) & (f3 <= SPEED_MAX_M) & \
+            (total >= SPEED_TOTAL_M)
+        return np.where(ok, total, 0.0)
 
     @staticmethod
     def _kept_step(v: np.ndarray, jump: np.ndarray, pre40: np.ndarray, first: int, last: int) -> np.ndarray:
@@ -335,4 +358,9 @@ class LevelDrop(Detector):
             text += (f"; fell {jump[-1 - o]:.2f} m in one reading at {hhmm(int(t[-1 - o]))}{since}"
                      f"{depth[o]:.2f} m or more under where it had been")
             details["stepped_m"] = round(float(kept), 3)
+        speed = feats.get("speeding", 0.0)
+        if np.isfinite(speed) and speed > 0 and len(t) >= 3:
+            f = one_reading_falls(t, v, getattr(sensor, "interval_s", None))[-3:]
+            text += f"; its last three readings fell {f[0]:.2f}, {f[1]:.2f} and {f[2]:.2f} m, each more than the one before"
+            details["speeding_m"] = round(float(speed), 3)
         return Evidence(self.name, station.id, drop, drop >= FIRE_M, text, details, onset_ms=onset)
