@@ -28,7 +28,7 @@ stepped_last    how far the lake station's readings since a one-reading fall, up
                 the fall, at most the fall (m; level_drop's stepped at its newest reading however old)
 drop_step_kept  the same as drop_stood for a fall 5 min to 2 h ago: at least the reading after the fall stood under the
                 level before it (m; level_drop's kept)
-drop_speeding   the fall (m) of the lake's last three readings where each fell more than the one before, the last by
+drop_speeding   the fall (m) of the lake's last three readings where each fell at least as much as the one before, the last by
                 level_drop.SPEED_LAST_M to SPEED_MAX_M (level_drop's speeding; 0 elsewhere)
 lake_silent_min minutes since the lake station's newest reading (uncapped; 0 where it never reported)
 gauge_travel_min minutes the fastest wave (impact.SPEED_MS) takes from the lake to the first gauge of its path (NaN: none)

@@ -858,7 +858,7 @@ def step_kept(raw: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def speeding(raw: dict[str, np.ndarray]) -> np.ndarray:
-    """The lake's last three readings each fell more than the one before, 0.15 m or more in all, the last 0.08 m to a
+    """The lake's last three readings each fell at least as much as the one before, 0.15 m or more in all, the last 0.08 m to a
     metre (level_drop's speeding), and the lake stands SPEEDING_BELOW_M under its 3-hour level: a breach opening.
 
     The CUSUM counts each reading's fall less 0.04 m of drift allowance, so a breach opening at 0.05, 0.08, 0.16 m a
@@ -926,9 +926,9 @@ RULE_TEXT = {
     "lake_step_kept": f"safety rule: the lake fell {STEP_KEPT_M:.2f} m or more in one reading (under "
                       f"{STEP_KEPT_MAX_M:.0f} m) and the next reading stood that far under its level too: a breach's "
                       "first drop (a glitch returns, or stands metres off)",
-    "lake_speeding": "safety rule: the lake's last three readings each fell more than the one before (0.15 m or more in "
-                     f"all, the last 0.08 m or more), {SPEEDING_BELOW_M:.1f} m under its 3-hour level: a breach opening "
-                     "(a drift falls alike every reading, a glitch is one step)",
+    "lake_speeding": "safety rule: the lake's last three readings each fell at least as much as the one before (0.15 m "
+                     f"or more in all, the last 0.08 m or more), {SPEEDING_BELOW_M:.1f} m under its 3-hour level: a "
+                     "breach opening (a drift falls alike every reading, a glitch is one step)",
     "slow_outburst": "safety rule: a lake nobody watches is draining slowly: its flood's signs downstream, in order, in "
                      "dry weather",
     "lake_quickening": f"safety rule: the lake's fall has quickened every quarter hour for 45 min, {QUICK_BELOW_M:.2f} m or "

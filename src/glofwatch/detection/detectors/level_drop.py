@@ -33,7 +33,8 @@ piping breach widening at 0.1, 0.2, 0.4 m/h, under the sinking rate for hours; a
 fall and how far under the level before it they stand; a breach's first drop that held until its station died),
 ``stood`` (the same for a fall 3 to ``STOOD_BACK`` readings back: a lake that fell and stands lower since), ``kept``
 (the same for a fall 1 to ``STOOD_BACK`` readings back: a fall that at least one reading after it confirmed),
-``speeding`` (the fall of the last three readings where each fell more than the one before: a breach opening), ``level``.
+``speeding`` (the fall of the last three readings where each fell at least as much as the one before: a breach
+opening), ``level``.
 """
 
 from __future__ import annotations
@@ -114,8 +115,8 @@ STEP_GAP = 2.5  # ... from a reading at most this many reporting intervals befor
 # and has stood under its level since, still reporting (blind red-team overtopping breaches of cha-1: 0.46 -> 0.30 m,
 # 16 readings at 0.29-0.31 m, then the breach widened; nothing above the spillway's WATCH for 2 h 20 min)
 STOOD_BACK = 24
-# ``speeding``: the last three readings each fell more than the one before, by a fall faster than a drift's at the end
-# (a blind red-team breach of cha-1 after a displacement wave: 0.05, 0.08, 0.16 m as it opened, a reading before the
+# ``speeding``: the last three readings each fell at least as much as the one before, by a fall faster than a drift's
+# at the end (a blind red-team breach of cha-1 after a displacement wave: 0.05, 0.08, 0.16 m as it opened, a reading before the
 # CUSUM, which gives up 0.04 m a reading, counted 0.3 m; a sensor drifting 0.4 m/h falls 0.03 m a reading, give or take
 # its scatter of a few centimetres)
 SPEED_FIRST_M = 0.02
@@ -361,6 +362,7 @@ class LevelDrop(Detector):
         speed = feats.get("speeding", 0.0)
         if np.isfinite(speed) and speed > 0 and len(t) >= 3:
             f = one_reading_falls(t, v, getattr(sensor, "interval_s", None))[-3:]
-            text += f"; its last three readings fell {f[0]:.2f}, {f[1]:.2f} and {f[2]:.2f} m, each more than the one before"
+            text += (f"; its last three readings fell {f[0]:.2f}, {f[1]:.2f} and {f[2]:.2f} m, each at least as much as the one "
+                     "before")
             details["speeding_m"] = round(float(speed), 3)
         return Evidence(self.name, station.id, drop, drop >= FIRE_M, text, details, onset_ms=onset)
