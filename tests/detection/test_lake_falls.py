@@ -100,6 +100,25 @@ def test_a_step_under_the_kept_fall_floor_from_a_lake_at_rest_warns_and_does_not
     assert decisions and decisions[0].level == "warning" and decisions[0].time <= "2026-07-01T03:16:00Z"
 
 
+def test_one_reading_fall_warns_at_that_reading_and_evacuates_at_the_next_that_keeps_it(site) -> None:  # type: ignore[no-untyped-def]
+    """0.3 m in one reading (03:00): a breach's first drop, a wave over the dam, or a glitch. The families get a WARNING
+    at once (the model alone is held at WATCH until the next reading); the next reading keeps the fall: evacuate."""
+    decisions = [d for d in replay_frame(site, lake_day(site, lambda h: np.where(h >= 3.0, -0.3, 0.0))) if d.lake == "cha-1"]
+    assert [(d.time, d.level) for d in decisions[:2]] == [("2026-07-01T03:00:00Z", "warning"),
+                                                          ("2026-07-01T03:05:00Z", "evacuate")]
+    assert any("the next reading decides" in r for r in decisions[0].explanation)
+
+
+@pytest.mark.parametrize(("glitch", "level"), [(-0.3, "warning"), (-1.8, "watch")])
+def test_a_one_reading_glitch_does_not_evacuate(site, glitch: float, level: str) -> None:  # type: ignore[no-untyped-def]
+    """One reading 0.3 m low, then the lake where it was: a WARNING for that reading's sake, no evacuation. One reading
+    1.8 m low (a transducer's glitch, metres off, as the generators' are): a WATCH only."""
+    decisions = [d for d in replay_frame(site, lake_day(site, lambda h: np.where((h >= 3.0) & (h < 3.04), glitch, 0.0)))
+                 if d.lake == "cha-1"]
+    assert decisions and decisions[0].time == "2026-07-01T03:00:00Z" and decisions[0].level == level
+    assert not any(d.level == "evacuate" for d in decisions)
+
+
 def falls_then(falls: list[float], then_m: float):  # type: ignore[no-untyped-def]
     """A lake at rest whose readings from 03:00 fall by ``falls`` (m), then ``then_m`` a reading."""
     def shape(h):  # type: ignore[no-untyped-def]
