@@ -274,7 +274,8 @@ class LevelDrop(Detector):
         jump = one_reading_falls(t_ms, v, getattr(sensor, "interval_s", None))
         stepped = self._kept_step(v, jump, pre40, 0, STEP_BACK)
         stood = self._kept_step(v, jump, pre40, HELD_N - 1, STOOD_BACK)
-        kept = self._kept_step(v, jump, pre40, 1, STOOD_BACK)
+        # ... and for a step 1 to STOOD_BACK readings back: stood's steps (HELD_N - 1 on) with the two before them
+        kept = np.maximum(self._kept_step(v, jump, pre40, 1, HELD_N - 2), stood)
         speeding = self._speeding(jump)
         return {"drop": s, "drop2": np.minimum(s, prev), "fall": s - prev, "below": below, "fell2": fell2,
                 "fell1": np.minimum(below, s), "held": held, "sink": np.where(steady, below, 0.0), "level": v,
