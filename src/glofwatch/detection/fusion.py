@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import orjson
 
+from glofwatch.detection.detectors.level_drop import SPEED_LAST_M, SPEED_TOTAL_M
 from glofwatch.errors import GlofwatchError
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "fusion.json"
@@ -874,8 +875,9 @@ def fell_once(raw: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def speeding(raw: dict[str, np.ndarray]) -> np.ndarray:
-    """The lake's last three readings each fell at least as much as the one before, 0.15 m or more in all, the last 0.08 m to a
-    metre (level_drop's speeding), and the lake stands SPEEDING_BELOW_M under its 3-hour level: a breach opening.
+    """The lake's last three readings each fell at least as much as the one before, level_drop.SPEED_TOTAL_M or more in
+    all, the last SPEED_LAST_M to SPEED_MAX_M (level_drop's speeding), and the lake stands SPEEDING_BELOW_M under its
+    3-hour level: a breach opening.
 
     The CUSUM counts each reading's fall less 0.04 m of drift allowance, so a breach opening at 0.05, 0.08, 0.16 m a
     reading reaches the opening rule's 0.3 m a reading later; the sinking rule asks 0.25 m in 30 min. A sensor drifting
@@ -945,8 +947,9 @@ RULE_TEXT = {
     "lake_step_kept": f"safety rule: the lake fell {STEP_KEPT_M:.2f} m or more in one reading (under "
                       f"{STEP_KEPT_MAX_M:.0f} m) and the next reading stood that far under its level too: a breach's "
                       "first drop (a glitch returns, or stands metres off)",
-    "lake_speeding": "safety rule: the lake's last three readings each fell at least as much as the one before (0.15 m "
-                     f"or more in all, the last 0.08 m or more), {SPEEDING_BELOW_M:.1f} m under its 3-hour level: a "
+    "lake_speeding": "safety rule: the lake's last three readings each fell at least as much as the one before "
+                     f"({SPEED_TOTAL_M:.2f} m or more in all, the last {SPEED_LAST_M:.2f} m or more), "
+                     f"{SPEEDING_BELOW_M:.1f} m under its 3-hour level: a "
                      "breach opening (a drift falls alike every reading, a glitch is one step)",
     "slow_outburst": "safety rule: a lake nobody watches is draining slowly: its flood's signs downstream, in order, in "
                      "dry weather",

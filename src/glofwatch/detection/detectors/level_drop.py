@@ -116,9 +116,9 @@ STEP_GAP = 2.5  # ... from a reading at most this many reporting intervals befor
 # 16 readings at 0.29-0.31 m, then the breach widened; nothing above the spillway's WATCH for 2 h 20 min)
 STOOD_BACK = 24
 # ``speeding``: the last three readings each fell at least as much as the one before, by a fall faster than a drift's
-# at the end (a blind red-team breach of cha-1 after a displacement wave: 0.05, 0.08, 0.16 m as it opened, a reading before the
-# CUSUM, which gives up 0.04 m a reading, counted 0.3 m; a sensor drifting 0.4 m/h falls 0.03 m a reading, give or take
-# its scatter of a few centimetres)
+# at the end (a blind red-team breach of cha-1 after a displacement wave: 0.05, 0.08, 0.16 m as it opened, a reading
+# before the CUSUM, which gives up 0.04 m a reading, counted 0.3 m; a sensor drifting 0.4 m/h falls 0.03 m a reading,
+# give or take its scatter of a few centimetres)
 SPEED_FIRST_M = 0.02
 SPEED_LAST_M = 0.08
 SPEED_TOTAL_M = 0.15
