@@ -250,3 +250,21 @@ lake_areas = Table(
     Column("created_ms", BigInteger, nullable=False),
     UniqueConstraint("site", "lake", "t_ms", "scene", name="uq_lake_areas_key"),
 )
+
+
+# --- maintenance windows (glofwatch.telemetry.maintenance): a station's readings not believed for a while ----------
+# Rows are never deleted: ending a window early shortens ``end_ms`` and sets ``ended_early``.
+maintenance = Table(
+    "maintenance",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("site", String(64), nullable=False),
+    Column("station", String(64), nullable=False),
+    Column("sensor", String(64), nullable=True),  # NULL: every sensor of the station
+    Column("start_ms", BigInteger, nullable=False),
+    Column("end_ms", BigInteger, nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("username", String(64), nullable=False, default=""),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("ended_early", Boolean, nullable=False, default=False),
+)
