@@ -82,7 +82,11 @@ def _stations_fingerprint(store: Store, site_id: str) -> tuple[Any, ...]:
         b = conn.execute(select(func.max(T.station_status.c.last_received_ms), func.count(),
                                 func.sum(func.cast(T.station_status.c.silent, Integer)))
                          .where(T.station_status.c.site == site_id)).one()
-    return tuple(a) + tuple(b)
+        # maintenance windows opened or ended by another process (`glofwatch maintenance`): rows are never deleted,
+        # ending one early sets ended_early
+        m = conn.execute(select(func.count(), func.sum(func.cast(T.maintenance.c.ended_early, Integer)))
+                         .where(T.maintenance.c.site == site_id)).one()
+    return tuple(a) + tuple(b) + tuple(m)
 
 
 def _warm_imports() -> None:
@@ -214,12 +218,13 @@ def create_app(
     # outermost: answers fresh latest-state snapshots to known sessions before routing (see fastpath.py)
     app.add_middleware(SnapshotFastPath, get_ctx=lambda: c, cookie=COOKIE, extra_headers=FAST_HEADERS)
 
-    from glofwatch.console.routers import alerts, auth, live
+    from glofwatch.console.routers import alerts, auth, live, maintenance
     from glofwatch.console.routers import site as site_routes
 
     app.include_router(auth.router)
     app.include_router(site_routes.router)
     app.include_router(alerts.router)
+    app.include_router(maintenance.router)
     app.include_router(alerts.public)
     app.include_router(live.router)
 
