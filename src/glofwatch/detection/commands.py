@@ -17,6 +17,9 @@ def replay(
     site: Annotated[str | None, typer.Option("--site", "-s", help="Site directory or site.yaml; default: the demo site.")] = None,
     detector: Annotated[str, typer.Option(help="fusion (the learned model) or thresholds (the baseline).")] = "fusion",
     model: Annotated[Path | None, typer.Option(help="A fusion model JSON other than the shipped one.")] = None,
+    maintenance: Annotated[Path | None, typer.Option(
+        "--maintenance", help="CSV of maintenance windows (station,sensor,start,end[,reason]): readings in them are not "
+        "used and a station's history restarts after each (`glofwatch maintenance list` shows the stored ones).")] = None,
 ) -> None:
     """Replay recorded telemetry in event time through the live detection code; write the alerts."""
     import time
@@ -33,7 +36,14 @@ def replay(
         t0 = time.perf_counter()
         df = read_telemetry_csv(telemetry)
         m = FusionModel.load(model) if (model and detector == "fusion") else None
-        decisions = replay_frame(s, df, detector=detector, model=m)
+        windows = None
+        if maintenance is not None:
+            from glofwatch.telemetry.maintenance import read_csv
+
+            if not maintenance.exists():
+                raise GlofwatchError(f"maintenance file {maintenance} not found; give a CSV station,sensor,start,end[,reason]")
+            windows = read_csv(maintenance, s)
+        decisions = replay_frame(s, df, detector=detector, model=m, maintenance=windows)
         write_alerts(decisions, alerts)
     except (GlofwatchError, ValueError) as e:
         console.print(f"[red]error:[/red] {e}", highlight=False)

@@ -38,6 +38,7 @@ from glofwatch.detection.series import SensorState
 from glofwatch.detection.sources import Source, Topology
 from glofwatch.site.model import Site
 from glofwatch.telemetry.batch import SiteIndex
+from glofwatch.telemetry.maintenance import Window, spans
 from glofwatch.telemetry.qc import TimeLimits, check_series
 
 GRID_MS = 60_000
@@ -100,6 +101,7 @@ class Engine:
         self.last_zones: dict[str, list[str]] = {}
         self.last_tick: int | None = None
         self.geo_off: dict[str, int | None] = {}  # per source: state of geo_run carried across evaluations
+        self.maintenance: list[Window] = []  # maintenance windows (glofwatch.telemetry.maintenance)
 
     # -- sensor state ------------------------------------------------------------------------
     def state(self, key: int) -> SensorState:
@@ -111,7 +113,21 @@ class Engine:
             assert sensor is not None
             dets = [d for d in self.detectors if d.applies(station, sensor)]
             s = self.states[key] = SensorState(station, sensor, dets)
+            s.maint = spans(self.maintenance, st_id, se_id)
         return s
+
+    def set_maintenance(self, windows: list[Window]) -> bool:
+        """Use these maintenance windows from now on (all of the site's that may matter: in force, ended within a
+        buffer's length, planned). Sensors whose windows changed are derived again. Returns whether any changed."""
+        self.maintenance = list(windows)
+        changed = False
+        for s in self.states.values():
+            sp = spans(self.maintenance, s.station.id, s.sensor.id)
+            if not np.array_equal(sp, s.maint):
+                s.maint = sp
+                s.derive()
+                changed = True
+        return changed
 
     def load(self, key: int, t: np.ndarray, v: np.ndarray, flags: np.ndarray) -> None:
         """Replace a sensor's series (replay: the whole file, already sorted, unique and QC'd)."""

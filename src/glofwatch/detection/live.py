@@ -11,6 +11,8 @@ evaluated one are evaluated by the same :class:`~glofwatch.detection.engine.Engi
 decisions are stored (``decisions`` table, :mod:`glofwatch.detection.store`) and handed to
 ``on_decision``. ``station_silent`` events (:func:`glofwatch.telemetry.health.check_silence`) make
 it evaluate at their time even when no reading arrives at all (:meth:`DetectionListener.on_event`).
+Before each evaluation the site's maintenance windows are read from the store (one small indexed query:
+a window opened in the console applies to the next batch, and to the readings already in the buffers).
 """
 
 from __future__ import annotations
@@ -27,7 +29,10 @@ from glofwatch.detection.decision import Decision
 from glofwatch.detection.engine import GRID_MS, Engine, ceil_ticks
 from glofwatch.detection.store import save_decisions
 from glofwatch.site.model import Site
+from glofwatch.telemetry.maintenance import windows
 from glofwatch.telemetry.qc import Flag
+
+WINDOWS_SINCE_MS = 7 * 86_400_000  # windows that ended longer ago than this touch no buffer (they keep hours)
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +60,7 @@ class DetectionListener:
             o = np.lexsort((t, key))
             key, t, v, f = key[o], t[o], v[o], f[o]
             bounds = np.flatnonzero(np.r_[True, key[1:] != key[:-1], True]) if len(key) else np.array([0])
+            self._maintenance()
             for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
                 self.engine.add(int(key[a]), t[a:b], v[a:b], f[a:b])
             seen = t[(f & (Flag.FUTURE | Flag.PAST)) == 0]
@@ -64,10 +70,18 @@ class DetectionListener:
     def on_event(self, event: dict[str, Any]) -> list[Decision]:
         """A ``station_silent`` (or any timed) event: evaluate at its time if nothing newer was evaluated."""
         with self._lock:
+            self._maintenance()
             t = int(event["t_ms"])
             out = self.engine.evaluate(np.array([-(-t // GRID_MS) * GRID_MS], dtype=np.int64))
             self._publish(out)
             return out
+
+    def _maintenance(self) -> None:
+        """The stored maintenance windows into the engine (sensors whose windows changed are derived again)."""
+        if self.store is None:
+            return
+        now = ms(self.clock.now())
+        self.engine.set_maintenance(windows(self.store.engine, self.engine.site.id, ending_after_ms=now - WINDOWS_SINCE_MS))
 
     def _publish(self, out: list[Decision]) -> None:
         if not out:

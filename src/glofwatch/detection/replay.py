@@ -28,6 +28,7 @@ from glofwatch.detection.decision import Decision
 from glofwatch.detection.engine import Engine, ceil_ticks
 from glofwatch.site.model import Site
 from glofwatch.telemetry.batch import SiteIndex
+from glofwatch.telemetry.maintenance import Window
 from glofwatch.telemetry.qc import Flag, time_limits
 
 LONE_GAP_MS = 7 * 86_400_000
@@ -132,9 +133,12 @@ def prepare(site: Site, telemetry: pd.DataFrame, index: SiteIndex | None = None)
     return key[first], t[first], v[first]
 
 
-def load_engine(site: Site, telemetry: pd.DataFrame, *, detector: str = "fusion", model: Any = None) -> tuple[Engine, np.ndarray]:
-    """An engine holding the whole QC'd file, and the ticks to evaluate (for replay and training)."""
+def load_engine(site: Site, telemetry: pd.DataFrame, *, detector: str = "fusion", model: Any = None,
+                maintenance: list[Window] | None = None) -> tuple[Engine, np.ndarray]:
+    """An engine holding the whole QC'd file, and the ticks to evaluate (for replay and training). ``maintenance``: the
+    windows in which stations were being worked on (:mod:`glofwatch.telemetry.maintenance`)."""
     eng = Engine(site, detector=detector, model=model)
+    eng.set_maintenance(maintenance or [])
     key, t, v = prepare(site, telemetry, eng.index)
     limits = time_limits(replay_now(t), live=False)
     from glofwatch.telemetry.qc import check_series
@@ -152,12 +156,14 @@ def load_engine(site: Site, telemetry: pd.DataFrame, *, detector: str = "fusion"
     return eng, ticks
 
 
-def replay_frame(site: Site, telemetry: pd.DataFrame, *, detector: str = "fusion", model: Any = None) -> list[Decision]:
+def replay_frame(site: Site, telemetry: pd.DataFrame, *, detector: str = "fusion", model: Any = None,
+                 maintenance: list[Window] | None = None) -> list[Decision]:
     """Decisions for recorded telemetry, in event time, through the live path's engine.
 
-    ``detector``: ``fusion`` (the shipped learned model, or ``model``) or ``thresholds`` (the baseline).
+    ``detector``: ``fusion`` (the shipped learned model, or ``model``) or ``thresholds`` (the baseline);
+    ``maintenance``: the stations' maintenance windows in that time.
     """
-    eng, ticks = load_engine(site, telemetry, detector=detector, model=model)
+    eng, ticks = load_engine(site, telemetry, detector=detector, model=model, maintenance=maintenance)
     return eng.evaluate(ticks)
 
 

@@ -22,6 +22,7 @@ import numpy as np
 
 from glofwatch.detection.detectors.base import Detector
 from glofwatch.site.model import SensorSpec, Station
+from glofwatch.telemetry.maintenance import inside, last_end
 from glofwatch.telemetry.qc import BAD, Flag
 
 NOT_SEEN = np.iinfo(np.int64).min
@@ -61,6 +62,9 @@ class SensorState:
     clean_t: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))
     clean_v: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.float64))
     seen_t: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))
+    # maintenance windows of this sensor ([start, end) ms, merged: glofwatch.telemetry.maintenance.spans): readings in
+    # them are not used, history restarts after each, and the station is not missing while one lasts
+    maint: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))
     feats: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     _asof: tuple[object, np.ndarray, np.ndarray] | None = field(default=None, repr=False)
     _seen: tuple[object, np.ndarray] | None = field(default=None, repr=False)
@@ -85,6 +89,8 @@ class SensorState:
         self._filled = {}
         self._gidx = None
         usable = (self.flags & BAD) == 0
+        if len(self.maint):
+            usable &= ~inside(self.t, self.maint)
         spike = (self.flags & Flag.SPIKE) != 0
         self.use_t, self.use_v = self.t[usable], self.v[usable]
         clean = usable & ~spike
@@ -93,15 +99,21 @@ class SensorState:
         is_clean_u = ~spike[usable]
         self.feats = {}
         spikes_u = np.flatnonzero(~is_clean_u)
+        # a maintenance window's end starts a new history (a re-mounted sensor's datum is not the old one's)
+        cuts = (np.searchsorted(self.clean_t, np.unique(self.maint[:, 1]), side="left").tolist()
+                if len(self.maint) and len(self.clean_t) else [])
+        bounds = sorted({0, len(self.clean_t), *cuts})
         for det in self.detectors:
             out = {name: np.full(len(self.use_t), np.nan) for name in det.features}
             if len(self.clean_t):
-                f = det.compute(self.clean_t, self.clean_v, self.station, self.sensor)
+                parts = [det.compute(self.clean_t[a:b], self.clean_v[a:b], self.station, self.sensor)
+                         for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
                 for name in det.features:
-                    out[name][is_clean_u] = f[name]
+                    out[name][is_clean_u] = parts[0][name] if len(parts) == 1 else np.concatenate([p[name] for p in parts])
             for i in spikes_u.tolist():  # rare: QC spikes, each judged as it was when newest
                 tk = int(self.use_t[i])
-                lo = np.searchsorted(self.clean_t, tk - 2 * det.lookback_ms, side="right")
+                since = max(tk - 2 * det.lookback_ms, int(last_end(np.array([tk]), self.maint)[0]) - 1)
+                lo = np.searchsorted(self.clean_t, since, side="right")
                 hi = np.searchsorted(self.clean_t, tk, side="left")
                 st = np.r_[self.clean_t[lo:hi], tk]
                 sv = np.r_[self.clean_v[lo:hi], self.use_v[i]]
@@ -115,6 +127,11 @@ class SensorState:
         if self._asof is not None and self._asof[0] is ticks:  # the same ticks array: one search per sensor
             return self._asof[1], self._asof[2]
         idx = rank_right(self.use_t, ticks) - 1
+        if len(self.maint):  # a reading from before a maintenance window that has ended is another mounting's
+            ok = idx >= 0
+            old = np.zeros(len(ticks), dtype=bool)
+            old[ok] = self.use_t[idx[ok]] < last_end(ticks[ok], self.maint)
+            idx[old] = -1
         ok = idx >= 0
         fresh = ok.copy()
         fresh[ok] = (ticks[ok] - self.use_t[idx[ok]]) <= self.stale_ms
@@ -166,6 +183,8 @@ class SensorState:
         NaN default, for an alert's explanation: one search instead of one per feature)."""
         f = self.feats.get(det)
         j = int(np.searchsorted(self.use_t, tick, side="right")) - 1 if len(self.use_t) else -1
+        if j >= 0 and len(self.maint) and self.use_t[j] < last_end(np.array([tick]), self.maint)[0]:
+            j = -1
         if f is None or j < 0 or tick - int(self.use_t[j]) > self.stale_ms:
             return dict.fromkeys(names, np.nan)
         return {k: float(f[k][j]) for k in names}
@@ -178,6 +197,10 @@ class SensorState:
         out = np.full(len(ticks), NOT_SEEN, dtype=np.int64)
         ok = idx >= 0
         out[ok] = self.seen_t[idx[ok]]
+        if len(self.maint):  # not missing while a window lasts; after one, its silence counts from the window's end
+            j = np.searchsorted(self.maint[:, 0], ticks, side="right") - 1
+            w = j >= 0
+            out[w] = np.maximum(out[w], np.minimum(ticks[w], self.maint[j[w], 1]))
         if _keeps(self._seen, ticks):
             self._seen = (ticks, out)
         return out
@@ -185,8 +208,14 @@ class SensorState:
     def series_until(self, tick: int) -> tuple[np.ndarray, np.ndarray]:
         """Clean readings up to ``tick`` plus the newest usable one (as the detectors saw them then)."""
         hi = np.searchsorted(self.clean_t, tick, side="right")
-        t, v = self.clean_t[:hi], self.clean_v[:hi]
+        lo = 0
+        since = int(last_end(np.array([tick]), self.maint)[0]) if len(self.maint) else None
+        if since is not None and since > np.iinfo(np.int64).min:
+            lo = int(np.searchsorted(self.clean_t, since, side="left"))
+        t, v = self.clean_t[lo:hi], self.clean_v[lo:hi]
         j = np.searchsorted(self.use_t, tick, side="right") - 1
+        if j >= 0 and since is not None and self.use_t[j] < since:
+            j = -1
         if j >= 0 and (len(t) == 0 or self.use_t[j] > t[-1]):
             t, v = np.r_[t, self.use_t[j]], np.r_[v, self.use_v[j]]
         return t, v

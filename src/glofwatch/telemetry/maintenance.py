@@ -21,6 +21,7 @@ table.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -109,6 +110,38 @@ def check(site: Site, station: str, sensor: str | None, start_ms: int, end_ms: i
     if end_ms - start_ms > MAX_HOURS * HOUR_MS:
         raise ConfigError(f"maintenance of {station} for {(end_ms - start_ms) / HOUR_MS:.1f} h: at most {MAX_HOURS:.0f} h "
                           "at a time (a station out for longer is out of service; open a new window when this one ends)")
+
+
+def read_csv(path: Path | str, site: Site) -> list[Window]:
+    """Windows from a CSV with columns ``station, sensor, start, end`` (ISO times; ``sensor`` empty: the whole station)
+    and optionally ``reason``: for replaying a period in which stations were worked on. Every bad row is named."""
+    import pandas as pd
+
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in ("station", "sensor", "start", "end") if c not in df.columns]
+    if missing:
+        raise ConfigError(f"maintenance file {path}: no column(s) {', '.join(missing)}; expected station,sensor,start,end"
+                          f"[,reason] (it has {', '.join(df.columns)})")
+    out, problems = [], []
+    for i, r in enumerate(df.itertuples(index=False), start=2):
+        try:
+            a, b = (_ms(x) for x in (r.start, r.end))
+            sensor = r.sensor.strip() or None
+            check(site, r.station.strip(), sensor, a, b)
+            out.append(Window(r.station.strip(), sensor, a, b, str(getattr(r, "reason", "") or "")))
+        except (ConfigError, ValueError) as e:
+            problems.append(f"line {i}: {e}")
+    if problems:
+        raise ConfigError(f"maintenance file {path}:\n" + "\n".join(f"  - {p}" for p in problems))
+    return out
+
+
+def _ms(text: str) -> int:
+    """Epoch ms of an ISO time (UTC where it names no offset)."""
+    import pandas as pd
+
+    t = pd.Timestamp(text)
+    return int((t.tz_localize("UTC") if t.tzinfo is None else t.tz_convert("UTC")).value // 1_000_000)
 
 
 def _row(r: Any) -> Window:

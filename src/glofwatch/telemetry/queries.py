@@ -15,9 +15,12 @@ Agg = Literal["mean", "min", "max", "sum", "last", "count"]
 
 
 def stations_overview(store: Store, site: Site, now_ms: int) -> list[dict[str, Any]]:
-    """One entry per station: health plus the latest value of each sensor."""
+    """One entry per station: health (maintenance included) plus the latest value of each sensor."""
+    from glofwatch.telemetry.maintenance import windows
+
     latest = store.latest(site)
-    health = {h.station: h for h in station_health(site, store.station_rows(site.id), latest, now_ms)}
+    wins = windows(store.engine, site.id, ending_after_ms=now_ms - 7 * 86_400_000)
+    health = {h.station: h for h in station_health(site, store.station_rows(site.id), latest, now_ms, wins)}
     by_station: dict[str, list[dict[str, Any]]] = {}
     for r in latest:
         by_station.setdefault(r["station"], []).append(r)
