@@ -281,6 +281,10 @@ app.add_typer(alert_app, name="alert")
 app.add_typer(evac_app, name="evacuation")
 app.command("dispatch")(dispatch)
 
+from glofwatch.telemetry.maintenance_cli import maintenance_app  # noqa: E402 - maintenance windows, light module
+
+app.add_typer(maintenance_app, name="maintenance")
+
 
 from glofwatch.lakes.commands import lakes_app  # noqa: E402 - lakes (issue 6), light module, heavy imports inside
 from glofwatch.terrain.commands import terrain_app  # noqa: E402 - terrain (issue 6), light module
