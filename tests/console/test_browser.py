@@ -148,3 +148,51 @@ def test_login_map_drill_deliveries_cancel(browser: Any, server: LiveServer, tmp
     assert not errors, errors
     assert all(u.startswith(server.url) or u.startswith("data:") for u in requests), "the console must not reach the internet"
     page.close()
+
+
+@pytest.mark.slow
+def test_maintenance_window_from_the_stations_tab(browser: Any, server: LiveServer) -> None:
+    """An operator opens a maintenance window for a station from the page, sees its badge (who and why on hover),
+    and ends it; both are in the audit log."""
+    from glofwatch.telemetry import maintenance as mt
+
+    page = browser.new_page(viewport={"width": 1400, "height": 850})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(server.url + "/")
+    page.select_option("#lang", "en")
+    page.fill("input[name=username]", "ivanov")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.locator("#stations-table .maint").count() == 0
+
+    page.click("#stations-table tr[data-station='gauge-cha'] td:first-child")  # choosing a station fills in the form
+    assert page.input_value("#maint-form select[name=station]") == "gauge-cha"
+    page.fill("#maint-form input[name=hours]", "3")
+    page.fill("#maint-form input[name=reason]", "cleaning the radar")
+    page.click("#maint-form button[type=submit]")
+    page.click("#confirm-yes")
+    badge = page.wait_for_selector("#stations-table tr[data-station='gauge-cha'] .maint .tag")
+    c = server.app.state.console
+    (w,) = mt.windows(c.store.engine, c.site.id)
+    assert (w.station, w.sensor, w.by, w.reason, w.end_ms - w.start_ms) == ("gauge-cha", None, "ivanov", "cleaning the radar",
+                                                                           3 * mt.HOUR_MS)
+    assert badge.inner_text().startswith("maintenance until ") and w.as_dict()["end"][11:16] in badge.inner_text()
+    assert badge.get_attribute("title") == "ivanov: cleaning the radar"
+    assert page.locator("#stations-table .maint").count() == 1  # that station only
+    e = c.audit.entries(limit=1)[0]
+    assert (e.action, e.username, e.target, e.reason) == ("maintenance.open", "ivanov", "gauge-cha", "cleaning the radar")
+    page.select_option("#lang", "ru")
+    page.wait_for_selector("#stations-table tr[data-station='gauge-cha'] .maint .tag:has-text('обслуживание до')")
+    page.select_option("#lang", "en")
+
+    page.click("#stations-table tr[data-station='gauge-cha'] button.maint-end")
+    page.fill("#confirm-reason", "radar clean, reads as before")
+    page.click("#confirm-yes")
+    page.wait_for_selector("#stations-table .maint", state="detached")
+    e = c.audit.entries(limit=1)[0]
+    assert (e.action, e.target, e.reason) == ("maintenance.end", "gauge-cha", "radar clean, reads as before")
+    assert mt.windows(c.store.engine, c.site.id)[0].ended_early
+    assert not errors, errors
+    page.close()

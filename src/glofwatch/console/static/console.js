@@ -4,12 +4,14 @@
 
 const API = "/api/v1";
 const S = { csrf: null, user: null, site: null, map: null, layers: {}, stations: [], alerts: [], selAlert: null,
-            chart: null, chartKey: null, es: null, ready: false };
+            chart: null, chartKey: null, es: null, ready: false, maint: [], maintTimer: null };
 const LEVEL_COLOUR = { advisory: "#f1c40f", watch: "#e67e22", warning: "#d35400", evacuate: "#b00020" };
 const HEALTH_COLOUR = { ok: "#2a9d8f", late: "#e9a23b", silent: "#c0392b", never: "#8d8d8d" };
 const $ = (sel) => document.querySelector(sel);
 const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 const fmtTime = (ms) => (ms == null ? "-" : new Date(ms).toISOString().slice(0, 16).replace("T", " ") + " UTC");
+// HH:MM UTC, with the date (MM-DD) when it is not today
+const fmtHM = (ms) => { const d = new Date(ms).toISOString(); return (d.slice(0, 10) === new Date().toISOString().slice(0, 10) ? "" : d.slice(5, 10) + " ") + d.slice(11, 16) + " UTC"; };
 
 async function api(path, opts = {}) {
   const o = { credentials: "same-origin", headers: { Accept: "application/json" }, ...opts };
@@ -164,8 +166,11 @@ function drawStations() {
   S.layers.stations.clearLayers();
   for (const s of S.stations) {
     if (!s.location) continue;
-    const m = L.circleMarker([s.location[1], s.location[0]], { radius: 7, color: "#fff", weight: 2, fillColor: HEALTH_COLOUR[s.state], fillOpacity: 1 })
-      .bindTooltip(`<b>${esc(s.name || s.station)}</b><br>${esc(t("st_" + s.state))} · ${fmtTime(s.last_obs_ms)}`);
+    const mw = maintOf(s.station).filter((w) => w.active);  // under maintenance: a violet ring
+    const m = L.circleMarker([s.location[1], s.location[0]], { radius: 7, color: mw.length ? "#6c5ce7" : "#fff", weight: mw.length ? 3 : 2,
+                                                               fillColor: HEALTH_COLOUR[s.state], fillOpacity: 1 })
+      .bindTooltip(`<b>${esc(s.name || s.station)}</b><br>${esc(t("st_" + s.state))} · ${fmtTime(s.last_obs_ms)}` +
+        mw.map((w) => `<br>${esc(maintText(w))}`).join(""));
     m.on("click", () => selectStation(s.station));
     m.addTo(S.layers.stations);
   }
@@ -174,7 +179,9 @@ function drawStations() {
 
 // --------------------------------------------------------------------------------------- stations
 async function refreshStations() {
-  S.stations = await api("/stations");
+  [S.stations, S.maint] = await Promise.all([api("/stations"), api("/maintenance")]);
+  scheduleMaint();
+  fillMaintForm();
   drawStations();
   const tb = $("#stations-table tbody");
   tb.innerHTML = "";
@@ -184,8 +191,12 @@ async function refreshStations() {
     const bat = s.battery_v == null ? "" : ` · ${s.battery_v.toFixed(1)} V${s.battery_low ? " ⚠" : ""}`;
     const tr = document.createElement("tr");
     tr.className = "clickable"; tr.dataset.station = s.station;
-    tr.innerHTML = `<td>${esc(s.station)}</td><td><span class="state state-${s.state}">${esc(t("st_" + s.state))}</span></td>` +
+    tr.innerHTML = `<td>${esc(s.station)}${maintBadges(s.station)}</td><td><span class="state state-${s.state}">${esc(t("st_" + s.state))}</span></td>` +
       `<td>${fmtTime(s.last_obs_ms)}${bat}</td><td>${vals || "-"}</td>`;
+    tr.querySelectorAll("button.maint-end").forEach((b) => b.addEventListener("click", (e) => {
+      e.stopPropagation();
+      endMaint(Number(b.closest(".maint").dataset.window));
+    }));
     tr.addEventListener("click", (e) => {
       e.preventDefault();
       selectStation(s.station, e.target.dataset && e.target.dataset.sensor);
@@ -204,6 +215,8 @@ function selectStation(id, sensor) {
   const pref = ["water_level", "stage", "ground_velocity", "precipitation", "air_temperature"];
   sensor = sensor || pref.find((p) => s.sensors.some((x) => x.sensor === p)) || (s.sensors[0] && s.sensors[0].sensor);
   S.chartKey = { station: id, sensor, end: s.last_obs_ms };
+  const mf = $("#maint-form");
+  if (mf.station.value !== id) { mf.station.value = id; fillMaintSensors(); }
   document.querySelectorAll("#stations-table tr").forEach((tr) => tr.classList.toggle("sel", tr.dataset.station === id));
   drawChart();
 }
@@ -227,6 +240,71 @@ async function drawChart() {
     series: [{}, { label: k.sensor, stroke: "#1d3557", width: 1.5, spanGaps: false }],
     axes: [{}, { size: 55 }], legend: { show: true },
   }, [d.t_ms.map((x) => x / 1000), d.value], el);
+}
+
+// ----------------------------------------------------------------------------- maintenance windows
+// A technician at a station: detection ignores its readings in the window (GET/POST /maintenance, audited).
+function maintOf(station) {  // the station's windows in force or to come
+  const now = Date.now();
+  return (S.maint || []).filter((w) => w.station === station && (w.active || (w.start_ms > now && w.end_ms > w.start_ms)));
+}
+
+const maintText = (w) => (w.sensor ? w.sensor + ": " : "") +
+  t(w.active ? "maint_until" : "maint_from", { t: fmtHM(w.active ? w.end_ms : w.start_ms) });
+
+function maintBadges(station) {
+  const operate = S.user && (S.user.role === "operator" || S.user.role === "admin");
+  return maintOf(station).map((w) => `<span class="maint${w.active ? "" : " to-come"}" data-window="${esc(w.id)}">` +
+    `<span class="tag" title="${esc(`${w.by}: ${w.reason}`)}">${esc(maintText(w))}</span>` +
+    (operate ? `<button class="maint-end" title="${esc(t("maint_end_title"))}">${esc(t("maint_end"))}</button>` : "") + "</span>").join("");
+}
+
+function scheduleMaint() {  // re-read when a window starts or ends (nothing else may announce it)
+  clearTimeout(S.maintTimer);
+  const now = Date.now(), next = (S.maint || []).flatMap((w) => [w.start_ms, w.end_ms]).filter((x) => x > now);
+  if (next.length) S.maintTimer = setTimeout(() => refreshStations().catch(() => {}), Math.min(Math.max(Math.min(...next) - now + 1000, 5000), 3600e3));
+}
+
+function fillMaintForm() {
+  const sel = $("#maint-form select[name=station]");
+  if (sel.options.length === S.stations.length) return;
+  const cur = sel.value;
+  sel.innerHTML = S.stations.map((s) => `<option value="${esc(s.station)}">${esc(s.station)}</option>`).join("");
+  if (cur) sel.value = cur;
+  fillMaintSensors();
+}
+
+function fillMaintSensors() {
+  const f = $("#maint-form"), s = S.stations.find((x) => x.station === f.station.value);
+  f.sensor.querySelectorAll("option:not([value=''])").forEach((o) => o.remove());
+  for (const x of s ? s.sensors : []) f.sensor.insertAdjacentHTML("beforeend", `<option value="${esc(x.sensor)}">${esc(x.sensor)}</option>`);
+}
+
+async function onMaint(ev) {
+  ev.preventDefault();
+  const f = ev.target, err = $("#maint-error");
+  err.textContent = "";
+  const station = f.station.value, sensor = f.sensor.value || null, hours = Number(f.hours.value), reason = f.reason.value.trim();
+  if (!(hours > 0 && hours <= 72)) { err.textContent = t("need_hours"); return; }
+  if (reason.length < 3) { err.textContent = t("need_reason"); return; }
+  const c = await confirmDialog(t("confirm_maint", { station, sensor: sensor || t("maint_all"), t: fmtHM(Date.now() + hours * 3600e3) }),
+    t("confirm_maint_text"), false);
+  if (!c.ok) return;
+  try {
+    await api("/maintenance", { method: "POST", body: { station, sensor, hours, reason } });
+    f.reason.value = "";
+    await Promise.all([refreshStations(), refreshAudit()]);
+  } catch (e) { err.textContent = e.message; }
+}
+
+async function endMaint(id) {
+  const w = (S.maint || []).find((x) => x.id === id);
+  if (!w) return;
+  const c = await confirmDialog(t("confirm_maint_end", { station: w.station + (w.sensor ? "/" + w.sensor : "") }), t("confirm_maint_end_text"), true);
+  if (!c.ok) return;
+  if (c.reason.trim().length < 3) { alert(t("need_reason")); return; }
+  try { await api(`/maintenance/${encodeURIComponent(id)}/end`, { method: "POST", body: { reason: c.reason.trim() } }); } catch (e) { alert(e.message); }
+  await Promise.all([refreshStations(), refreshAudit()]);
 }
 
 // ----------------------------------------------------------------------------------------- alerts
@@ -428,6 +506,8 @@ document.addEventListener("DOMContentLoaded", async () => {
   $("#lang").addEventListener("change", (e) => setLang(e.target.value));
   $("#login-form").addEventListener("submit", onLogin);
   $("#issue-form").addEventListener("submit", onIssue);
+  $("#maint-form").addEventListener("submit", onMaint);
+  $("#maint-form select[name=station]").addEventListener("change", fillMaintSensors);
   $("#chart-window").addEventListener("change", drawChart);
   $("#evac-alert").addEventListener("change", refreshEvacuation);
   $("#logout").addEventListener("click", async () => { try { await api("/auth/logout", { method: "POST" }); } finally { S.ready = false; showLogin(); } });

@@ -25,6 +25,12 @@ const I18N = {
     c_households: "households", c_households_targeted: "households targeted", c_people_targeted: "people targeted", phone: "Phone", mark_safe: "answered: safe (by phone)", mark_shelter: "arrived at the shelter", confirm_safe: "Record that {hh} is safe?", confirm_shelter: "Record that {hh} arrived at {shelter}?", c_people: "people", active: "active", map_lakes: "lakes", map_zones: "zones",
     map_stations: "stations", map_sirens: "sirens", map_shelters: "shelters", map_households: "households", map_rivers: "flow paths",
     nothing_active: "No alert selected.", by: "by", role_viewer: "viewer", role_operator: "operator", role_admin: "admin",
+    sensor: "Sensor", maint_title: "Maintenance (technician at a station)", maint_all: "all sensors", maint_hours: "Hours",
+    maint_open: "Start maintenance…", maint_until: "maintenance until {t}", maint_from: "maintenance from {t}", maint_end: "End",
+    maint_end_title: "End the maintenance now", need_hours: "Hours: more than 0, at most 72.",
+    confirm_maint: "Start maintenance of {station} ({sensor}) until {t}?",
+    confirm_maint_text: "Detection ignores its readings until then and starts its history afresh after. This is recorded in the audit log under your name.",
+    confirm_maint_end: "End maintenance of {station} now?", confirm_maint_end_text: "Its readings count again from now on. Give the reason.",
   },
   ru: {
     logout: "Выйти", growth: "рост", confirm_escalate: "Повысить {id} до уровня «{level}»?", audit: "Журнал аудита", who: "Кто", action: "Действие", login_title: "Вход дежурного", username: "Имя пользователя", password: "Пароль", login: "Войти",
@@ -50,6 +56,12 @@ const I18N = {
     c_people: "человек", active: "действует", map_lakes: "озёра", map_zones: "зоны", map_stations: "станции", map_sirens: "сирены",
     map_shelters: "пункты сбора", map_households: "домохозяйства", map_rivers: "пути потока", nothing_active: "Оповещение не выбрано.",
     by: "кем", role_viewer: "наблюдатель", role_operator: "оператор", role_admin: "администратор",
+    sensor: "Датчик", maint_title: "Техобслуживание (техник на станции)", maint_all: "все датчики", maint_hours: "Часов",
+    maint_open: "Начать обслуживание…", maint_until: "обслуживание до {t}", maint_from: "обслуживание с {t}", maint_end: "Завершить",
+    maint_end_title: "Завершить обслуживание сейчас", need_hours: "Часы: больше 0, не более 72.",
+    confirm_maint: "Начать обслуживание {station} ({sensor}) до {t}?",
+    confirm_maint_text: "До этого времени её показания не учитываются при обнаружении, после история начинается заново. Действие записывается в журнал аудита под вашим именем.",
+    confirm_maint_end: "Завершить обслуживание {station} сейчас?", confirm_maint_end_text: "С этого момента её показания снова учитываются. Укажите причину.",
   },
   ky: {
     logout: "Чыгуу", growth: "өсүү", confirm_escalate: "{id} «{level}» деңгээлине көтөрүлсүнбү?", audit: "Аудит журналы", who: "Ким", action: "Аракет", login_title: "Кезметчинин кирүүсү", username: "Колдонуучунун аты", password: "Сырсөз", login: "Кирүү",
@@ -77,6 +89,12 @@ const I18N = {
     map_zones: "зоналар", map_stations: "станциялар", map_sirens: "сиреналар", map_shelters: "чогулуу пункттары",
     map_households: "үй-бүлөлөр", map_rivers: "агым жолдору", nothing_active: "Эскертүү тандалган жок.", by: "ким",
     role_viewer: "байкоочу", role_operator: "оператор", role_admin: "администратор",
+    sensor: "Датчик", maint_title: "Техникалык тейлөө (станцияда техник)", maint_all: "бардык датчиктер", maint_hours: "Саат",
+    maint_open: "Тейлөөнү баштоо…", maint_until: "{t} чейин тейлөөдө", maint_from: "{t} баштап тейлөө", maint_end: "Бүтүрүү",
+    maint_end_title: "Тейлөөнү азыр бүтүрүү", need_hours: "Саат: 0дөн көп, 72ден ашпасын.",
+    confirm_maint: "{station} ({sensor}) {t} чейин тейлөөгө коюлсунбу?",
+    confirm_maint_text: "Ошол убакытка чейин анын көрсөткүчтөрү эске алынбайт, андан кийин тарыхы жаңыдан башталат. Аракет сиздин атыңыз менен аудит журналына жазылат.",
+    confirm_maint_end: "{station} тейлөөсү азыр бүтүрүлсүнбү?", confirm_maint_end_text: "Мындан баштап анын көрсөткүчтөрү кайра эске алынат. Себебин жазыңыз.",
   },
 };
 
