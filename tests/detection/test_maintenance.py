@@ -96,7 +96,7 @@ def test_a_station_that_stays_silent_after_its_window_counts_as_missing_from_the
     """A station that never comes back from the window is missing from the window's end, not from its last reading
     before it: no silence inside the window, and the lake's readings from before it are not used after it."""
     df = remount_day(site, garbage=False)
-    lake = ((df["station"] == "lake-cha-1")).to_numpy()
+    lake = (df["station"] == "lake-cha-1").to_numpy()
     h = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
     df = df[~(lake & (h >= 3.0))]
     eng = Engine(site)
@@ -217,3 +217,26 @@ def test_a_station_in_maintenance_is_not_reported_silent(site, sqlite_store) -> 
     assert over["lake-cha-1"]["state"] == "ok" and over["lake-cha-1"]["maintenance_until_ms"] == clock_t + H
     ev = check_silence(sqlite_store, site, clock_t + H + 16 * 60_000)  # three reports missed after the window's end
     assert [e["kind"] for e in ev] == ["station_silent"] and ev[0]["t_ms"] == clock_t + H + 15 * 60_000
+
+
+def test_an_outburst_while_the_lake_station_is_in_maintenance_is_evacuated_from_the_river(site) -> None:  # type: ignore[no-untyped-def]
+    """A lake whose only station is being worked on is watched by nobody for that while (``lake_has`` 0, the rules
+    for unwatched lakes apply): our simulator's cha-1 outburst, lake-cha-1 in maintenance from an hour before it,
+    is evacuated from the geophone and gauge below before the wave reaches Upper Cholpon-Ata."""
+    from glofwatch.detection.engine import _by_station
+    from glofwatch.detection.features import source_features
+    from glofwatch.detection.replay import load_engine
+    from glofwatch.sim.scenarios import outburst
+
+    sc = outburst(site, "cha-1", seed=7, start=datetime(2026, 7, 1, 6, tzinfo=UTC), destroy_station=False)
+    on = pd.Timestamp(sc.truth["onset"])
+    w = [Window("lake-cha-1", None, int((on - pd.Timedelta("1h")).value // 1_000_000),
+                int((on + pd.Timedelta("5h")).value // 1_000_000))]
+    ev = cha1(replay_frame(site, sc.telemetry, maintenance=w), "evacuate")
+    assert ev and ev[0].time < sc.truth["first_arrival"]
+    assert not any("lake-cha-1" in r for r in ev[0].explanation)  # nothing read from the station in maintenance
+    eng, ticks = load_engine(site, sc.telemetry, maintenance=w)
+    src = next(s for s in eng.topology.sources if s.id == "glof:cha-1")
+    has = source_features(site, src, eng.states, ticks, _by_station(eng.states), {}, None).raw["lake_has"]
+    inside_w = (ticks >= w[0].start_ms) & (ticks < w[0].end_ms)
+    assert (has[inside_w] == 0).all() and (has[~inside_w] == 1).all()

@@ -109,6 +109,7 @@ from glofwatch.detection.impact import SPEED_MS
 from glofwatch.detection.series import NOT_SEEN, SensorState
 from glofwatch.detection.sources import Source
 from glofwatch.site.model import Site
+from glofwatch.telemetry.maintenance import inside
 
 RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", "sib_drop", "sib_missed", "geo_ratio", "gauge",
        "gauge_front", "down_missed", "rain_c", "rain_g", "freeboard", "rise6h", "t_lake", "geo_has", "geo_run",
@@ -222,6 +223,21 @@ def station_missed(site: Site, by_station: dict[str, list[SensorState]], station
                 missed = missed.copy()
                 missed[late[flat]] = 0.0
     return missed
+
+
+def lake_watched(by_station: dict[str, list[SensorState]], stations: tuple[str, ...] | list[str],
+                 ticks: np.ndarray) -> np.ndarray:
+    """``lake_has``: 1 where the source has a lake station whose level sensor is not in maintenance at the tick (a lake
+    whose only station is being worked on is watched by nobody for that while: the rules for unwatched lakes read the
+    river below it, as for a lake with no station)."""
+    out = np.full(len(ticks), 1.0 if stations else 0.0)
+    levels = [s for st in stations for s in by_station.get(st, []) if s.sensor.id == "water_level"]
+    if levels and all(len(s.maint) for s in levels):
+        away = np.ones(len(ticks), dtype=bool)
+        for s in levels:
+            away &= inside(ticks, s.maint)
+        out[away] = 0.0
+    return out
 
 
 def battery_flat(by_station: dict[str, list[SensorState]], station: str, ticks: np.ndarray,
@@ -351,7 +367,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["drop_cap"] = np.full(n, drop_cap(site, src))
     missed = [missed_at(st) for st in src.lake_stations]
     raw["lake_missed"] = np.max(missed, axis=0) if missed else z.copy()
-    raw["lake_has"] = np.full(n, 1.0 if src.lake_stations else 0.0)
+    raw["lake_has"] = lake_watched(bs, src.lake_stations, ticks)
     raw["fell_last"] = _max_feature(bs, src.lake_stations, "level_drop", "fell2", ticks, last=True)
     raw["fell1_last"] = _max_feature(bs, src.lake_stations, "level_drop", "fell1", ticks, last=True)
     raw["drop_stood"] = _max_feature(bs, src.lake_stations, "level_drop", "stood", ticks)
