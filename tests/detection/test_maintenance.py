@@ -234,7 +234,9 @@ def test_an_outburst_while_the_lake_station_is_in_maintenance_is_evacuated_from_
                 int((on + pd.Timedelta("5h")).value // 1_000_000))]
     ev = cha1(replay_frame(site, sc.telemetry, maintenance=w), "evacuate")
     assert ev and ev[0].time < sc.truth["first_arrival"]
-    assert not any("lake-cha-1" in r for r in ev[0].explanation)  # nothing read from the station in maintenance
+    # nothing read from the station in maintenance, and the alert says so
+    told = [r for r in ev[0].explanation if "lake-cha-1" in r]
+    assert told == ["lake-cha-1 in maintenance until 12:00: its readings are not used"], ev[0].explanation
     eng, ticks = load_engine(site, sc.telemetry, maintenance=w)
     src = next(s for s in eng.topology.sources if s.id == "glof:cha-1")
     has = source_features(site, src, eng.states, ticks, _by_station(eng.states), {}, None).raw["lake_has"]

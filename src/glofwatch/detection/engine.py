@@ -27,7 +27,7 @@ from glofwatch.clock import iso
 from glofwatch.detection.decision import Decision
 from glofwatch.detection.detectors import SENSOR_DETECTORS
 from glofwatch.detection.detectors import get as get_detector
-from glofwatch.detection.detectors.base import Evidence
+from glofwatch.detection.detectors.base import Evidence, hhmm
 from glofwatch.detection.detectors.spillway import NEAR_M, RISING_M
 from glofwatch.detection.detectors.station_silent import StationSilent
 from glofwatch.detection.detectors.warm_spell import WARM_C
@@ -204,6 +204,12 @@ class Engine:
         stations = list(src.lake_stations) + [s for s, _ in src.downstream] + list(src.weather)
         for st_id in stations:
             station = self.site.station_by_id[st_id]
+            for w in self.maintenance:  # said first: the officer must know which eyes are closed
+                if w.station == st_id and w.active(t):
+                    what = f"{st_id}/{w.sensor}" if w.sensor else st_id
+                    ev.append(Evidence("maintenance", st_id, 0.0, False,
+                                       f"{what} in maintenance until {hhmm(w.end_ms)}{f' ({w.reason})' if w.reason else ''}"
+                                       ": its readings are not used", {"maintenance_until": iso(w.end_ms)}))
             missed = float(station_missed(self.site, by_station, st_id, tick)[0])
             if missed >= 1.5 and station.kind != "weather":
                 last = max((int(s.last_seen(tick)[0]) for s in by_station.get(st_id, [])), default=None)
