@@ -122,6 +122,9 @@ def test_login_map_drill_deliveries_cancel(browser: Any, server: LiveServer, tmp
     page.click("#confirm-yes")
     page.wait_for_selector("#timeline li.lvl-watch button.escalate")
     page.click("#timeline li.lvl-watch button.escalate")
+    page.click("#confirm-yes")  # no reason: the dialog stays open and says why (nothing is sent)
+    assert page.locator("#confirm").evaluate("d => d.open")
+    assert page.locator("#confirm-reason").evaluate("e => e.validationMessage") == "Give a reason (at least 3 characters)."
     page.fill("#confirm-reason", "gauge rising")
     page.click("#confirm-yes")
     page.wait_for_selector("#timeline li.lvl-warning .tag:has-text('active')")

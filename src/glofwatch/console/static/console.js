@@ -330,7 +330,15 @@ function confirmDialog(title, text, withReason) {
   return new Promise((resolve) => {
     const d = $("#confirm");
     $("#confirm-title").textContent = title; $("#confirm-text").textContent = text;
-    $("#confirm-reason-box").hidden = !withReason; $("#confirm-reason").value = "";
+    $("#confirm-reason-box").hidden = !withReason;
+    // a reason the API accepts (3 characters at least) or the dialog stays open saying so: an empty one used to be sent
+    // as "-", which the API refuses, and the escalation or cancel the officer confirmed did not happen
+    const inp = $("#confirm-reason");
+    inp.value = "";
+    inp.required = !!withReason;
+    const check = () => inp.setCustomValidity(!withReason || inp.value.trim().length >= 3 ? "" : t("need_reason"));
+    inp.oninput = check;
+    check();
     d.returnValue = "";
     d.addEventListener("close", () => resolve(d.returnValue === "yes" ? { ok: true, reason: $("#confirm-reason").value } : { ok: false }), { once: true });
     d.showModal();
@@ -359,7 +367,7 @@ async function endAlert(a, allClear) {
   const c = await confirmDialog(t(allClear ? "confirm_clear" : "confirm_cancel", { id: a.id }), t("confirm_cancel_text"), true);
   if (!c.ok) return;
   try {
-    await api(`/alerts/${encodeURIComponent(a.id)}/cancel`, { method: "POST", body: { reason: c.reason || "-", all_clear: allClear } });
+    await api(`/alerts/${encodeURIComponent(a.id)}/cancel`, { method: "POST", body: { reason: c.reason.trim(), all_clear: allClear } });
   } catch (e) { alert(e.message); }
   await refreshAlerts();
 }
@@ -368,7 +376,7 @@ async function escalate(a, level) {
   const c = await confirmDialog(t("confirm_escalate", { id: a.id, level: t("lvl_" + level) }), t("confirm_issue_text"), true);
   if (!c.ok) return;
   try {
-    await api(`/alerts/${encodeURIComponent(a.id)}/update`, { method: "POST", body: { level, reason: c.reason || "-" } });
+    await api(`/alerts/${encodeURIComponent(a.id)}/update`, { method: "POST", body: { level, reason: c.reason.trim() } });
   } catch (e) { alert(e.message); }
   await refreshAlerts();
 }
