@@ -217,6 +217,14 @@ def test_a_station_in_maintenance_is_not_reported_silent(site, sqlite_store) -> 
     assert over["lake-cha-1"]["state"] == "ok" and over["lake-cha-1"]["maintenance_until_ms"] == clock_t + H
     ev = check_silence(sqlite_store, site, clock_t + H + 16 * 60_000)  # three reports missed after the window's end
     assert [e["kind"] for e in ev] == ["station_silent"] and ev[0]["t_ms"] == clock_t + H + 15 * 60_000
+    # a technician sent to the dead station: a window opened for it is no "station_back" (it has not come back), and
+    # the station is still silent once the window ends with no report
+    t2 = clock_t + 3 * H
+    open_window(sqlite_store.engine, site, station="lake-cha-1", sensor=None, start_ms=t2, end_ms=t2 + H,
+                reason="repair", by="tech", now_ms=t2)
+    assert check_silence(sqlite_store, site, t2 + 30 * 60_000) == []
+    assert check_silence(sqlite_store, site, t2 + H + 20 * 60_000) == []
+    assert [e["kind"] for e in sqlite_store.events(site.id)] == ["station_silent"]
 
 
 def test_an_outburst_while_the_lake_station_is_in_maintenance_is_evacuated_from_the_river(site) -> None:  # type: ignore[no-untyped-def]

@@ -96,7 +96,9 @@ def check_silence(store: Any, site: Site, now_ms: int) -> list[dict[str, Any]]:
         row = status.get(st.id)
         if not row:
             continue
-        counted, _ = _excused(st.id, row.get("last_obs_ms"), now_ms, wins)
+        counted, until = _excused(st.id, row.get("last_obs_ms"), now_ms, wins)
+        if until is not None:
+            continue  # in maintenance: neither silent nor back (a dead station being repaired has not come back)
         state, missed = state_of(st, counted, now_ms)
         was_silent = bool(row.get("silent"))
         if state == "silent" and not was_silent:
