@@ -356,6 +356,11 @@ class LevelDrop(Detector):
         if kept >= EXPLAIN_STEP_M and len(t) > 2:
             # the step the feature counted: the one, of the newest reading and the STOOD_BACK before it, that every
             # reading since stands furthest under the level before it (at most its own fall)
+            # on the tail that the newest reading's value needs (the STOOD_BACK + 2 readings before it and BEFORE_MS
+            # before those): over a whole replay's series each explanation cost 25 passes of it
+            k = max(len(t) - STOOD_BACK - 3, 0)
+            lo = int(np.searchsorted(t, t[k] - BEFORE_MS))
+            t, v = t[lo:], v[lo:]
             jump = one_reading_falls(t, v, getattr(sensor, "interval_s", None))
             pre40 = windowed(t, v, BEFORE_MS, "median")
             depth = [self._kept_step(v, jump, pre40, o, o)[-1] for o in range(min(STOOD_BACK + 1, len(v) - 1))]
