@@ -250,3 +250,21 @@ def test_an_outburst_while_the_lake_station_is_in_maintenance_is_evacuated_from_
     has = source_features(site, src, eng.states, ticks, _by_station(eng.states), {}, None).raw["lake_has"]
     inside_w = (ticks >= w[0].start_ms) & (ticks < w[0].end_ms)
     assert (has[inside_w] == 0).all() and (has[~inside_w] == 1).all()
+
+
+def test_maintenance_days_evaluate_quiet_with_their_windows_and_not_without(site, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`glofwatch simulate --kind maintenance`: technician visits (a transducer in the air, a radar at the bank, a
+    geophone knocked, re-mounted off the old datum) with the windows the officer opened in the truth; `glofwatch
+    evaluate` hands them to replay. With them, no evacuation; withheld (`--no-maintenance`), the re-mounts evacuate. The
+    default mix of every seed is what it was (maintenance is made only on request)."""
+    from glofwatch.evaluation.run import evaluate, folder_cases
+    from glofwatch.sim.scenarios import KIND_CYCLE, generate, write_all
+
+    scs = generate(site, seed=1_040_000, n=12, kinds=("maintenance",))
+    assert [s.kind for s in scs] == ["maintenance"] * 12 and all(s.truth["maintenance"] for s in scs)
+    assert [s.kind for s in generate(site, seed=1_040_000, n=10)] == [KIND_CYCLE[(1_040_000 + i) % 10] for i in range(10)]
+    write_all(scs, tmp_path)
+    told = evaluate(site, folder_cases(tmp_path), detectors=["fusion"]).scores["fusion"]
+    untold = evaluate(site, folder_cases(tmp_path), detectors=["fusion"], maintenance=False).scores["fusion"]
+    assert sum(s.false_evacuations for s in told) == 0
+    assert sum(s.false_evacuations for s in untold) >= 3

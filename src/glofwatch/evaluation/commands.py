@@ -25,6 +25,8 @@ def evaluate(
                                          "(every assumption moved: a test of generalisation).")] = "default",
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write summary.json and <detector>.scores.jsonl here.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object.")] = False,
+    no_maintenance: Annotated[bool, typer.Option("--no-maintenance", help="Withhold the maintenance windows of "
+                                                 "`maintenance` scenarios from replay (as if nobody told the system).")] = False,
 ) -> None:
     """Replay scenarios never used in training through detection and print recall, false evacuations, wrong-zone
     alerts and warning times, for the fusion and the fixed-threshold baseline side by side."""
@@ -53,7 +55,8 @@ def evaluate(
                               "variant": None if scenarios else variant,
                               "alerts": str(alerts) if alerts else None}
     try:
-        ev = evaluate(s, cases, detectors=detector or DETECTORS, saved=alerts_replay(alerts) if alerts else None, config=config)
+        ev = evaluate(s, cases, detectors=detector or DETECTORS, saved=alerts_replay(alerts) if alerts else None, config=config,
+                      maintenance=not no_maintenance)
     except (GlofwatchError, ValueError) as e:  # ValueError: detection's answer to an unknown --detector name
         _fail(e)
     if out:

@@ -25,7 +25,7 @@ from glofwatch.sim.scenarios import EVALUATION_SEED_START, read_truth, scenario
 from glofwatch.site.model import Site
 
 DETECTORS = ("fusion", "thresholds")
-Replay = Callable[[Site, pd.DataFrame], Sequence[Any]]
+Replay = Callable[..., Sequence[Any]]  # (site, telemetry[, maintenance=windows]) -> decisions
 
 
 @dataclass(frozen=True)
@@ -67,10 +67,18 @@ def detection_replay(detector: str) -> Replay:
             "glofwatch.detection.replay.replay_frame is not available in this installation; score alerts "
             "replayed elsewhere with `glofwatch evaluate --scenarios DIR --alerts ALERTS_DIR`") from e
 
-    def run(site: Site, telemetry: pd.DataFrame) -> Sequence[Any]:
-        return replay_frame(site, telemetry, detector=detector)
+    def run(site: Site, telemetry: pd.DataFrame, maintenance: list[Any] | None = None) -> Sequence[Any]:
+        return replay_frame(site, telemetry, detector=detector, maintenance=maintenance)
 
     return run
+
+
+def truth_windows(truth: dict[str, Any]) -> list[Any]:
+    """The maintenance windows a scenario's truth says the duty officer opened (``maintenance`` scenarios)."""
+    from glofwatch.telemetry.maintenance import Window, parse_time
+
+    return [Window(w["station"], w.get("sensor"), parse_time(w["start"]), parse_time(w["end"]), w.get("reason", ""))
+            for w in truth.get("maintenance") or []]
 
 
 def alerts_replay(folder: Path) -> Callable[[dict[str, Any]], list[dict[str, Any]]]:
@@ -109,15 +117,17 @@ def _hours(truth: dict[str, Any]) -> float:
 
 def evaluate(site: Site, cases: Iterator[Case] | list[Case], *, detectors: Sequence[str] = DETECTORS,
              replays: dict[str, Replay] | None = None, saved: Callable[[dict[str, Any]], list[dict[str, Any]]] | None = None,
-             config: dict[str, Any] | None = None) -> Evaluation:
+             config: dict[str, Any] | None = None, maintenance: bool = True) -> Evaluation:
     """Replay every case through each detector (or read its ``saved`` alerts) and score it.
 
     ``replays`` maps detector name -> a replay function (default: :func:`detection_replay`); ``saved``,
-    when given, replaces replay by saved alerts (scored as the single detector ``saved``).
+    when given, replaces replay by saved alerts (scored as the single detector ``saved``). ``maintenance``: hand a
+    scenario's maintenance windows (truth ``maintenance``) to the replay, as the duty officer would have opened them
+    (False: withheld, as if nobody told the system).
     """
     names = ["saved"] if saved is not None else list(detectors)
     runs: dict[str, Replay] = {}
-    ev = Evaluation(config=dict(config or {}, detectors=names))
+    ev = Evaluation(config=dict(config or {}, detectors=names, maintenance=maintenance))
     if saved is None:
         for d in names:
             try:
@@ -139,7 +149,9 @@ def evaluate(site: Site, cases: Iterator[Case] | list[Case], *, detectors: Seque
                 continue
             t = time.perf_counter()
             try:
-                decisions = saved(case.truth) if saved is not None else runs[name](site, case.telemetry)
+                wins = truth_windows(case.truth) if maintenance else []
+                decisions = saved(case.truth) if saved is not None else (
+                    runs[name](site, case.telemetry, maintenance=wins) if wins else runs[name](site, case.telemetry))
             except GlofwatchError as e:  # e.g. the fusion model file is not built: go on with the others
                 ev.skipped[name] = str(e)
                 continue

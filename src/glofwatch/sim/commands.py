@@ -11,7 +11,8 @@ from glofwatch.errors import GlofwatchError
 
 SEED_HELP = "First seed; scenario i uses seed+i. Training: seeds < 1000000; evaluation: >= 1000000."
 N_HELP = "How many scenarios (any 10 consecutive seeds: 3 glof, 2 debris_flow, 2 rain, 2 fault, 1 quiet)."
-KIND_HELP = "Only these kinds (glof, debris_flow, rain, quiet, fault); repeatable."
+KIND_HELP = ("Only these kinds (glof, debris_flow, rain, quiet, fault; maintenance: technician visits with their "
+             "maintenance windows in the truth, only on request); repeatable.")
 VARIANT_HELP = "Physics assumptions: 'default' (what training uses) or 'shifted' (every assumption moved; docs/scenarios.md)."
 
 

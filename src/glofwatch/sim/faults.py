@@ -173,6 +173,35 @@ def destroyed(series: Store, station: str, sensor: str, t0: int, end: int, rng: 
     return Fault(station, STATION, "destroyed", t0, end)
 
 
+def visit(series: Store, station: str, t0: int, end: int, rng: np.random.Generator) -> tuple[Fault, int]:
+    """A technician at ``station`` for 15-120 min from ``t0`` (not a fault: the ``maintenance`` scenario's work, told to
+    the system as a window). Its hazard sensor reads nonsense while handled (a transducer in the air, a radar pointed
+    at the bank, a geophone knocked) or nothing (logger unplugged, half the time), and is re-mounted off its old
+    datum: a lake level 0.05-0.9 m, a river stage 0.03-0.3 m, either way; a geophone's coupling 0.5-2x. Returns the
+    record and the visit's end (ms)."""
+    dur = int(rng.uniform(15, 120)) * MIN_MS
+    t1 = min(t0 + dur, end)
+    unplug = rng.random() < 0.5
+    for (st, se), s in series.items():
+        if st != station:
+            continue
+        inside = (s.t >= t0) & (s.t < t1)
+        after = s.t >= t1
+        if se == "water_level":
+            s.v[inside] = rng.uniform(-3.0, -2.0) + rng.normal(0, 0.05, int(inside.sum()))
+            s.v[after] += rng.choice([-1.0, 1.0]) * rng.uniform(0.05, 0.9)
+        elif se == "stage":
+            s.v[inside] = rng.choice([0.0, s.hi if np.isfinite(s.hi) else 10.0]) + rng.normal(0, 0.02, int(inside.sum()))
+            s.v[after] += rng.choice([-1.0, 1.0]) * rng.uniform(0.03, 0.3)
+        elif se == "ground_velocity":
+            s.v[inside] = s.v[inside] * rng.uniform(20, 300, int(inside.sum()))  # handling it
+            s.v[after] *= rng.uniform(0.5, 2.0)
+        s.v = np.clip(s.v, s.lo, s.hi)
+        if unplug:
+            s.keep &= ~inside
+    return Fault(station, STATION, "visit", t0, t1), t1
+
+
 #: the fault kinds a ``fault`` scenario draws from, with the sensors each makes sense on (None = any)
 DRAWABLE: dict[str, tuple[str, ...] | None] = {
     "spike": ("water_level", "ground_velocity", "stage", "precipitation"),

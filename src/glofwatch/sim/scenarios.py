@@ -49,7 +49,9 @@ from glofwatch.site.model import Lake, Site, Station
 EVALUATION_SEED_START = 1_000_000
 #: The kind of the scenario of seed s is ``KIND_CYCLE[s % 10]``: any 10 consecutive seeds hold this mix.
 KIND_CYCLE = ("glof", "debris_flow", "rain", "glof", "fault", "quiet", "glof", "debris_flow", "rain", "fault")
-KINDS = ("glof", "debris_flow", "rain", "quiet", "fault")
+KINDS = ("glof", "debris_flow", "rain", "quiet", "fault", "maintenance")
+# kinds made only when asked for (``--kind``): not in KIND_CYCLE, so that every seed's scenario stays what it was
+ON_REQUEST = ("maintenance",)
 HOURS = 6.0
 MIN_MS = 60_000
 HOUR_MS = 3_600_000
@@ -471,6 +473,20 @@ def _hazard_sensor_fault(b: _Build, rng: np.random.Generator, *, prefer_hazard: 
         b.add_fault(kind, pick[0], pick[1], b.start + int(rng.uniform(0.1, 0.8) * (b.end - b.start)))
 
 
+def _maintenance(b: _Build, truth: dict[str, Any], rng: np.random.Generator) -> None:
+    """One or two technician visits to hazard stations (:func:`glofwatch.sim.faults.visit`), each told to the system as
+    the maintenance window the duty officer opens (a few minutes before the work to a few minutes after it):
+    ``truth["maintenance"]``, which ``glofwatch evaluate`` hands to replay (``--no-maintenance``: withheld)."""
+    hazard = [st.id for st in b.site.stations if st.kind in ("lake", "gauge", "geophone")]
+    truth["maintenance"] = []
+    for st in rng.choice(hazard, size=min(len(hazard), int(rng.integers(1, 3))), replace=False).tolist():
+        t0 = b.start + int(rng.uniform(0.15, 0.6) * (b.end - b.start))
+        f, t1 = F.visit(b.series, st, t0, b.end, rng)
+        b.faults.append(f)
+        truth["maintenance"].append({"station": st, "sensor": None, "start": iso(t0 - int(rng.uniform(1, 15)) * MIN_MS),
+                                     "end": iso(t1 + int(rng.uniform(1, 15)) * MIN_MS), "reason": "sensor re-mounted"})
+
+
 def scenario(site: Site, seed: int, *, kind: str | None = None, prior: OutburstPrior | None = None,
              variant: str | Physics | None = None) -> Scenario:
     """The scenario of ``seed`` (its kind is ``KIND_CYCLE[seed % 10]`` unless ``kind`` is given) under the
@@ -495,6 +511,8 @@ def scenario(site: Site, seed: int, *, kind: str | None = None, prior: OutburstP
         if kind == "rain" or (kind == "fault" and rng.random() < 0.3):
             d_h, i_mmh = _storm_params(rng, above=rng.random() < 0.5)
             truth["rain"] = b.storm(start + int(rng.uniform(20, 120) * MIN_MS), d_h, i_mmh)
+        if kind == "maintenance":
+            _maintenance(b, truth, rng)
         if kind == "fault":
             for _ in range(int(rng.integers(1, 4))):
                 _hazard_sensor_fault(b, rng, prefer_hazard=True, kinds=tuple(F.DRAWABLE))
@@ -512,13 +530,16 @@ def scenario(site: Site, seed: int, *, kind: str | None = None, prior: OutburstP
 
 
 def supported_kinds(site: Site) -> tuple[str, ...]:
-    """The kinds ``site`` can host: outbursts need a lake with a flow path with zones, debris flows a flow path."""
+    """The kinds ``site`` can host: outbursts need a lake with a flow path with zones, debris flows a flow path,
+    maintenance a lake, gauge or geophone station."""
     paths = [fp for fp in site.flow_paths if fp.zones]
-    out = [k for k in KINDS if k not in ("glof", "debris_flow")]
+    out = [k for k in KINDS if k not in ("glof", "debris_flow", *ON_REQUEST)]
     if any(site.lake_by_id.get(fp.lake) for fp in paths):
         out.append("glof")
     if paths:
         out.append("debris_flow")
+    if any(st.kind in ("lake", "gauge", "geophone") for st in site.stations):
+        out.append("maintenance")
     return tuple(k for k in KINDS if k in out)
 
 
@@ -527,19 +548,24 @@ def generate(site: Site, *, seed: int, n: int, kinds: tuple[str, ...] | None = N
     """``n`` scenarios with seeds ``seed .. seed+n-1`` (each reproducible alone from its seed).
 
     ``kinds`` restricts the mix: seeds whose cycle kind is not in it (or that the site cannot host, see
-    :func:`supported_kinds`) are skipped until ``n`` are made. ``variant``: the physics (:data:`VARIANTS`).
+    :func:`supported_kinds`) are skipped until ``n`` are made, unless kinds made only on request (``ON_REQUEST``:
+    maintenance) were asked for, which those seeds make in turn. ``variant``: the physics (:data:`VARIANTS`).
     """
-    allowed = set(kinds or KINDS) & set(supported_kinds(site))
+    cycle = kinds or tuple(k for k in KINDS if k not in ON_REQUEST)
+    allowed = set(cycle) & set(supported_kinds(site))
     if not allowed:
-        raise GlofwatchError(f"site {site.id!r} cannot host scenarios of kind {', '.join(kinds or KINDS)}: outbursts need a "
-                             "lake with a flow path with zones, debris flows a flow path (see docs/site-format.md)")
-    kinds = tuple(allowed)
+        raise GlofwatchError(f"site {site.id!r} cannot host scenarios of kind {', '.join(cycle)}: outbursts need a "
+                             "lake with a flow path with zones, debris flows a flow path, maintenance a lake, gauge or "
+                             "geophone station (see docs/site-format.md)")
+    extra = [k for k in KINDS if k in allowed and k in ON_REQUEST]
     prior = default_prior()
     out: list[Scenario] = []
     s = seed
     while len(out) < n:
-        if kinds is None or KIND_CYCLE[s % len(KIND_CYCLE)] in kinds:
+        if KIND_CYCLE[s % len(KIND_CYCLE)] in allowed:
             out.append(scenario(site, s, prior=prior, variant=variant))
+        elif extra:
+            out.append(scenario(site, s, kind=extra[s % len(extra)], prior=prior, variant=variant))
         s += 1
     return out
 

@@ -125,7 +125,7 @@ def read_csv(path: Path | str, site: Site) -> list[Window]:
     out, problems = [], []
     for i, r in enumerate(df.itertuples(index=False), start=2):
         try:
-            a, b = (_ms(x) for x in (r.start, r.end))
+            a, b = (parse_time(x) for x in (r.start, r.end))
             sensor = r.sensor.strip() or None
             check(site, r.station.strip(), sensor, a, b)
             out.append(Window(r.station.strip(), sensor, a, b, str(getattr(r, "reason", "") or "")))
@@ -136,7 +136,7 @@ def read_csv(path: Path | str, site: Site) -> list[Window]:
     return out
 
 
-def _ms(text: str) -> int:
+def parse_time(text: str) -> int:
     """Epoch ms of an ISO time (UTC where it names no offset)."""
     import pandas as pd
 
