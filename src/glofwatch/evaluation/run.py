@@ -75,9 +75,10 @@ def detection_replay(detector: str) -> Replay:
 
 def truth_windows(truth: dict[str, Any]) -> list[Any]:
     """The maintenance windows a scenario's truth says the duty officer opened (``maintenance`` scenarios)."""
-    from glofwatch.telemetry.maintenance import Window, parse_time
+    from glofwatch.clock import ms, parse_iso
+    from glofwatch.telemetry.maintenance import Window
 
-    return [Window(w["station"], w.get("sensor"), parse_time(w["start"]), parse_time(w["end"]), w.get("reason", ""))
+    return [Window(w["station"], w.get("sensor"), ms(parse_iso(w["start"])), ms(parse_iso(w["end"])), w.get("reason", ""))
             for w in truth.get("maintenance") or []]
 
 

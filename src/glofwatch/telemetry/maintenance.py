@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Engine, insert, select, update
 
-from glofwatch.clock import iso
+from glofwatch.clock import iso, ms, parse_iso
 from glofwatch.errors import ConfigError
 from glofwatch.site.model import Site
 from glofwatch.store import tables as T
@@ -125,7 +125,7 @@ def read_csv(path: Path | str, site: Site) -> list[Window]:
     out, problems = [], []
     for i, r in enumerate(df.itertuples(index=False), start=2):
         try:
-            a, b = (parse_time(x) for x in (r.start, r.end))
+            a, b = (ms(parse_iso(x)) for x in (r.start, r.end))
             sensor = r.sensor.strip() or None
             check(site, r.station.strip(), sensor, a, b)
             out.append(Window(r.station.strip(), sensor, a, b, str(getattr(r, "reason", "") or "")))
@@ -134,14 +134,6 @@ def read_csv(path: Path | str, site: Site) -> list[Window]:
     if problems:
         raise ConfigError(f"maintenance file {path}:\n" + "\n".join(f"  - {p}" for p in problems))
     return out
-
-
-def parse_time(text: str) -> int:
-    """Epoch ms of an ISO time (UTC where it names no offset)."""
-    import pandas as pd
-
-    t = pd.Timestamp(text)
-    return int((t.tz_localize("UTC") if t.tzinfo is None else t.tz_convert("UTC")).value // 1_000_000)
 
 
 def _row(r: Any) -> Window:
