@@ -20,6 +20,8 @@ drop_before     how far all of the last level_drop.HELD_N readings stand under t
 lake_missed     missed reporting intervals of the lake station (0 when it has none or never reported, or when its battery
                 was flat before it fell silent: :func:`battery_flat`; so for every *_missed)
 lake_has        1 when the source has a lake station
+lake_blind      1 when the lake stations' level sensors gave no usable reading for BLIND_MISSED intervals (a dead
+                transducer sending NaN while the station reports: :func:`lake_blind`)
 fell_last       how far the lake station's last two readings stood under its 3-hour median by a fall faster than a
                 drift (m; level_drop's fell2 at its newest reading however old: what it said before it fell silent)
 fell1_last      how far the lake station's last reading alone stood under its 3-hour median by a fall the CUSUM counts
@@ -118,8 +120,9 @@ RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", 
        "gauge_swell", "rain_i6", "rain_before", "rain_wet", "rain_eased_all", "fell_last", "fell1_last", "lake_silent_min",
        "geo_lift_long", "geo_died", "gauge_pulse", "gauge_pulse_pair", "gauge_travel_min", "drop_before", "gauge_died",
        "drop_quicken", "rain_i30", "gauge_stair_sat", "gauge_lift", "gauge_lift_small", "geo_onset", "stepped_last", "drop_stood",
-       "drop_step_kept", "drop_speeding")
+       "drop_step_kept", "drop_speeding", "lake_blind")
 MAX_MISSED = 12.0
+BLIND_MISSED = 3.0  # a level sensor with no usable reading for this many intervals watches nothing (lake_blind)
 # geo_onset is looked up for triggers at most this old (minutes): the rule reads it at 8-12 min, and a live buffer keeps
 # 2 hours, so that live and replay look up the same readings
 ONSET_RUN_MAX_MIN = 15.0
@@ -238,6 +241,28 @@ def lake_watched(by_station: dict[str, list[SensorState]], stations: tuple[str, 
             away &= inside(ticks, s.maint)
         out[away] = 0.0
     return out
+
+
+def lake_blind(by_station: dict[str, list[SensorState]], stations: tuple[str, ...] | list[str],
+               ticks: np.ndarray) -> np.ndarray:
+    """``lake_blind``: 1 where the source's lake stations have level sensors, each of which gave a usable reading once
+    and none for BLIND_MISSED of its intervals since, while its station reports on (a dead transducer sends empty
+    values: the station is alive and watches nothing); 0 elsewhere, before a first usable reading (as ``lake_missed``
+    before a first report), and where the station itself fell silent (``lake_missed`` tells that, and a flat battery
+    explains it away: :func:`station_missed`)."""
+    levels = [(st, s) for st in stations for s in by_station.get(st, []) if s.sensor.id == "water_level"]
+    if not levels:
+        return np.zeros(len(ticks))
+    blind = np.ones(len(ticks), dtype=bool)
+    for st, s in levels:
+        limit = BLIND_MISSED * 1000.0 * (s.sensor.interval_s or 300)
+        idx, _ = s.as_of(ticks)
+        ok = idx >= 0
+        age = np.zeros(len(ticks))
+        age[ok] = ticks[ok] - s.use_t[idx[ok]]
+        alive = ticks - last_seen(by_station, [st], ticks) <= limit
+        blind &= ok & (age > limit) & alive
+    return blind.astype(float)
 
 
 def battery_flat(by_station: dict[str, list[SensorState]], station: str, ticks: np.ndarray,
@@ -368,6 +393,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     missed = [missed_at(st) for st in src.lake_stations]
     raw["lake_missed"] = np.max(missed, axis=0) if missed else z.copy()
     raw["lake_has"] = lake_watched(bs, src.lake_stations, ticks)
+    raw["lake_blind"] = lake_blind(bs, src.lake_stations, ticks)
     raw["fell_last"] = _max_feature(bs, src.lake_stations, "level_drop", "fell2", ticks, last=True)
     raw["fell1_last"] = _max_feature(bs, src.lake_stations, "level_drop", "fell1", ticks, last=True)
     raw["drop_stood"] = _max_feature(bs, src.lake_stations, "level_drop", "stood", ticks)

@@ -70,6 +70,10 @@ FILLING_M = 0.03
 # needs the front held by a second reading (a blind fault day: a 2.5 m gauge spike while the lake station's reading was
 # 3 min late). A breach's wave reaches the gauge half an hour or more after it took the station
 LAKE_SILENT_MISSED = 3.0
+# a watched lake this far under its 3-hour level lets the river rules for a lake nobody watches read it (_unwatched):
+# with a level station at cha-2 (network study, BENCHMARKS stop 28) its tunnel drainages, 0.1 m/h for hours, were left to
+# the lake rules, which take such a fall for a drifting sensor, and evacuated after the village in 90 of 108 blind ones
+LAKE_SAYS_FALLING_M = 0.05
 SPIKE_SILENT_MISSED = 1.0  # a single large lake fall evacuates once the station missed its next reading
 # a lake station whose last two readings stood this far under its 3-hour level, then silent for FELL_SILENT_MISSED
 # intervals: the breach took it (see fell_silent); held for FELL_SILENT_HOLD_MIN of silence, then the duty officer decides
@@ -817,11 +821,16 @@ def _creeping(raw: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def _unwatched(raw: dict[str, np.ndarray]) -> np.ndarray:
-    """No one watches this lake (no lake station, or it fell silent), and the watched sibling lakes of the valley did
-    not fall (their drop explains the wave)."""
+    """No one watches this lake (no lake station, it fell silent, or its level sensor sends no usable reading: features'
+    lake_blind), or its station shows it LAKE_SAYS_FALLING_M under
+    its 3-hour level, and the watched sibling lakes of the valley did not fall (their drop explains the wave).
+
+    The river rules that read a lake nobody watches read a watched lake that is falling too: its station corroborates
+    them. A station that shows its lake standing rules that lake out (see LAKE_SAYS_FALLING_M)."""
     from glofwatch.detection.detectors.level_drop import FIRE_M as DROP_FIRE
 
-    return ((raw["lake_has"] < 1) | (raw["lake_missed"] >= LAKE_SILENT_MISSED)) & (raw["sib_drop"] < DROP_FIRE)
+    nobody = (raw["lake_has"] < 1) | (raw["lake_missed"] >= LAKE_SILENT_MISSED) | (raw["lake_blind"] > 0)
+    return (nobody | (raw["below"] >= LAKE_SAYS_FALLING_M)) & (raw["sib_drop"] < DROP_FIRE)
 
 
 def _dry(raw: dict[str, np.ndarray]) -> np.ndarray:
@@ -932,10 +941,12 @@ RULE_TEXT = {
     "silent_fall_river": f"safety rule: the lake station fell silent after its level fell ({SILENT_FELL_M:.2f} m or more), "
                          f"and later the river below rose {SILENT_RIVER_M:.1f} m or more over its 3-hour level with no "
                          "rain (or a front reached it): the flood that took the station",
-    "river_lifted_dry": "safety rule: the river below a lake nobody watches stepped up from rest in one reading and has stood "
+    "river_lifted_dry": "safety rule: the river below a lake nobody watches (or whose station shows it falling) "
+                        "stepped up from rest in one reading and has stood "
                         "there, with no rain in the valley for 3 hours: water let go upstream (melt and runoff rise over "
                         "many readings, a glitch drops back)",
-    "river_stepped_dry": "safety rule (warning): the river below a lake nobody watches stepped up a few centimetres from "
+    "river_stepped_dry": "safety rule (warning): the river below a lake nobody watches (or whose station shows it "
+                         "falling) stepped up a few centimetres from "
                          "rest in one reading and has stood there, with no rain in the valley for 3 hours: perhaps water "
                          "let go upstream; have someone look at the lake",
     "lake_stood_lower": f"safety rule (warning): the lake fell {STOOD_M:.1f} m or more in one reading and has stood that far "
@@ -951,13 +962,15 @@ RULE_TEXT = {
                      f"({SPEED_TOTAL_M:.2f} m or more in all, the last {SPEED_LAST_M:.2f} m or more), "
                      f"{SPEEDING_BELOW_M:.1f} m under its 3-hour level: a "
                      "breach opening (a drift falls alike every reading, a glitch is one step)",
-    "slow_outburst": "safety rule: a lake nobody watches is draining slowly: its flood's signs downstream, in order, in "
+    "slow_outburst": "safety rule: a lake nobody watches (or whose station shows it falling) is draining slowly: "
+                     "its flood's signs downstream, in order, in "
                      "dry weather",
     "lake_quickening": f"safety rule: the lake's fall has quickened every quarter hour for 45 min, {QUICK_BELOW_M:.2f} m or "
                        "more under its 3-hour level: a breach widening (a sensor drifts in a straight line)",
     "lake_opening": "safety rule: the lake fell a few centimetres, then 0.3 m or more at the next reading, and stands "
                     "under its 3-hour level: a breach opening (a glitch is one reading off)",
-    "flood_passing": "safety rule: the geophone below a lake nobody watches has shaken 12 minutes unbroken (8, where the "
+    "flood_passing": "safety rule: the geophone below a lake nobody watches (or whose station shows it falling) "
+                     "has shaken 12 minutes unbroken (8, where the "
                      "shaking built up over minutes as a flood's front does), not decaying, in dry weather: a flood "
                      "passing it (a rockfall's shaking starts at its peak and lasts minutes, a debris flow needs rain)",
     "flow_growing": "safety rule: the geophone's tremor is holding, not decaying, while the storm is on",
@@ -983,10 +996,12 @@ RULE_TEXT = {
     "draining": "safety rule (warning): the lake stands under its 3-hour level while the river below leaves its daily "
                 "rhythm, in dry weather: perhaps draining slowly; have someone look at the lake",
     "swelling": f"safety rule (warning): the river below has risen {SWELL_M:.2f} m or more in 3 h, every hour, with no "
-                "rain in 6 h, and no station watches this lake: perhaps it is draining through its ice; have someone "
+                "rain in 6 h, and no station watches this lake (or its station shows it falling): perhaps it is "
+                "draining through its ice; have someone "
                 "look at it",
     "creeping_in_drizzle": "safety rule (warning): the ground shaking and the river below have grown for hours in a "
-                           "drizzle, and no station watches this lake: perhaps a slow flood; have someone look at it",
+                           "drizzle, and no station watches this lake (or its station shows it falling): perhaps a slow "
+                           "flood; have someone look at it",
 }
 
 
