@@ -5,8 +5,9 @@ the demo site) to a copy of the site, generate outbursts and no-hazard days (rai
 with the three generators (ours, the independent and the blind red team), and score every set twice through
 `glofwatch evaluate`: as generated, on the site with the station, and with the new station's rows taken out, on the
 site as it is. Both sides hold the same floods and the same readings of every other sensor, so what differs is the
-station alone. Prints, per generator, detector and lake, the outbursts evacuated before the first zone, the median
-share of the available time, false evacuations and no-hazard days warned of.
+station alone. Prints, per generator, detector and lake, the outbursts evacuated before the first zone (all, and those
+of 20 m3/s or more at the first zone), the median share of the available time, false evacuations and no-hazard days
+warned of.
 
     .venv/bin/python benchmarks/network_station.py --lake cha-2 --n 300 --out /tmp/net [--jobs 2]
 
@@ -26,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from glofwatch.errors import SiteError
+from glofwatch.evaluation.scoring import MINOR_PEAK_M3S
 from glofwatch.site.load import load_site, resolve_site_path
 from glofwatch.site.network import with_lake_station
 
@@ -60,7 +62,9 @@ def score(ev: Path, truth: Path, detector: str, lakes: list[str]) -> dict:
     for lake in lakes:
         mine = [r for r in rows if lake_of.get(r["id"]) == lake]
         found = [r["warning_fraction"] for r in mine if r["detected"]]
-        out[lake] = (len(found), len(mine), statistics.median(found) if found else float("nan"))
+        big = [r for r in mine if r["peak_first_zone_m3s"] is None or r["peak_first_zone_m3s"] >= MINOR_PEAK_M3S]
+        out[lake] = (len(found), len(mine), statistics.median(found) if found else float("nan"),
+                     sum(1 for r in big if r["detected"]), len(big))
     return out
 
 
@@ -73,10 +77,12 @@ def main() -> None:
     ap.add_argument("--generators", default="ours,independent,blind")
     ap.add_argument("--detectors", default="fusion,thresholds")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--report", action="store_true", help="only print the table of an earlier run's OUT")
     a = ap.parse_args()
     site_dir = resolve_site_path(a.site).parent
     try:
-        new_site, station = with_lake_station(site_dir, a.lake, a.out / "site")
+        new_site, station = (a.out / "site", f"lake-{a.lake}") if a.report else \
+            with_lake_station(site_dir, a.lake, a.out / "site")
     except SiteError as e:
         raise SystemExit(str(e)) from None
     lakes = [x.id for x in load_site(site_dir).lakes]
@@ -94,22 +100,25 @@ def main() -> None:
             gen_cmds.append([*cmd, "--site", str(new_site), "--out", str(d), "--seed", str(seed_at), "--n", str(a.n),
                              *kind_args])
             sets.append(d)
-    print(f"station {station} at lake {a.lake}; generating {len(gen_cmds)} sets of {a.n} ...", flush=True)
-    with ThreadPoolExecutor(a.jobs) as pool:
-        list(pool.map(run, gen_cmds))
+    if not a.report:
+        print(f"station {station} at lake {a.lake}; generating {len(gen_cmds)} sets of {a.n} ...", flush=True)
+        with ThreadPoolExecutor(a.jobs) as pool:
+            list(pool.map(run, gen_cmds))
     eval_cmds = []
     for d in sets:
         bare = a.out / "without" / d.name
-        without_station(d, bare, station)
+        if not a.report:
+            without_station(d, bare, station)
         for side, folder, site in (("with", d, new_site), ("without", bare, site_dir)):
             eval_cmds.append([sys.executable, "-m", "glofwatch", "evaluate", "--site", str(site), "--scenarios", str(folder),
                               "--out", str(a.out / "scores" / side / d.name),
                               *[x for det in a.detectors.split(",") for x in ("--detector", det)]])
-    print(f"scoring {len(eval_cmds)} replays ...", flush=True)
-    with ThreadPoolExecutor(a.jobs) as pool:
-        list(pool.map(run, eval_cmds))
-    print(f"\noutbursts evacuated before the first zone (found/n, median share of the available time); without -> with "
-          f"{station}")
+    if not a.report:
+        print(f"scoring {len(eval_cmds)} replays ...", flush=True)
+        with ThreadPoolExecutor(a.jobs) as pool:
+            list(pool.map(run, eval_cmds))
+    print(f"\noutbursts evacuated before the first zone (found/n, median share of the available time) [those of "
+          f"{MINOR_PEAK_M3S:g} m3/s or more at the first zone]; without -> with {station}")
     for g in gens:
         for det in a.detectors.split(","):
             cells = []
@@ -121,8 +130,8 @@ def main() -> None:
                 cells.append((fl, sum(r["false_evacuations"] for r in nrows), sum(1 for r in nrows if r["false_warnings"])))
             parts = []
             for lake in lakes:
-                (k0, n0, m0), (k1, _n1, m1) = cells[0][0][lake], cells[1][0][lake]
-                parts.append(f"{lake} {k0}/{n0} ({m0:.2f}) -> {k1} ({m1:.2f})")
+                (k0, n0, m0, b0, nb), (k1, _n1, m1, b1, _nb1) = cells[0][0][lake], cells[1][0][lake]
+                parts.append(f"{lake} {k0}/{n0} ({m0:.2f}) -> {k1} ({m1:.2f}) [{b0}/{nb} -> {b1}]")
             fe = f"false evacuations {cells[0][0]['false_evacuations'] + cells[0][1]} -> " \
                  f"{cells[1][0]['false_evacuations'] + cells[1][1]}"
             warned = f"no-hazard days warned {cells[0][2]} -> {cells[1][2]} of {a.n}"
