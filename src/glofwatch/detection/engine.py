@@ -28,6 +28,7 @@ from glofwatch.detection.decision import Decision
 from glofwatch.detection.detectors import SENSOR_DETECTORS
 from glofwatch.detection.detectors import get as get_detector
 from glofwatch.detection.detectors.base import Evidence, hhmm
+from glofwatch.detection.detectors.level_slide import SLIDE_WATCH_M
 from glofwatch.detection.detectors.spillway import NEAR_M, RISING_M
 from glofwatch.detection.detectors.station_silent import StationSilent
 from glofwatch.detection.detectors.warm_spell import WARM_C
@@ -69,7 +70,8 @@ def make_scorer(detector: str, model: Any = None) -> Any:
 
 
 def precursors(src: Source, raw: dict[str, np.ndarray], *, stay: bool = False) -> np.ndarray:
-    """``watch`` where a precursor holds: lake near/over its spillway and rising, a warm spell; heavy rain.
+    """``watch`` where a precursor holds: lake near/over its spillway and rising, a warm spell, a lake level sliding
+    down for hours (level_slide: a slow drainage or a drifting sensor); heavy rain.
 
     ``stay``: the looser condition that keeps a watch in force (hysteresis: no watch/all-clear flapping
     while a lake hovers at its spillway or the rain eases for a moment).
@@ -78,9 +80,10 @@ def precursors(src: Source, raw: dict[str, np.ndarray], *, stay: bool = False) -
         if src.hazard == "glof":
             free, rise = raw["freeboard"], raw["rise6h"]
             if stay:
-                w = (free <= 2 * NEAR_M) | (raw["t_lake"] >= WARM_C - 1.0)
+                w = (free <= 2 * NEAR_M) | (raw["t_lake"] >= WARM_C - 1.0) | (raw["lake_slide"] >= SLIDE_WATCH_M / 2)
             else:
-                w = (free <= 0.0) | ((free <= NEAR_M) & (rise >= RISING_M)) | (raw["t_lake"] >= WARM_C)
+                w = (free <= 0.0) | ((free <= NEAR_M) & (rise >= RISING_M)) | (raw["t_lake"] >= WARM_C) | \
+                    (raw["lake_slide"] >= SLIDE_WATCH_M)
         else:
             w = raw["rain_g"] >= (0.5 if stay else 1.0)
     return np.where(w, 2, 0).astype(np.int8)

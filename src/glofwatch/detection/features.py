@@ -20,6 +20,8 @@ drop_before     how far all of the last level_drop.HELD_N readings stand under t
 lake_missed     missed reporting intervals of the lake station (0 when it has none or never reported, or when its battery
                 was flat before it fell silent: :func:`battery_flat`; so for every *_missed)
 lake_has        1 when the source has a lake station
+lake_slide      how far the lake's 30-min median level slid in 2 h, lower every half hour (m; level_slide's slide: a
+                slow drainage or a drifting sensor)                  [watch precursor]
 lake_blind      1 when the lake stations' level sensors gave no usable reading for BLIND_MISSED intervals (a dead
                 transducer sending NaN while the station reports: :func:`lake_blind`)
 fell_last       how far the lake station's last two readings stood under its 3-hour median by a fall faster than a
@@ -120,7 +122,7 @@ RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", 
        "gauge_swell", "rain_i6", "rain_before", "rain_wet", "rain_eased_all", "fell_last", "fell1_last", "lake_silent_min",
        "geo_lift_long", "geo_died", "gauge_pulse", "gauge_pulse_pair", "gauge_travel_min", "drop_before", "gauge_died",
        "drop_quicken", "rain_i30", "gauge_stair_sat", "gauge_lift", "gauge_lift_small", "geo_onset", "stepped_last", "drop_stood",
-       "drop_step_kept", "drop_speeding", "lake_blind")
+       "drop_step_kept", "drop_speeding", "lake_blind", "lake_slide")
 MAX_MISSED = 12.0
 BLIND_MISSED = 3.0  # a level sensor with no usable reading for this many intervals watches nothing (lake_blind)
 # geo_onset is looked up for triggers at most this old (minutes): the rule reads it at 8-12 min, and a live buffer keeps
@@ -256,12 +258,17 @@ def lake_blind(by_station: dict[str, list[SensorState]], stations: tuple[str, ..
     blind = np.ones(len(ticks), dtype=bool)
     for st, s in levels:
         limit = BLIND_MISSED * 1000.0 * (s.sensor.interval_s or 300)
+        u = s.use_t
+        if not len(ticks) or (len(u) and u[0] <= ticks[0] and ticks[-1] - u[-1] <= limit and
+                              not (np.diff(u) > limit).any() and not len(s.maint)):
+            return np.zeros(len(ticks))  # usable readings all along, none far apart: nowhere blind (replay speed)
         idx, _ = s.as_of(ticks)
         ok = idx >= 0
         age = np.zeros(len(ticks))
         age[ok] = ticks[ok] - s.use_t[idx[ok]]
-        alive = ticks - last_seen(by_station, [st], ticks) <= limit
-        blind &= ok & (age > limit) & alive
+        blind &= ok & (age > limit)
+        if blind.any():  # rare: the station's other sensors are read only where the level sensor has gone quiet
+            blind &= ticks - last_seen(by_station, [st], ticks) <= limit
     return blind.astype(float)
 
 
@@ -394,6 +401,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["lake_missed"] = np.max(missed, axis=0) if missed else z.copy()
     raw["lake_has"] = lake_watched(bs, src.lake_stations, ticks)
     raw["lake_blind"] = lake_blind(bs, src.lake_stations, ticks)
+    raw["lake_slide"] = _max_feature(bs, src.lake_stations, "level_slide", "slide", ticks)
     raw["fell_last"] = _max_feature(bs, src.lake_stations, "level_drop", "fell2", ticks, last=True)
     raw["fell1_last"] = _max_feature(bs, src.lake_stations, "level_drop", "fell1", ticks, last=True)
     raw["drop_stood"] = _max_feature(bs, src.lake_stations, "level_drop", "stood", ticks)

@@ -829,8 +829,14 @@ def _unwatched(raw: dict[str, np.ndarray]) -> np.ndarray:
     them. A station that shows its lake standing rules that lake out (see LAKE_SAYS_FALLING_M)."""
     from glofwatch.detection.detectors.level_drop import FIRE_M as DROP_FIRE
 
-    nobody = (raw["lake_has"] < 1) | (raw["lake_missed"] >= LAKE_SILENT_MISSED) | (raw["lake_blind"] > 0)
-    return (nobody | (raw["below"] >= LAKE_SAYS_FALLING_M)) & (raw["sib_drop"] < DROP_FIRE)
+    memo = raw.get(_UNWATCHED)  # a dozen rules ask it of the same features: once per evaluation (replay speed)
+    if memo is None:
+        nobody = (raw["lake_has"] < 1) | (raw["lake_missed"] >= LAKE_SILENT_MISSED) | (raw["lake_blind"] > 0)
+        memo = raw[_UNWATCHED] = (nobody | (raw["below"] >= LAKE_SAYS_FALLING_M)) & (raw["sib_drop"] < DROP_FIRE)
+    return memo
+
+
+_UNWATCHED = "_unwatched"  # raw's key for _unwatched's memo (not a feature: no model or rule reads it)
 
 
 def _dry(raw: dict[str, np.ndarray]) -> np.ndarray:

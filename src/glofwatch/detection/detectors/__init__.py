@@ -11,6 +11,7 @@ from typing import Any
 
 REGISTRY: dict[str, str] = {
     "level_drop": "glofwatch.detection.detectors.level_drop:LevelDrop",
+    "level_slide": "glofwatch.detection.detectors.level_slide:LevelSlide",
     "sta_lta": "glofwatch.detection.detectors.sta_lta:StaLta",
     "gauge_rise": "glofwatch.detection.detectors.gauge_rise:GaugeRise",
     "rainfall": "glofwatch.detection.detectors.rainfall:Rainfall",
@@ -20,7 +21,8 @@ REGISTRY: dict[str, str] = {
 }
 
 #: the per-sensor detectors the engine runs (station_silent is computed per station at each tick)
-SENSOR_DETECTORS: tuple[str, ...] = ("level_drop", "sta_lta", "gauge_rise", "rainfall", "spillway", "warm_spell")
+SENSOR_DETECTORS: tuple[str, ...] = ("level_drop", "level_slide", "sta_lta", "gauge_rise", "rainfall", "spillway",
+                                     "warm_spell")
 
 
 def get(name: str) -> Any:
