@@ -78,3 +78,19 @@ def test_a_level_sensor_sending_nothing_usable_watches_nothing(site) -> None:  #
     assert ev and ev[0].lake == "cha-1" and ev[0].zones == ["cha-upper", "cha-town", "cha-shore"], \
         [(d.time, d.lake) for d in ev]
     assert "2026-07-01T04:14:00Z" < ev[0].time <= "2026-07-01T04:16:00Z", ev[0].time
+
+
+def test_a_transducer_that_sends_nothing_after_its_maintenance_watches_nothing(site) -> None:  # type: ignore[no-untyped-def]
+    # lake-cha-1's transducer is worked on 02:30-03:00 and sends empty values from then on, the station reporting: the
+    # window's end starts the count (its readings from before are another mounting's), and the river's step is cha-1's
+    from glofwatch.telemetry.maintenance import Window
+
+    df = day(site, 0.0)
+    h = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
+    dead = ((df["station"] == "lake-cha-1") & (df["sensor"] == "water_level")).to_numpy() & (h >= 2.5)
+    df.loc[dead, "value"] = np.nan
+    t0 = int(pd.Timestamp(START).value // 1_000_000)
+    w = [Window("lake-cha-1", "water_level", t0 + int(2.5 * 3_600_000), t0 + 3 * 3_600_000, "re-mounted", "test")]
+    ev = [d for d in replay_frame(site, df, maintenance=w) if d.level == "evacuate"]
+    assert ev and ev[0].lake == "cha-1", [(d.time, d.lake) for d in ev]
+    assert "2026-07-01T04:14:00Z" < ev[0].time <= "2026-07-01T04:16:00Z", ev[0].time

@@ -113,7 +113,7 @@ from glofwatch.detection.impact import SPEED_MS
 from glofwatch.detection.series import NOT_SEEN, SensorState
 from glofwatch.detection.sources import Source
 from glofwatch.site.model import Site
-from glofwatch.telemetry.maintenance import inside
+from glofwatch.telemetry.maintenance import inside, last_end
 
 RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", "sib_drop", "sib_missed", "geo_ratio", "gauge",
        "gauge_front", "down_missed", "rain_c", "rain_g", "freeboard", "rise6h", "t_lake", "geo_has", "geo_run",
@@ -266,6 +266,11 @@ def lake_blind(by_station: dict[str, list[SensorState]], stations: tuple[str, ..
         ok = idx >= 0
         age = np.zeros(len(ticks))
         age[ok] = ticks[ok] - s.use_t[idx[ok]]
+        if len(s.maint):  # after a maintenance window, nothing usable since its end: blind from then (a new mounting
+            ended = last_end(ticks, s.maint)  # that sends nothing watches nothing)
+            after = ~ok & (ended > np.iinfo(np.int64).min)
+            age[after] = ticks[after] - ended[after]
+            ok |= after
         blind &= ok & (age > limit)
         if blind.any():  # rare: the station's other sensors are read only where the level sensor has gone quiet
             blind &= ticks - last_seen(by_station, [st], ticks) <= limit
