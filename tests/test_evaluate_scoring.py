@@ -155,3 +155,19 @@ def test_a_warning_after_the_front_is_reported_as_late_never_as_recall() -> None
     summ = summarize([s, score_scenario(GLOF | {"id": "s4-glof"}, [])], stations=8, negative_hours=0.0)
     assert summ["recall"]["glof"]["warning"] == 0.0 and summ["recall"]["glof"]["warning_any"] == 0.5
     assert summ["recall"]["glof"]["late_min"]["median"] == 30.0
+
+
+def test_the_first_alert_of_any_level_after_the_onset_is_when_the_duty_officer_heard_of_it() -> None:
+    """A WATCH (or an advisory) after the onset and before the first zone counts as heard of, however late the
+    evacuation; one raised before the onset (a lake near its spillway), for another zone or after the front does not."""
+    s = score_scenario(GLOF, [dec("2026-07-01T00:30:00Z", level="watch"), dec("2026-07-01T01:10:00Z", level="watch"),
+                              dec("2026-07-01T01:50:00Z")])
+    assert s.detected is False and s.alerted_min == 30.0
+    assert score_scenario(GLOF, [dec("2026-07-01T01:05:00Z", level="advisory")]).alerted_min == 35.0
+    for late in ([dec("2026-07-01T00:30:00Z", level="watch")], [dec("2026-07-01T01:10:00Z", level="watch",
+                                                                   zones=("cha-town",))],
+                 [dec("2026-07-01T01:41:00Z", level="watch")]):
+        assert score_scenario(GLOF, late).alerted_min is None
+    r = summarize([score_scenario(GLOF, [dec("2026-07-01T01:10:00Z", level="watch")]), score_scenario(GLOF, [])],
+                  stations=5, negative_hours=0.0)
+    assert r["recall"]["glof"]["alerted"] == 0.5 and r["recall"]["glof"]["alerted_min"]["median"] == 30.0

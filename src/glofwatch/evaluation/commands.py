@@ -113,6 +113,8 @@ def report_table(ev: Any) -> Any:
             lambda s, h=hz: f"{s['recall'][h]['zone_evacuated']:.1%}")
         row(f"  {hz}: warning+ in time or after the front (late, median min)",
             lambda s, h=hz: f"{s['recall'][h].get('warning_any', 0):.1%} ({_d(s['recall'][h].get('late_min', {}))})")
+        row(f"  {hz}: any alert (advisory, watch too) before arrival (median min before)",
+            lambda s, h=hz: f"{s['recall'][h].get('alerted', 0):.1%} ({_d(s['recall'][h].get('alerted_min', {}))})")
     for b in first["recall_by_peak"]:
         row(f"  recall, peak at 1st zone {b} m3/s", lambda s, b=b: "-" if b not in s["recall_by_peak"]
             else f"{s['recall_by_peak'][b]['evacuate']:.0%} of {s['recall_by_peak'][b]['n']}")

@@ -71,6 +71,9 @@ class ScenarioScore:
     false_evacuations: int = 0
     false_warnings: int = 0  # warning-or-evacuate episodes in a scenario with no hazard
     late_min: float | None = None  # not warned in time: minutes after the front of the first right warning+
+    # minutes before the first arrival of the first alert of any level (advisory, watch included: the duty officer heard
+    # of it) for this hazard naming the first zone, raised at or after the onset; None where none came before arrival
+    alerted_min: float | None = None
     wrong_zone: int = 0
     wrong_zones: list[str] = field(default_factory=list)
     decisions: int = 0
@@ -131,6 +134,7 @@ def score_scenario(truth: Mapping[str, Any], decisions: Iterable[Decision | Mapp
     # lake station died at the breach, evacuated as a debris flow): for them the same; for recall per hazard a miss
     zone_evac = first_hit("evacuate", onset or -np.inf, any_hazard=True)
     warn = first_hit("warning", _t(truth["start"]) or -np.inf)
+    heard = first_hit("advisory", onset or -np.inf)
     premature = [d for d in evacuation_episodes(ds) if (_t(d["time"]) or 0.0) < (onset or -np.inf)]
     wrong = [d for d in ds if d.get("level") == "evacuate" and set(d.get("zones") or []) - reached]
     wrong_zones = sorted({z for d in wrong for z in (d.get("zones") or []) if z not in reached})
@@ -169,7 +173,7 @@ def score_scenario(truth: Mapping[str, Any], decisions: Iterable[Decision | Mapp
         warning_min=w_min, warning_fraction=w_frac, warning_min_warning=ww_min, warning_fraction_warning=ww_frac,
         lake_correct=(evac.get("lake") == truth.get("lake")) if evac is not None and hazard == "glof" else None,
         miss_reason=reason, false_evacuations=len(premature), late_min=late_min, wrong_zone=len(wrong), wrong_zones=wrong_zones,
-        early_in_force=early_in_force,
+        early_in_force=early_in_force, alerted_min=lead(heard)[0],
     )
 
 
@@ -233,6 +237,10 @@ def summarize(scores: Sequence[ScenarioScore], *, stations: int, negative_hours:
                 # warned of in time, or at least after the front (a slow drainage's peak comes hours after it)
                 "warning_any": round(sum(bool(s.detected_warning) or s.late_min is not None for s in hs) / len(hs), 4),
                 "late_min": distribution([s.late_min for s in hs if s.late_min is not None]),
+                # any alert after the onset and before the first zone, a watch or an advisory too (what the duty officer
+                # heard of it, and how early)
+                "alerted": round(sum(s.alerted_min is not None for s in hs) / len(hs), 4),
+                "alerted_min": distribution([s.alerted_min for s in hs if s.alerted_min is not None]),
                 "missed": [{"id": s.id, "reason": s.miss_reason} for s in hs if not s.detected],
             }
             judged = [s for s in hs if s.detectable is not None]
