@@ -66,6 +66,8 @@ def score(ev: Path, truth: Path, detector: str, lakes: list[str]) -> dict:
         big = [r for r in mine if r["peak_first_zone_m3s"] is None or r["peak_first_zone_m3s"] >= MINOR_PEAK_M3S]
         out[lake] = (len(found), len(mine), statistics.median(found) if found else float("nan"),
                      sum(1 for r in big if r["detected"]), len(big))
+        heard = [r["alerted_min"] for r in mine if r.get("alerted_min") is not None]
+        out[f"{lake}:heard"] = (len(heard), statistics.median(heard) if heard else float("nan"))
     return out
 
 
@@ -187,6 +189,9 @@ def main() -> None:
                  f"{cells[1][0]['false_evacuations'] + cells[1][1]}"
             warned = f"no-hazard days warned {cells[0][2]} -> {cells[1][2]} of {a.n}"
             print(f"{g:<12}{det:<11}" + "; ".join(parts) + f"; {fe}; {warned}")
+            (h0, m0), (h1, m1) = cells[0][0][f"{a.lake}:heard"], cells[1][0][f"{a.lake}:heard"]
+            print(f"{'':<23}{a.lake} outbursts heard of before the first zone (any alert after the onset, median min "
+                  f"before): {h0} ({m0:.0f}) -> {h1} ({m1:.0f})")
     if a.watch:
         print(f"\nthe fusion's level_slide WATCH, with {station} (replayed again: about 25 s a generator)")
         for g in gens:
