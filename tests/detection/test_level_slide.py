@@ -57,12 +57,17 @@ def test_what_does_not_slide(case: str) -> None:
     assert np.all(s < SLIDE_WATCH_M), (case, float(s.max()))
 
 
-def test_a_lake_sliding_for_hours_raises_a_watch_not_a_warning(site) -> None:  # type: ignore[no-untyped-def]
+def sliding_day(site) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """8 quiet hours; lake-cak-1 slides 0.12 m an hour from 02:00."""
     df = quiet_day(site, START, hours=8.0, seed=3)
     h = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
     lake = ((df["station"] == "lake-cak-1") & (df["sensor"] == "water_level")).to_numpy()
     df.loc[lake, "value"] = df.loc[lake, "value"].to_numpy(float) - 0.12 * np.clip(h[lake] - 2.0, 0, None)
-    ds = [d for d in replay_frame(site, df) if d.lake == "cak-1"]
+    return df
+
+
+def test_a_lake_sliding_for_hours_raises_a_watch_not_a_warning(site) -> None:  # type: ignore[no-untyped-def]
+    ds = [d for d in replay_frame(site, sliding_day(site)) if d.lake == "cak-1"]
     slid = [d for d in ds if any("has slid" in x for x in d.explanation)]
     assert slid and slid[0].level == "watch", [(d.time, d.level) for d in ds]
     # 0.15 m of slide at 0.12 m/h, lower every half hour for two hours: from about 03:15
@@ -70,6 +75,16 @@ def test_a_lake_sliding_for_hours_raises_a_watch_not_a_warning(site) -> None:  #
     assert any(x.startswith("lake-cak-1 water level has slid") and "have someone look at the lake" in x
                for x in slid[0].explanation)
     assert not [d for d in ds if d.level in ("warning", "evacuate")]  # a drift looks the same: nobody is warned
+
+
+def test_live_watches_the_slide_as_replay(site, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # the live path (5-min messages through the Ingestor and the listener, the plug-in's 2.5 h lookback) says the same
+    from tests.detection.test_live_replay import _key, live_decisions
+
+    df = sliding_day(site)
+    rep = replay_frame(site, df)
+    assert any(any("has slid" in x for x in d.explanation) for d in rep)
+    assert _key(live_decisions(site, df, tmp_path, 5)) == _key(rep)
 
 
 @pytest.fixture(scope="module")

@@ -67,17 +67,21 @@ def test_a_station_showing_its_lake_standing_rules_it_out(site, fall_m_h: float)
     assert evacuations(site, fall_m_h) == []
 
 
-def test_a_level_sensor_sending_nothing_usable_watches_nothing(site) -> None:  # type: ignore[no-untyped-def]
+def test_a_level_sensor_sending_nothing_usable_watches_nothing(site, tmp_path) -> None:  # type: ignore[no-untyped-def]
     # lake-cha-1's transducer dies at 03:00 and sends empty values while the station's battery and temperature report on
     # (a blind red-team fault during a cha-1 breach); cha-2's station shows its lake standing: the river's step is cha-1's
+    from tests.detection.test_live_replay import _key, live_decisions
+
     df = day(site, 0.0)
     h = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
     dead = ((df["station"] == "lake-cha-1") & (df["sensor"] == "water_level")).to_numpy() & (h >= FALL_FROM_H)
     df.loc[dead, "value"] = np.nan
-    ev = [d for d in replay_frame(site, df) if d.level == "evacuate"]
+    rep = replay_frame(site, df)
+    ev = [d for d in rep if d.level == "evacuate"]
     assert ev and ev[0].lake == "cha-1" and ev[0].zones == ["cha-upper", "cha-town", "cha-shore"], \
         [(d.time, d.lake) for d in ev]
     assert "2026-07-01T04:14:00Z" < ev[0].time <= "2026-07-01T04:16:00Z", ev[0].time
+    assert _key(live_decisions(site, df, tmp_path, 5)) == _key(rep)  # live (empty values as stations send them) alike
 
 
 def test_a_transducer_that_sends_nothing_after_its_maintenance_watches_nothing(site) -> None:  # type: ignore[no-untyped-def]
