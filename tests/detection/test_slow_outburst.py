@@ -115,6 +115,20 @@ def test_a_rise_sooner_after_the_silence_than_any_wave_travels_is_not_its_flood(
     assert late and late[0].time < "2026-07-01T03:40:00Z", [d.time for d in late]
 
 
+def test_a_river_that_rose_before_the_flood_could_come_is_not_its_flood_later_either(site) -> None:  # type: ignore[no-untyped-def]
+    """The same rise 15 min after the silence, over before a wave from the lake could reach the gauge (03:42), stays
+    unexplained by that lake once the travel time has passed: the river must rise again after it (features'
+    gauge_since_silent; a development fault day: a stuck gauge-cak catching up 10 min after lake-cak-1 died)."""
+    def quick(h: np.ndarray, v: np.ndarray) -> np.ndarray:  # from 03:15, as the station falls silent: 0.3 m in 20 min
+        return v + 0.3 * np.clip((h - 3.25) * 3.0, 0.0, 1.0)
+
+    assert evacuations(site, day(site, lake_cak_silent_from=3.25, gauge_cak=quick)) == []
+    # rising on after the travel time (the flood's water), it evacuates
+    on = evacuations(site, day(site, lake_cak_silent_from=3.25,
+                               gauge_cak=lambda h, v: quick(h, v) + 0.25 * np.clip(h - 3.75, 0.0, 1.0)))
+    assert on and on[0].lake == "cak-1" and on[0].time > "2026-07-01T03:45:00Z", [d.time for d in on]
+
+
 @pytest.mark.parametrize(("shaking", "after", "before"), [(0.2, "2026-07-01T02:00:00Z", "2026-07-01T02:40:00Z"),
                                                          (0.03, "2026-07-01T03:50:00Z", "2026-07-01T04:30:00Z")])
 def test_a_slow_flood_reaching_the_gauge_two_hours_after_the_geophone_evacuates(site, shaking: float, after: str,  # type: ignore[no-untyped-def]

@@ -35,6 +35,8 @@ drop_step_kept  the same as drop_stood for a fall 5 min to 2 h ago: at least the
 drop_speeding   the fall (m) of the lake's last three readings where each fell at least as much as the one before, the last by
                 level_drop.SPEED_LAST_M to SPEED_MAX_M (level_drop's speeding; 0 elsewhere)
 lake_silent_min minutes since the lake station's newest reading (uncapped; 0 where it never reported)
+gauge_since_silent how far a path gauge rose since the flood that silenced the lake station could first reach it (m;
+                :func:`rise_since_silent`; 0 while the station reports)
 gauge_travel_min minutes the fastest wave (impact.SPEED_MS) takes from the lake to the first gauge of its path (NaN: none)
 sib_drop        CUSUM fall at the sibling lakes of the valley (explains the wave away from this lake)
 sib_missed      missed intervals at sibling lake stations
@@ -110,7 +112,7 @@ from glofwatch.detection.detectors.station_silent import StationSilent
 from glofwatch.detection.detectors.warm_spell import LAPSE_K_PER_M
 from glofwatch.detection.fusion import eased
 from glofwatch.detection.impact import SPEED_MS
-from glofwatch.detection.series import NOT_SEEN, SensorState
+from glofwatch.detection.series import NOT_SEEN, SensorState, rank_right
 from glofwatch.detection.sources import Source
 from glofwatch.site.model import Site
 from glofwatch.telemetry.maintenance import inside, last_end
@@ -122,8 +124,11 @@ RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", 
        "gauge_swell", "rain_i6", "rain_before", "rain_wet", "rain_eased_all", "fell_last", "fell1_last", "lake_silent_min",
        "geo_lift_long", "geo_died", "gauge_pulse", "gauge_pulse_pair", "gauge_travel_min", "drop_before", "gauge_died",
        "drop_quicken", "rain_i30", "gauge_stair_sat", "gauge_lift", "gauge_lift_small", "geo_onset", "stepped_last", "drop_stood",
-       "drop_step_kept", "drop_speeding", "lake_blind", "lake_slide")
+       "drop_step_kept", "drop_speeding", "lake_blind", "lake_slide",
+       "gauge_since_silent")
 MAX_MISSED = 12.0
+SINCE_MAX_MS = 3 * 3_600_000  # gauge_since_silent looks this far back at most
+SILENT_SINCE_MISSED = 3.0  # the lake station's silence from which gauge_since_silent is measured (fusion's LAKE_SILENT_MISSED)
 BLIND_MISSED = 3.0  # a level sensor with no usable reading for this many intervals watches nothing (lake_blind)
 # geo_onset is looked up for triggers at most this old (minutes): the rule reads it at 8-12 min, and a live buffer keeps
 # 2 hours, so that live and replay look up the same readings
@@ -331,6 +336,35 @@ def _half_hour_rain(by_station: dict[str, list[SensorState]], stations: tuple[st
     return out
 
 
+def rise_since_silent(site: Site, src: Source, by_station: dict[str, list[SensorState]], ticks: np.ndarray,
+                      lake_missed: np.ndarray) -> np.ndarray:
+    """``gauge_since_silent``: where the lake station is silent (``lake_missed`` >= SILENT_SINCE_MISSED), how far each
+    path gauge's stage has risen since the earliest time the flood that silenced the station could have reached it (its
+    last report plus the fastest wave's travel, impact.SPEED_MS, or SINCE_MAX_MS ago where that is older); the largest
+    (m; 0 elsewhere, and before that time).
+    A river that rose before then (a stuck channel's catch-up, a melt pulse) did not rise for that flood."""
+    out = np.zeros(len(ticks))
+    on = np.flatnonzero(lake_missed >= SILENT_SINCE_MISSED)
+    if not len(on) or not src.lake_stations:
+        return out
+    t = ticks[on]
+    last = last_seen(by_station, src.lake_stations, t)
+    for st, km in src.downstream:
+        if site.station_by_id[st].kind != "gauge":
+            continue
+        for s in by_station.get(st, []):
+            if "gauge_rise" not in s.feats or not len(s.use_t):
+                continue
+            # (from at most SINCE_MAX_MS back: a live buffer keeps a gauge's last 6 h, and a silence of hours is old news)
+            since = np.maximum(last + int(km * 1000.0 / SPEED_MS[2] * 1000.0), t - SINCE_MAX_MS)
+            j0 = rank_right(s.use_t, since) - 1
+            j1 = rank_right(s.use_t, t) - 1
+            ok = (last != NOT_SEEN) & (since <= t) & (j0 >= 0) & (j1 >= 0)
+            rise = np.where(ok, s.use_v[np.maximum(j1, 0)] - s.use_v[np.maximum(j0, 0)], 0.0)
+            out[on] = np.fmax(out[on], np.nan_to_num(rise))
+    return out
+
+
 def silent_minutes(by_station: dict[str, list[SensorState]], stations: tuple[str, ...] | list[str],
                    ticks: np.ndarray) -> np.ndarray:
     """Minutes since the stations' newest reading (0 where none ever came): how long a silence has lasted, uncapped."""
@@ -418,6 +452,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     # lift that gauge sooner
     gauges = [km for st, km in src.downstream if site.station_by_id[st].kind == "gauge"]
     raw["gauge_travel_min"] = np.full(n, min(gauges) * 1000.0 / SPEED_MS[2] / 60.0 if gauges else np.nan)
+    raw["gauge_since_silent"] = rise_since_silent(site, src, bs, ticks, raw["lake_missed"])
     raw["sib_drop"] = _max_feature(bs, src.sibling_stations, "level_drop", "drop", ticks)
     sib = [missed_at(st) for st in src.sibling_stations]
     raw["sib_missed"] = np.max(sib, axis=0) if sib else z.copy()

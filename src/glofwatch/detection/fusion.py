@@ -46,6 +46,9 @@ STORM_ON_3H_MM_H = 2.2 * 3 ** -0.44  # ... or of the last 3 hours, while it rain
 SLOW_DEP_M = 0.03  # a gauge's rise out of its melt rhythm after a geophone trigger, dry weather (slow outburst)
 SILENT_DEP_M = 0.1  # ... after its lake station fell silent
 SILENT_RISE_M = 0.05  # ... standing this much over its 3-hour median (silent_then_rising)
+# ... and risen this much since the flood that silenced the station could first reach the gauge (features'
+# gauge_since_silent): a river that rose before then did not rise for that flood
+SILENT_SINCE_M = 0.05
 BIG_DEP_M = 0.15  # ... after a geophone trigger whose shaking is over CREEP_MAX times its background (a big flood)
 DRAIN_BELOW_M = 0.2  # a lake this far under its 3-hour median while the gauge below leaves its rhythm (draining)
 # a lake this far under its 3-hour median, falling reading after reading (level_drop's sink): a breach. Its guard is
@@ -747,7 +750,8 @@ def silent_then_rising(raw: dict[str, np.ndarray]) -> np.ndarray:
     storm day; without the rise, one fault day's receding river; without the travel time, a re-scored blind fault day
     whose lake channel died 15 min before a storm's first flush next door). Read in dry weather below a lake nobody
     watches (:func:`slow_outburst`)."""
-    return (raw["gauge_dep"] >= SILENT_DEP_M) & (raw["gauge"] >= SILENT_RISE_M) & _silent_for_wave(raw)
+    return (raw["gauge_dep"] >= SILENT_DEP_M) & (raw["gauge"] >= SILENT_RISE_M) & _silent_for_wave(raw) & \
+        (raw["gauge_since_silent"] >= SILENT_SINCE_M)
 
 
 def _silent_for_wave(raw: dict[str, np.ndarray]) -> np.ndarray:
