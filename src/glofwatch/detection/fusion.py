@@ -75,7 +75,7 @@ FILLING_M = 0.03
 LAKE_SILENT_MISSED = 3.0
 # a watched lake this far under its 3-hour level lets the river rules for a lake nobody watches read it (_unwatched):
 # with a level station at cha-2 (network study, BENCHMARKS stop 28) its tunnel drainages, 0.1 m/h for hours, were left to
-# the lake rules, which take such a fall for a drifting sensor, and evacuated after the village in 90 of 108 blind ones
+# the lake rules, which take such a fall for a drifting sensor: 10 of 108 blind ones evacuated in time, 58 with no station
 LAKE_SAYS_FALLING_M = 0.05
 SPIKE_SILENT_MISSED = 1.0  # a single large lake fall evacuates once the station missed its next reading
 # a lake station whose last two readings stood this far under its 3-hour level, then silent for FELL_SILENT_MISSED
@@ -826,8 +826,8 @@ def _creeping(raw: dict[str, np.ndarray]) -> np.ndarray:
 
 def _unwatched(raw: dict[str, np.ndarray]) -> np.ndarray:
     """No one watches this lake (no lake station, it fell silent, or its level sensor sends no usable reading: features'
-    lake_blind), or its station shows it LAKE_SAYS_FALLING_M under
-    its 3-hour level, and the watched sibling lakes of the valley did not fall (their drop explains the wave).
+    lake_blind), or its station shows it LAKE_SAYS_FALLING_M under its 3-hour level, and the watched sibling lakes of the
+    valley did not fall (their drop explains the wave).
 
     The river rules that read a lake nobody watches read a watched lake that is falling too: its station corroborates
     them. A station that shows its lake standing rules that lake out (see LAKE_SAYS_FALLING_M)."""
@@ -840,7 +840,9 @@ def _unwatched(raw: dict[str, np.ndarray]) -> np.ndarray:
     return memo
 
 
-_UNWATCHED = "_unwatched"  # raw's key for _unwatched's memo (not a feature: no model or rule reads it)
+# raw's key for _unwatched's memo (not a feature: no model or rule reads it; raw is read-only once source_features built
+# it, and a one-tick view of it, _at, slices the memo with the features)
+_UNWATCHED = "_unwatched"
 
 
 def _dry(raw: dict[str, np.ndarray]) -> np.ndarray:
