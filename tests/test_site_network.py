@@ -28,3 +28,14 @@ def test_a_lake_already_watched_or_unknown_is_refused_by_name(tmp_path) -> None:
     with pytest.raises(SiteError, match="no lake 'cha-9'; pick one of cak-1, cha-1, cha-2"):
         with_lake_station(None, "cha-9", tmp_path / "b")
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()  # nothing half-written
+
+
+def test_a_folder_that_is_not_a_site_copy_is_not_overwritten(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    keep = tmp_path / "mine"
+    keep.mkdir()
+    (keep / "notes.txt").write_text("field notes")
+    with pytest.raises(SiteError, match="exists and is not a site folder"):
+        with_lake_station(None, "cha-2", keep)
+    assert (keep / "notes.txt").read_text() == "field notes"
+    folder, _ = with_lake_station(None, "cha-2", tmp_path / "copy")
+    assert with_lake_station(None, "cha-2", folder)[0] == folder  # an earlier copy is replaced

@@ -17,10 +17,11 @@ from glofwatch.site.load import load_site, resolve_site_path
 
 
 def with_lake_station(site: str | Path | None, lake: str, out: Path) -> tuple[Path, str]:
-    """Copy the site folder to ``out`` (replaced) and add a level station ``lake-<lake>`` (water level every 5 min,
-    battery hourly) at the lake's location; return the new folder and the station id.
+    """Copy the site folder to ``out`` (a site copy made earlier is replaced; any other folder is refused) and add a
+    level station ``lake-<lake>`` (water level every 5 min, battery hourly) at the lake's location; return the new
+    folder and the station id.
 
-    Raises SiteError naming the lake when it is not in the site or already has a level station."""
+    Raises SiteError naming the lake when it is not in the site or already has a level station, or naming ``out``."""
     site_file = resolve_site_path(site)
     here = load_site(site_file)
     lakes = {x.id: x for x in here.lakes}
@@ -31,6 +32,9 @@ def with_lake_station(site: str | Path | None, lake: str, out: Path) -> tuple[Pa
         raise SiteError([f"{site_file}: lake {lake!r} already has a level station ({', '.join(watching)}); pick a lake "
                          "nobody watches"])
     if out.exists():
+        if out.is_file() or (any(out.iterdir()) and not (out / "site.yaml").exists()):
+            raise SiteError([f"{out}: exists and is not a site folder; give a new or empty folder (a site copy made "
+                             "earlier is replaced)"])
         shutil.rmtree(out)
     shutil.copytree(site_file.parent, out)
     doc = yaml.safe_load((out / site_file.name).read_text())
