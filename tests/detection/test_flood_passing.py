@@ -66,3 +66,14 @@ def test_a_tremor_that_holds_in_dry_weather_evacuates_the_valley_below_the_unwat
 ])
 def test_a_short_a_decaying_or_a_rainy_tremor_does_not_evacuate_an_outburst(site, case: dict) -> None:  # type: ignore[no-untyped-def]
     assert [d for d in evacuations(site, **case) if d.hazard == "glof"] == []
+
+
+def test_a_burst_after_the_geophone_was_dead_for_long_is_no_flood_passing(site) -> None:  # type: ignore[no-untyped-def]
+    """A geophone that sent empty values for 44 min, then a rockfall's 4-min burst: its first reading alone is not "the
+    shaking held 3x its background for 35 min" (sta_lta's lift_long needs readings over half of that window; a blind
+    red-team fault day evacuated Cholpon-Ata at the burst's first minute)."""
+    df = day(site, shake_min=4.0, ramp_min=0.0)
+    hours = ((pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds() / 3600).to_numpy()
+    g = ((df["station"] == "geo-cha") & (df["sensor"] == "ground_velocity")).to_numpy()
+    df.loc[g & (hours >= SHAKE_AT - 44 / 60) & (hours < SHAKE_AT), "value"] = np.nan
+    assert [d for d in replay_frame(site, df) if d.level == "evacuate"] == []

@@ -31,7 +31,7 @@ Features: ``ratio`` (STA/LTA), ``sta`` (mm/s), ``hold``, ``recent``, ``lift``, `
 ``hold_on`` (``hold`` while triggered, else 0), ``lift_recent`` (``lift`` within ``RECENT_MS`` of a trigger, else
 0), ``lift_held`` (the lowest ``lift_recent`` of the last ``LIFT_HELD_MS``: a flood keeps the ground shaking, noise
 lifts one 10-min median now and then) and ``lift_long`` (the same over ``LIFT_LONG_MS``, 0 where a lift of that
-window exceeded ``LIFT_FLOOD_MAX``: a drifting channel).
+window exceeded ``LIFT_FLOOD_MAX``: a drifting channel, or where readings cover less than ``LIFT_COVER`` of it).
 """
 
 from __future__ import annotations
@@ -65,6 +65,7 @@ LIFT_GROW_MAX = 3.0
 # holds half an hour later; a channel that drifted up for hours has its own drift for background by then (x5 at 3000x
 # the quiet level)
 LIFT_LONG_RECENT_MS = 90 * 60_000
+LIFT_COVER = 0.5  # ... and over a window with readings for at least this share of its minutes
 FROZEN_N = 5  # identical readings in a row: a stuck channel (unfrozen)
 RAMP_N = 5  # rises in a row ...
 # ... whose spread is under this share of their mean: a channel drifting linearly (unramped). At 0.25-0.35, or with the
@@ -178,8 +179,12 @@ class StaLta(Detector):
         lift_long = lift_recent
         if len(t):
             low = windowed(t_ms, lift_recent, LIFT_LONG_MS, "min")
+            # ... over a window the readings cover (LIFT_COVER of its minutes): after a gap the first reading alone is the
+            # window's lowest (a blind red-team geophone dead for 44 min, then a rockfall's burst: "x47 for 35 min")
+            every = 1000.0 * (getattr(sensor, "interval_s", None) or 60)
+            held_n = np.arange(len(t)) - np.searchsorted(t, t - LIFT_LONG_MS, side="right") + 1
             ok = (windowed(t_ms, lift_recent, LIFT_LONG_MS, "max") <= LIFT_FLOOD_MAX) & (lift_recent <= LIFT_GROW_MAX * low) & \
-                (last_on > t - LIFT_LONG_RECENT_MS)
+                (last_on > t - LIFT_LONG_RECENT_MS) & (held_n >= LIFT_COVER * LIFT_LONG_MS / every)
             lift_long = np.where(ok, low, 0.0)
         return {"ratio": ratio, "sta": sta, "hold": hold, "recent": recent, "lift": lift,
                 "hold_on": np.where(ratio >= FIRE_RATIO, hold, 0.0), "lift_recent": lift_recent, "lift_held": lift_held,
