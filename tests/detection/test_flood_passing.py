@@ -72,8 +72,9 @@ def test_a_burst_after_the_geophone_was_dead_for_long_is_no_flood_passing(site) 
     """A geophone that sent empty values for 44 min, then a rockfall's 4-min burst: its first reading alone is not "the
     shaking held 3x its background for 35 min" (sta_lta's lift_long needs readings over half of that window; a blind
     red-team fault day evacuated Cholpon-Ata at the burst's first minute)."""
-    df = day(site, shake_min=4.0, ramp_min=0.0)
-    hours = ((pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds() / 3600).to_numpy()
-    g = ((df["station"] == "geo-cha") & (df["sensor"] == "ground_velocity")).to_numpy()
-    df.loc[g & (hours >= SHAKE_AT - 44 / 60) & (hours < SHAKE_AT), "value"] = np.nan
-    assert [d for d in replay_frame(site, df) if d.level == "evacuate"] == []
+    for minutes in (4.0, 7.0):  # 7: nor is it credited with the gap's minutes (geo_run, features.run_minutes), 12 at 03:07
+        df = day(site, shake_min=minutes, ramp_min=0.0)
+        hours = ((pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds() / 3600).to_numpy()
+        g = ((df["station"] == "geo-cha") & (df["sensor"] == "ground_velocity")).to_numpy()
+        df.loc[g & (hours >= SHAKE_AT - 44 / 60) & (hours < SHAKE_AT), "value"] = np.nan
+        assert [d.time for d in replay_frame(site, df) if d.level == "evacuate"] == [], minutes

@@ -35,6 +35,23 @@ def test_run_minutes_carried_across_evaluations_equals_one_pass() -> None:
     assert parts == whole.tolist() == [1, 2, 0, 1, 2, 3, 4, 5, 0, 1, 2, 3]
 
 
+def test_a_run_after_a_gap_is_credited_one_grid_step_not_the_gap() -> None:
+    """Inside a geophone's gap the ticks are other sensors' (5 min apart here): a trigger at the first reading after it
+    has shaken one minute, not the five since the last tick off; the same carried across live calls."""
+    from glofwatch.detection.features import last_off_tick
+
+    ticks = np.array([0, 1, 2, 7, 8, 9, 14, 15]) * 60_000
+    on = np.array([1, 0, 0, 1, 1, 1, 0, 1], dtype=bool)
+    whole = run_minutes(on, ticks)
+    assert whole.tolist() == [1, 0, 0, 1, 2, 3, 0, 1]
+    for step in (1, 2, 3):
+        off, parts = None, []
+        for a in range(0, len(ticks), step):
+            parts += run_minutes(on[a:a + step], ticks[a:a + step], off).tolist()
+            off = last_off_tick(on[a:a + step], ticks[a:a + step], off)
+        assert parts == whole.tolist(), step
+
+
 def test_geophone_in_heavy_rain_evacuates_only_when_sustained() -> None:
     n = 30
     ticks = np.arange(n) * 60_000

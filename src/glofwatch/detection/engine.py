@@ -103,7 +103,7 @@ class Engine:
         self.sources: dict[str, SourceState] = {s.id: SourceState() for s in self.topology.sources}
         self.last_zones: dict[str, list[str]] = {}
         self.last_tick: int | None = None
-        self.geo_off: dict[str, int | None] = {}  # per source: state of geo_run carried across evaluations
+        self.geo_off: dict[str, tuple[int, bool] | None] = {}  # per source: geo_run's state carried across evaluations
         self.maintenance: list[Window] = []  # maintenance windows (glofwatch.telemetry.maintenance)
 
     # -- sensor state ------------------------------------------------------------------------

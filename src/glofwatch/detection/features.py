@@ -157,13 +157,16 @@ GAUGE_DIED_MAX_MIN = 30.0
 SEQ_RATIO = 3.0
 
 
+RunCarry = tuple[int, bool]  # geo_run's state between evaluations: (tick, running): a run's start, or the last tick off
+
+
 @dataclass
 class SourceFeatures:
     """Raw features of one source at the ticks, and per downstream station whether its detector fired."""
 
     raw: dict[str, np.ndarray]
     fired: list[tuple[str, float, np.ndarray]]  # (station, chainage km, fired at tick)
-    geo_off: int | None = None  # the last tick at which the path's geophones were not triggered (carried)
+    geo_off: RunCarry | None = None  # geo_run's state carried to the next evaluation (last_off_tick)
 
 
 def drop_cap(site: Site, src: Source) -> float:
@@ -181,26 +184,46 @@ def drop_cap(site: Site, src: Source) -> float:
     return float(2.0 * vol / 1000.0 / lake.area_m2 * interval)
 
 
-def run_minutes(on: np.ndarray, ticks: np.ndarray, last_off: int | None = None) -> np.ndarray:
-    """Minutes ``on`` has held without a break at each tick (0 where it is off), counted from the last
-    tick where it was off. ``last_off``: that tick from the evaluations before these ``ticks`` (live
-    evaluates a few ticks a call; the run must not restart with each call), None when it was on since
-    the first tick ever evaluated: then the run counts from one grid step before the first tick."""
+def run_minutes(on: np.ndarray, ticks: np.ndarray, last_off: RunCarry | None = None) -> np.ndarray:
+    """Minutes ``on`` has held without a break at each tick (0 where it is off), counted from the last tick where it was
+    off, but from at most one grid step before its first tick on: inside a geophone's gap the ticks are other sensors'
+    (5-10 min apart), and those minutes were not shaken (a rockfall after a dead hour was credited with 5 of them).
+    ``last_off``: what the evaluation before these ``ticks`` carried (:func:`last_off_tick`; live evaluates a few ticks
+    a call, and the run must not restart with each call), None before the first: a run on at the first tick ever counts
+    from one grid step before it."""
     if len(ticks) == 0:
         return np.zeros(0)
     idx = np.where(on, -1, np.arange(len(ticks)))
     last = np.maximum.accumulate(idx)
-    before = int(ticks[0]) - 60_000 if last_off is None else int(last_off)
-    since = np.where(last >= 0, ticks[np.clip(last, 0, None)], before)
+    first_on = ticks[np.clip(last + 1, 0, len(ticks) - 1)]
+    since = np.where(last >= 0, np.maximum(ticks[np.clip(last, 0, None)], first_on - RUN_STEP_MS), _run_start(last_off, ticks))
     return np.where(on, (ticks - since) / 60_000.0, 0.0)
 
 
-def last_off_tick(on: np.ndarray, ticks: np.ndarray, last_off: int | None) -> int:
-    """The ``last_off`` to carry into the next evaluation after these ``ticks``."""
+def _run_start(carried: RunCarry | None, ticks: np.ndarray) -> int:
+    """Where a run that is on at ``ticks[0]`` counts from, given what the evaluation before carried."""
+    if carried is None:
+        return int(ticks[0]) - 60_000  # on since the first tick ever
+    tick, running = carried
+    return tick if running else max(tick, int(ticks[0]) - RUN_STEP_MS)
+
+
+def last_off_tick(on: np.ndarray, ticks: np.ndarray, last_off: RunCarry | None) -> RunCarry | None:
+    """What to carry into the next evaluation after these ``ticks`` (its ``last_off``): the start of a run on at the
+    last tick, or the last tick, off."""
+    n = len(ticks)
+    if n == 0:
+        return last_off
     off = np.flatnonzero(~on)
+    if len(off) and off[-1] == n - 1:
+        return int(ticks[-1]), False
     if len(off):
-        return int(ticks[off[-1]])
-    return int(ticks[0]) - 60_000 if last_off is None else last_off  # on since the first tick ever
+        k = int(off[-1])
+        return max(int(ticks[k]), int(ticks[k + 1]) - RUN_STEP_MS), True
+    return _run_start(last_off, ticks), True  # on all along
+
+
+RUN_STEP_MS = 60_000  # the engine's tick grid (engine.GRID_MS): a run is credited at most this before its first tick on
 
 
 def _by_station(states: dict[int, SensorState]) -> dict[str, list[SensorState]]:
@@ -408,7 +431,7 @@ def gauge_seq(bs: dict[str, list[SensorState]], site: Site, src: Source, gauge: 
 
 def source_features(site: Site, src: Source, states: dict[int, SensorState], ticks: np.ndarray,
                     by_station: dict[str, list[SensorState]] | None = None,
-                    missed_cache: dict[str, np.ndarray] | None = None, geo_off: int | None = None) -> SourceFeatures:
+                    missed_cache: dict[str, np.ndarray] | None = None, geo_off: RunCarry | None = None) -> SourceFeatures:
     """``missed_cache``: station -> missed intervals at these ``ticks``, shared by the sources of one
     evaluation (a lake station is also its siblings' sibling, a gauge lies on several paths). ``geo_off``:
     the last tick before these at which the path's geophones were not triggered (the previous evaluation's
