@@ -1,19 +1,22 @@
-"""What a new lake station buys: the same floods and no-hazard days scored with and without it.
+"""What a new station buys: the same floods and no-hazard days scored with and without it.
 
-The Ministry's question before it spends on a station: add a level station at a lake nobody watches (default cha-2 of
-the demo site) to a copy of the site, generate outbursts and no-hazard days (rain, sensor faults, quiet) on that site
-with the three generators (ours, the independent and the blind red team), and score every set twice through
-`glofwatch evaluate`: as generated, on the site with the station, and with the new station's rows taken out, on the
-site as it is. Both sides hold the same floods and the same readings of every other sensor, so what differs is the
-station alone. Prints, per generator, detector and lake, the outbursts evacuated before the first zone (all, and those
-of 20 m3/s or more at the first zone), the median share of the available time, false evacuations and no-hazard days
-warned of; with ``--watch``, how many outbursts and no-hazard days the fusion's level_slide WATCH told the duty officer
-of (a lake level sliding down for hours), with the station.
+The Ministry's question before it spends on a station: add a station to a copy of the site (a level station at a lake
+nobody watches, default cha-2 of the demo site; or a geophone or river gauge on a lake's flow path), generate outbursts
+(and, for a path station, debris flows) and no-hazard days (rain, sensor faults, quiet) on that site with the three
+generators (ours, the independent and the blind red team), and score every set twice through `glofwatch evaluate`: as
+generated, on the site with the station, and with the new station's rows taken out, on the site as it is. Both sides
+hold the same floods and the same readings of every other sensor, so what differs is the station alone. Prints, per
+generator, detector and source (an outburst of a lake, a debris flow in a valley), the events evacuated before the first
+zone (all, and those of 20 m3/s or more at the first zone), the median share of the available time, false evacuations
+and no-hazard days warned of; with ``--watch``, how many outbursts and no-hazard days the fusion's level_slide WATCH
+told the duty officer of (a lake level sliding down for hours), with the station.
 
     .venv/bin/python benchmarks/network_station.py --lake cha-2 --n 300 --out /tmp/net [--jobs 2] [--watch] [--report]
+    .venv/bin/python benchmarks/network_station.py --station geophone:cak-1:10 --n 300 --out /tmp/net-geo
 
 Seeds default to development ranges (never the held-out ones): ours 1 033 000, independent 10 045 300, blind
-90 987 600; each generator takes N outbursts from its seed and N no-hazard days from seed + N.
+90 987 600; each generator takes N outbursts from its seed, N no-hazard days from seed + N and, for a path station,
+N debris flows from seed + 2N.
 """
 
 from __future__ import annotations
@@ -27,10 +30,11 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from glofwatch.detection.sources import Topology
 from glofwatch.errors import SiteError
 from glofwatch.evaluation.scoring import MINOR_PEAK_M3S
 from glofwatch.site.load import load_site, resolve_site_path
-from glofwatch.site.network import with_lake_station
+from glofwatch.site.network import with_lake_station, with_path_station
 
 HERE = Path(__file__).resolve().parent
 GENERATORS = {  # name: (command before the common options, how it takes kinds, first seed)
@@ -56,19 +60,47 @@ def run(cmd: list[str]) -> None:
         raise SystemExit(f"failed ({done.returncode}): {' '.join(cmd)}\n{done.stderr[-2000:]}")
 
 
-def score(ev: Path, truth: Path, detector: str, lakes: list[str]) -> dict:
-    lake_of = {json.loads(x)["id"]: json.loads(x).get("lake") for x in truth.read_text().splitlines() if x.strip()}
+def source_of(truth: dict, valley_of: dict[str, str]) -> str | None:
+    """The source a scenario's event came from: ``glof:<lake>`` or ``debris_flow:<valley>`` (None: no hazard)."""
+    if truth.get("hazard") == "glof":
+        return f"glof:{truth.get('lake')}"
+    if truth.get("hazard") == "debris_flow":
+        path = (truth.get("source") or {}).get("flow_path")
+        return f"debris_flow:{valley_of.get(path, path)}"
+    return None
+
+
+def score(ev: Path, truth: Path, detector: str, valley_of: dict[str, str]) -> dict:
+    """Per source: (evacuated in time, events, median share of the available time, in time of those >= 20 m3/s at
+    the first zone, events >= 20 m3/s) and, under ``<source>:heard``, (events heard of before the first zone, median
+    minutes before); and the false evacuations of the set."""
+    source = {t["id"]: source_of(t, valley_of) for x in truth.read_text().splitlines() if x.strip()
+              for t in [json.loads(x)]}
     rows = [json.loads(x) for x in (ev / f"{detector}.scores.jsonl").read_text().splitlines() if x.strip()]
     out: dict = {"false_evacuations": sum(r["false_evacuations"] for r in rows)}
-    for lake in lakes:
-        mine = [r for r in rows if lake_of.get(r["id"]) == lake]
+    for src in sorted({v for v in source.values() if v}):
+        mine = [r for r in rows if source.get(r["id"]) == src]
         found = [r["warning_fraction"] for r in mine if r["detected"]]
         big = [r for r in mine if r["peak_first_zone_m3s"] is None or r["peak_first_zone_m3s"] >= MINOR_PEAK_M3S]
-        out[lake] = (len(found), len(mine), statistics.median(found) if found else float("nan"),
-                     sum(1 for r in big if r["detected"]), len(big))
+        out[src] = (len(found), len(mine), statistics.median(found) if found else float("nan"),
+                    sum(1 for r in big if r["detected"]), len(big))
         heard = [r["alerted_min"] for r in mine if r.get("alerted_min") is not None]
-        out[f"{lake}:heard"] = (len(heard), statistics.median(heard) if heard else float("nan"))
+        out[f"{src}:heard"] = (len(heard), statistics.median(heard) if heard else float("nan"))
     return out
+
+
+def add_station(site_dir: Path, spec: str, out: Path) -> tuple[Path, str, list[str]]:
+    """The site copy for ``lake:LAKE`` or ``geophone|gauge:LAKE:KM``; returns (folder, station, hazards to generate)."""
+    kind, _, rest = spec.partition(":")
+    if kind == "lake":
+        return *with_lake_station(site_dir, rest, out), ["glof"]
+    lake, _, km = rest.partition(":")
+    try:
+        chainage = float(km)
+    except ValueError:
+        raise SystemExit(f"--station {spec!r}: give lake:LAKE, geophone:LAKE:KM or gauge:LAKE:KM (KM the chainage "
+                         "along the lake's flow path)") from None
+    return *with_path_station(site_dir, kind, lake, chainage, out), ["glof", "debris_flow"]
 
 
 def _slides(job: tuple[str, str, dict]) -> tuple[str, str | None, float | None, float | None, float | None]:
@@ -123,8 +155,11 @@ def slide_watches(site: Path, floods: Path, no_hazard: Path, jobs: int) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--site", type=Path, default=None, help="site folder (default: the demo site)")
-    ap.add_argument("--lake", default="cha-2", help="the lake nobody watches that gets the station")
-    ap.add_argument("--n", type=int, default=300, help="outbursts, and no-hazard days, per generator")
+    ap.add_argument("--lake", default="cha-2", help="the lake nobody watches that gets a level station (= --station "
+                    "lake:LAKE)")
+    ap.add_argument("--station", default=None, help="lake:LAKE, or geophone:LAKE:KM or gauge:LAKE:KM for a station on "
+                    "LAKE's flow path KM km below it")
+    ap.add_argument("--n", type=int, default=300, help="outbursts, debris flows and no-hazard days per generator")
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--generators", default="ours,independent,blind")
     ap.add_argument("--detectors", default="fusion,thresholds")
@@ -133,28 +168,36 @@ def main() -> None:
     ap.add_argument("--watch", action="store_true", help="also count the level_slide WATCHes (replays the sets again)")
     a = ap.parse_args()
     site_dir = resolve_site_path(a.site).parent
+    spec = a.station or f"lake:{a.lake}"
     try:
-        new_site, station = (a.out / "site", f"lake-{a.lake}") if a.report else \
-            with_lake_station(site_dir, a.lake, a.out / "site")
+        new_site, station, hazards = add_station(site_dir, spec, a.out / "site.new" if a.report else a.out / "site")
     except SiteError as e:
         raise SystemExit(str(e)) from None
-    lakes = [x.id for x in load_site(site_dir).lakes]
+    if a.report:  # the copy was only made to learn the station's name; the run's own copy stays
+        shutil.rmtree(new_site)
+        new_site = a.out / "site"
+    topology = Topology(load_site(site_dir))
+    valley_of = {lk.id: topology.valley_of_lake(lk.id) for lk in topology.site.lakes}
     gens = [g.strip() for g in a.generators.split(",") if g.strip()]
     unknown = sorted(set(gens) - set(GENERATORS))
     if unknown:
         raise SystemExit(f"unknown generator(s) {', '.join(unknown)}: pick from {', '.join(GENERATORS)}")
+    parts = [("floods", 0, ["glof"]), ("no-hazard", 1, list(NO_HAZARD))]
+    if "debris_flow" in hazards:
+        parts.append(("flows", 2, ["debris_flow"]))
     sets: list[Path] = []
     gen_cmds = []
     for g in gens:
         cmd, kinds_opt, seed = GENERATORS[g]
-        for part, seed_at, kinds in (("floods", seed, ["glof"]), ("no-hazard", seed + a.n, list(NO_HAZARD))):
+        for part, k, kinds in parts:
             d = a.out / "with" / f"{g}-{part}"
-            kind_args = [x for k in kinds for x in (kinds_opt, k)] if kinds_opt == "--kind" else [kinds_opt, ",".join(kinds)]
-            gen_cmds.append([*cmd, "--site", str(new_site), "--out", str(d), "--seed", str(seed_at), "--n", str(a.n),
-                             *kind_args])
+            kind_args = [x for kd in kinds for x in (kinds_opt, kd)] if kinds_opt == "--kind" else \
+                [kinds_opt, ",".join(kinds)]
+            gen_cmds.append([*cmd, "--site", str(new_site), "--out", str(d), "--seed", str(seed + k * a.n), "--n",
+                             str(a.n), *kind_args])
             sets.append(d)
     if not a.report:
-        print(f"station {station} at lake {a.lake}; generating {len(gen_cmds)} sets of {a.n} ...", flush=True)
+        print(f"station {station}; generating {len(gen_cmds)} sets of {a.n} ...", flush=True)
         with ThreadPoolExecutor(a.jobs) as pool:
             list(pool.map(run, gen_cmds))
     eval_cmds = []
@@ -163,35 +206,37 @@ def main() -> None:
         if not a.report:
             without_station(d, bare, station)
         for side, folder, site in (("with", d, new_site), ("without", bare, site_dir)):
-            eval_cmds.append([sys.executable, "-m", "glofwatch", "evaluate", "--site", str(site), "--scenarios", str(folder),
-                              "--out", str(a.out / "scores" / side / d.name),
+            eval_cmds.append([sys.executable, "-m", "glofwatch", "evaluate", "--site", str(site), "--scenarios",
+                              str(folder), "--out", str(a.out / "scores" / side / d.name),
                               *[x for det in a.detectors.split(",") for x in ("--detector", det)]])
     if not a.report:
         print(f"scoring {len(eval_cmds)} replays ...", flush=True)
         with ThreadPoolExecutor(a.jobs) as pool:
             list(pool.map(run, eval_cmds))
-    print(f"\noutbursts evacuated before the first zone (found/n, median share of the available time) [those of "
+    print(f"\nevents evacuated before the first zone (found/n, median share of the available time) [those of "
           f"{MINOR_PEAK_M3S:g} m3/s or more at the first zone]; without -> with {station}")
+    event_parts = [p for p, _k, kinds in parts if p != "no-hazard"]
     for g in gens:
         for det in a.detectors.split(","):
             cells = []
             for side in ("without", "with"):
-                fl = score(a.out / "scores" / side / f"{g}-floods", a.out / "with" / f"{g}-floods" / "truth.jsonl", det,
-                           lakes)
+                got: dict = {"false_evacuations": 0}
+                for part in event_parts:
+                    one = score(a.out / "scores" / side / f"{g}-{part}", a.out / "with" / f"{g}-{part}" / "truth.jsonl",
+                                det, valley_of)
+                    got["false_evacuations"] += one.pop("false_evacuations")
+                    got.update({f"{part}|{k}": v for k, v in one.items()})
                 nh = a.out / "scores" / side / f"{g}-no-hazard"
                 nrows = [json.loads(x) for x in (nh / f"{det}.scores.jsonl").read_text().splitlines() if x.strip()]
-                cells.append((fl, sum(r["false_evacuations"] for r in nrows), sum(1 for r in nrows if r["false_warnings"])))
-            parts = []
-            for lake in lakes:
-                (k0, n0, m0, b0, nb), (k1, _n1, m1, b1, _nb1) = cells[0][0][lake], cells[1][0][lake]
-                parts.append(f"{lake} {k0}/{n0} ({m0:.2f}) -> {k1} ({m1:.2f}) [{b0}/{nb} -> {b1}]")
-            fe = f"false evacuations {cells[0][0]['false_evacuations'] + cells[0][1]} -> " \
-                 f"{cells[1][0]['false_evacuations'] + cells[1][1]}"
-            warned = f"no-hazard days warned {cells[0][2]} -> {cells[1][2]} of {a.n}"
-            print(f"{g:<12}{det:<11}" + "; ".join(parts) + f"; {fe}; {warned}")
-            (h0, m0), (h1, m1) = cells[0][0][f"{a.lake}:heard"], cells[1][0][f"{a.lake}:heard"]
-            print(f"{'':<23}{a.lake} outbursts heard of before the first zone (any alert after the onset, median min "
-                  f"before): {h0} ({m0:.0f}) -> {h1} ({m1:.0f})")
+                cells.append((got, sum(r["false_evacuations"] for r in nrows), sum(1 for r in nrows if r["false_warnings"])))
+            print(f"{g:<12}{det:<11}false evacuations {cells[0][0]['false_evacuations'] + cells[0][1]} -> "
+                  f"{cells[1][0]['false_evacuations'] + cells[1][1]}; no-hazard days warned {cells[0][2]} -> "
+                  f"{cells[1][2]} of {a.n}")
+            for key in sorted(k for k in cells[0][0] if k != "false_evacuations" and not k.endswith(":heard")):
+                (k0, n0, m0, b0, nb), (k1, _n1, m1, b1, _nb1) = cells[0][0][key], cells[1][0][key]
+                (h0, hm0), (h1, hm1) = cells[0][0][f"{key}:heard"], cells[1][0][f"{key}:heard"]
+                print(f"{'':<23}{key.split('|')[1]:<24} in time {k0}/{n0} ({m0:.2f}) -> {k1} ({m1:.2f}) [{b0}/{nb} -> "
+                      f"{b1}]; heard of before the zone {h0} ({hm0:.0f} min) -> {h1} ({hm1:.0f})")
     if a.watch:
         print(f"\nthe fusion's level_slide WATCH, with {station} (replayed again: about 25 s a generator)")
         for g in gens:

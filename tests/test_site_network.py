@@ -1,13 +1,14 @@
-"""A copy of a site with a level station added at a lake nobody watches (``glofwatch.site.network``): the network study's
-site, and its refusals."""
+"""A copy of a site with a station added (``glofwatch.site.network``): a level station at a lake nobody watches, or a
+geophone or gauge on a flow path; the network study's site, and its refusals."""
 
 from __future__ import annotations
 
 import pytest
 
+from glofwatch.detection.sources import Topology
 from glofwatch.errors import SiteError
 from glofwatch.site import load_site
-from glofwatch.site.network import with_lake_station
+from glofwatch.site.network import with_lake_station, with_path_station
 
 
 def test_the_copy_has_the_station_and_everything_else(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -39,3 +40,36 @@ def test_a_folder_that_is_not_a_site_copy_is_not_overwritten(tmp_path) -> None: 
     assert (keep / "notes.txt").read_text() == "field notes"
     folder, _ = with_lake_station(None, "cha-2", tmp_path / "copy")
     assert with_lake_station(None, "cha-2", folder)[0] == folder  # an earlier copy is replaced
+
+
+def test_a_geophone_on_a_flow_path_is_a_downstream_station_of_that_lake_and_its_valley(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    folder, station = with_path_station(None, "geophone", "cak-1", 10, tmp_path / "site")
+    assert station == "geo-cak-1-10km"
+    site, before = load_site(folder), load_site(None)
+    added = site.station_by_id[station]
+    assert added.kind == "geophone" and added.flow_path is not None and added.flow_path.chainage_km == 10.0
+    like = next(s for s in before.stations if s.kind == "geophone")
+    assert [(s.id, s.interval_s, s.valid) for s in added.sensors] == [(s.id, s.interval_s, s.valid) for s in like.sensors]
+    lake = before.lake_by_id["cak-1"].location
+    assert added.location != lake and abs(added.location[0] - lake[0]) < 0.1  # between the lake and Grigorievka
+    gauge = before.station_by_id["gauge-cak"]  # at 19 km, lower than the lake: the geophone lies between the two
+    assert gauge.elevation_m is not None and gauge.elevation_m < (added.elevation_m or 0) < before.lake_by_id["cak-1"].elevation_m
+    topo = Topology(site)
+    assert dict(topo.source("glof:cak-1").downstream)[station] == 10.0
+    valley = topo.valley_of_lake("cak-1")
+    assert station in dict(topo.source(f"debris_flow:{valley}").downstream)
+    assert all(station not in dict(s.downstream) for s in topo.sources if s.valley != valley)
+
+
+def test_a_path_station_is_refused_by_name_where_it_cannot_warn(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SiteError, match="between the lake \\(0\\) and its first zone cak-grig \\(24 km\\)"):
+        with_path_station(None, "gauge", "cak-1", 30, tmp_path / "a")
+    with pytest.raises(SiteError, match="a path station is a geophone or a gauge"):
+        with_path_station(None, "camera", "cak-1", 5, tmp_path / "b")
+    with pytest.raises(SiteError, match="no lake 'cak-9'"):
+        with_path_station(None, "gauge", "cak-9", 5, tmp_path / "c")
+    folder, station = with_path_station(None, "gauge", "cak-1", 12.5, tmp_path / "d")
+    assert station == "gauge-cak-1-12.5km"
+    with pytest.raises(SiteError, match="a station 'gauge-cak-1-12.5km' is already in the site"):
+        with_path_station(folder, "gauge", "cak-1", 12.5, tmp_path / "e")
+    assert not any((tmp_path / x).exists() for x in "abce")  # nothing half-written
