@@ -285,3 +285,25 @@ def test_a_geophone_burst_with_a_gauge_front_opens_the_outburst_gate_only_once_t
     warn, evac = evidence_gates("glof", raw)
     assert warn.all()
     assert np.flatnonzero(evac).tolist() == list(range(int(GEO_SUSTAIN_MIN) - 1, n))  # from the 12th minute of the tremor
+
+
+def test_a_roaring_tremor_evacuates_in_its_storms_first_hour_drumming_does_not() -> None:
+    """In a storm's first hour under Caine's threshold at the rain gauge (storm_just_began) the geophone's drumming and
+    the river's first flush are no flow; a tremor FLOW_ROAR times its last hour that lasted 12 min is one (the fourth
+    red-team generator's cells over a torrent, 25-50 mm/h there and 2-6 mm in the hour at the valley's gauge)."""
+    from glofwatch.detection.fusion import FLOW_ROAR
+
+    n = 20
+    ticks = np.arange(n) * 60_000
+    first_hour = {"rain_c": np.full(n, 0.3), "rain_g": np.full(n, 2.0), "rain_i1": np.full(n, 4.4),
+                  "rain_i30": np.full(n, 3.0), "rain_before": np.zeros(n), "rain_wet": np.zeros(n)}
+
+    def evac(ratio: float) -> np.ndarray:
+        geo = np.full(n, ratio)
+        raw = _raw(n, geo_ratio=geo, geo_run=run_minutes(geo >= 4, ticks), geo_hold=np.full(n, 0.9),
+                   geo_has=np.ones(n), **first_hour)
+        return evidence_gates("debris_flow", raw)[1]
+
+    roar = evac(FLOW_ROAR + 5)
+    assert roar.any() and (run_minutes(np.ones(n, dtype=bool), ticks)[roar] >= GEO_SUSTAIN_MIN).all()
+    assert not evac(FLOW_ROAR / 2).any()  # drumming: as strong a tremor as storms make, for as long
