@@ -307,3 +307,24 @@ def test_a_roaring_tremor_evacuates_in_its_storms_first_hour_drumming_does_not()
     roar = evac(FLOW_ROAR + 5)
     assert roar.any() and (run_minutes(np.ones(n, dtype=bool), ticks)[roar] >= GEO_SUSTAIN_MIN).all()
     assert not evac(FLOW_ROAR / 2).any()  # drumming: as strong a tremor as storms make, for as long
+
+
+def test_a_tremor_built_up_to_a_roar_in_the_rain_evacuates_before_its_twelfth_minute_a_burst_does_not() -> None:
+    """Rain under Caine's threshold at the valley's gauge (the cell sits over the torrent): a tremor that crossed the
+    trigger low and built up to FLOW_ROAR times its last hour, holding, evacuates at its ROAR_RUN_MIN-th minute, not its
+    twelfth; a rockfall burst as strong, starting at its peak (geo_onset 300), does not. (Sooner than ROAR_RUN_MIN, a
+    geophone drifting up linearly would: test_gauge_glitches' drift test.)"""
+    from glofwatch.detection.fusion import FLOW_ROAR, ROAR_RUN_MIN
+
+    n = 11
+    ticks = np.arange(n) * 60_000
+    rain = {"rain_c": np.full(n, 0.45), "rain_g": np.full(n, 3.0), "rain_i1": np.full(n, 2 * STORM_ON_MM_H)}
+    ratio = np.minimum(5.0 + 5.0 * np.arange(n), FLOW_ROAR + 10)  # crosses the trigger at 5, a roar by the 4th minute
+    run = run_minutes(ratio >= 4, ticks)
+    built = _raw(n, geo_ratio=ratio, geo_run=run, geo_hold=np.full(n, 0.9), geo_onset=np.full(n, 5.0),
+                 geo_has=np.ones(n), **rain)
+    evac = evidence_gates("debris_flow", built)[1]
+    assert evac.any() and int(np.flatnonzero(evac)[0]) == ROAR_RUN_MIN - 1 and (run[evac] < GEO_SUSTAIN_MIN).all()
+    assert rule_floor("debris_flow", built)[int(ROAR_RUN_MIN) - 1:].all()
+    burst = dict(built, geo_onset=np.full(n, 300.0), geo_ratio=np.full(n, 300.0))
+    assert not evidence_gates("debris_flow", burst)[1].any()
