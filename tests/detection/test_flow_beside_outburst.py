@@ -89,3 +89,21 @@ def test_red_team_storm_flows_read_as_a_lake_draining_are_evacuated_in_time(seed
     ev = [d for d in ds if d.hazard == "debris_flow" and d.level == "evacuate"]
     assert ev and ev[0].zones[0] == zone, [(d.time, d.hazard, d.level) for d in ds]
     assert parse_iso(sc.truth["onset"]) < parse_iso(ev[0].time) < first, (ev[0].time, sc.truth["first_arrival"])
+
+
+def test_a_lake_its_station_shows_standing_is_not_evacuated_for_a_flow_its_valley_shakes_with(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """With a geophone added on the cak-1 flow path (the network study's site), a storm's debris flow shook it and stepped
+    gauge-cak: the outburst rule "geophone and gauge" evacuated lake cak-1, whose station showed it standing, and the
+    flow was scored lost (9 of 165 of the fourth generator's flows at 10 km). A lake its station shows standing is
+    ruled out there too (``_unwatched``), and the flow's evacuation goes out, in time."""
+    from glofwatch.site.network import with_path_station
+
+    folder, _ = with_path_station(None, "geophone", "cak-1", 10, tmp_path / "site")
+    hs = _holdout()
+    sc = hs.generate(folder, seed=200_000_626, n=1, kinds=["debris_flow"])[0]
+    hs.write([sc], tmp_path / "sets")
+    ds = replay_frame(load_site(folder), read_telemetry_csv(tmp_path / "sets" / sc.truth["file"]))
+    first = parse_iso(sc.truth["first_arrival"])
+    assert not [d for d in ds if d.hazard == "glof" and d.level == "evacuate"], [(d.time, d.lake) for d in ds]
+    ev = [d for d in ds if d.hazard == "debris_flow" and d.level == "evacuate" and d.zones == ["cak-grig"]]
+    assert ev and parse_iso(sc.truth["onset"]) < parse_iso(ev[0].time) < first, [(d.time, d.hazard, d.level) for d in ds]
