@@ -275,16 +275,24 @@ def test_a_fall_back_to_the_lake_s_level_with_a_geophone_burst_does_not_evacuate
 
 def test_a_geophone_burst_with_a_gauge_front_opens_the_outburst_gate_only_once_the_tremor_outlasts_a_burst() -> None:
     """A flood passes the geophone 7 km above the gauge, shaking it 12 min and more before its front reaches the gauge; a
-    burst (rockfall, a logger) while a gauge glitches is two faults, and the pair alone does not let an outburst evacuate."""
+    burst (rockfall, a logger) while a gauge glitches is two faults, and the pair alone does not let an outburst evacuate.
+    Its lake's station shows it 0.1 m under its 3-hour level; one showing it standing rules that lake out: the valley's
+    debris flow shook the geophone (the network study's geophone on cak-1's path)."""
     n = 20
     ticks = np.arange(n) * 60_000
     geo = np.full(n, 12.0)
     front = {"gauge": np.full(n, 1.6), "gauge_front": np.ones(n), "geo_has": np.ones(n), "lake_has": np.ones(n),
-             "drop_cap": np.full(n, 5.0)}
+             "drop_cap": np.full(n, 5.0), "below": np.full(n, 0.1)}
     raw = _raw(n, geo_ratio=geo, geo_run=run_minutes(geo >= 4, ticks), **front)
     warn, evac = evidence_gates("glof", raw)
     assert warn.all()
     assert np.flatnonzero(evac).tolist() == list(range(int(GEO_SUSTAIN_MIN) - 1, n))  # from the 12th minute of the tremor
+    # (each raw built anew: _unwatched memoises itself in the raw it is asked of)
+    standing = _raw(n, geo_ratio=geo, geo_run=run_minutes(geo >= 4, ticks), **dict(front, below=np.zeros(n)))
+    assert not evidence_gates("glof", standing)[1].any()  # its station shows it standing
+    nobody = _raw(n, geo_ratio=geo, geo_run=run_minutes(geo >= 4, ticks),
+                  **dict(front, below=np.zeros(n), lake_has=np.zeros(n)))  # no station (cha-2): the pair is all there is
+    assert np.flatnonzero(evidence_gates("glof", nobody)[1]).tolist() == list(range(int(GEO_SUSTAIN_MIN) - 1, n))
 
 
 def test_a_roaring_tremor_evacuates_in_its_storms_first_hour_drumming_does_not() -> None:
