@@ -501,6 +501,11 @@ def local_hour(t0: datetime, ts: np.ndarray) -> np.ndarray:
     return (h0 + ts / 3600.0) % 24.0
 
 
+def burst(station: str, sensor: str, t0: float, t1: float, amp: float, shape: str) -> dict:
+    """A geophone burst fault (rockfall, quake, vehicle) from t0 to t1 s, of peak amplitude ``amp`` mm/s."""
+    return {"station": station, "sensor": sensor, "kind": "burst", "t0": t0, "t1": t1, "amp": amp, "shape": shape}
+
+
 def generate_one(site: Site, seed: int, kind: str | None = None) -> Scenario:
     rng = np.random.default_rng(seed)
     if kind is None:
@@ -1014,32 +1019,15 @@ def generate_one(site: Site, seed: int, kind: str | None = None) -> Scenario:
     if kind == "fault" and geophones and rng_faults.random() < 0.3:
         sid, sen = geophones[int(rng_faults.integers(len(geophones)))]
         t0 = float(rng_faults.uniform(0.5, 0.9 * horizon_s / 3600)) * 3600
-        faults.append(
-            {
-                "station": sid,
-                "sensor": sen,
-                "kind": "burst",
-                "t0": t0,
-                "t1": t0 + float(rng_faults.uniform(120, 600)),
-                "amp": float(np.exp(rng_faults.normal(math.log(0.3), 1.2))),
-                "shape": str(rng_faults.choice(["rockfall", "quake", "vehicle"])),
-            }
-        )
+        t1 = t0 + float(rng_faults.uniform(120, 600))
+        amp = float(np.exp(rng_faults.normal(math.log(0.3), 1.2)))
+        faults.append(burst(sid, sen, t0, t1, amp, str(rng_faults.choice(["rockfall", "quake", "vehicle"]))))
         n_f = max(0, n_f - 1)
     elif kind != "fault" and geophones and rng_faults.random() < 0.05:
         sid, sen = geophones[0]
         t0 = float(rng_faults.uniform(0.3, 0.9 * horizon_s / 3600)) * 3600
-        faults.append(
-            {
-                "station": sid,
-                "sensor": sen,
-                "kind": "burst",
-                "t0": t0,
-                "t1": t0 + float(rng_faults.uniform(120, 600)),
-                "amp": float(np.exp(rng_faults.normal(math.log(0.1), 1.0))),
-                "shape": "rockfall",
-            }
-        )
+        t1 = t0 + float(rng_faults.uniform(120, 600))
+        faults.append(burst(sid, sen, t0, t1, float(np.exp(rng_faults.normal(math.log(0.1), 1.0))), "rockfall"))
     for _ in range(n_f):
         fk = pick(rng_faults, fault_kinds)
         sid, sen = all_sensors[int(rng_faults.integers(len(all_sensors)))]

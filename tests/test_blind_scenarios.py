@@ -6,9 +6,7 @@ output, on purpose (see docs/blind-scenarios.md). Seeds 90 000 000+ only.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -16,6 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+
+from tests.benchmark_scripts import load
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE_DIR = ROOT / "src" / "glofwatch" / "data" / "sites" / "issyk-kul"
@@ -38,11 +38,7 @@ FAULT_KINDS = {"spike", "stuck", "gap", "drift", "dead", "battery_dropout", "des
 
 
 def _load_module():
-    spec = importlib.util.spec_from_file_location("blind_scenarios", ROOT / "benchmarks" / "blind_scenarios.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["blind_scenarios"] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    return load("blind_scenarios")
 
 
 def _t(s: str) -> datetime:

@@ -6,14 +6,14 @@ reserved for the team's final measurement.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
+
+from tests.benchmark_scripts import load
 
 REPO = Path(__file__).resolve().parents[1]
 SITE = REPO / "src" / "glofwatch" / "data" / "sites" / "issyk-kul"
@@ -26,15 +26,7 @@ TRUTH_KEYS = {
 FAULT_KINDS = {"spike", "stuck", "gap", "drift", "dead", "battery_dropout", "destroyed", "burst"}
 
 
-def _load():
-    spec = importlib.util.spec_from_file_location("holdout_scenarios", REPO / "benchmarks" / "holdout_scenarios.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["holdout_scenarios"] = mod
-    spec.loader.exec_module(mod)
-    return mod
-
-
-hs = _load()
+hs = load("holdout_scenarios")
 
 
 @pytest.fixture(scope="module")

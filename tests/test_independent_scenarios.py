@@ -3,9 +3,7 @@ the scenario contract of docs/scenarios.md and `glofwatch evaluate --scenarios D
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import orjson
@@ -15,6 +13,7 @@ from typer.testing import CliRunner
 
 from glofwatch.cli import app
 from glofwatch.site.load import load_site
+from tests.benchmark_scripts import load
 
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "independent_scenarios.py"
 KINDS = ["glof", "debris_flow", "rain", "quiet", "fault"]
@@ -23,11 +22,7 @@ TRUTH_KEYS = {"id", "seed", "file", "kind", "hazard", "lake", "start", "end", "o
 
 
 def _module():
-    spec = importlib.util.spec_from_file_location("independent_scenarios", SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod  # dataclasses look their module up
-    spec.loader.exec_module(mod)
-    return mod
+    return load("independent_scenarios")
 
 
 @pytest.fixture(scope="module")

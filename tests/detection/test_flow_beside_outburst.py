@@ -10,8 +10,6 @@ hand, on a quiet day of the demo site); the last replays two of that generator's
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +19,7 @@ import pytest
 from glofwatch.clock import parse_iso
 from glofwatch.detection.replay import load_engine, read_telemetry_csv, replay_frame
 from glofwatch.site import load_site
+from tests.benchmark_scripts import load
 from tests.detection.synthetic import START, rain_and_stage_day
 
 REPO = Path(__file__).resolve().parents[2]
@@ -69,12 +68,7 @@ def test_a_flow_that_only_warns_beside_an_outburst_warned_for_is_no_second_alert
 
 
 def _holdout():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("holdout_scenarios", REPO / "benchmarks" / "holdout_scenarios.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("holdout_scenarios", mod)
-    spec.loader.exec_module(mod)
-    return mod
+    return load("holdout_scenarios")
 
 
 @pytest.mark.parametrize(("seed", "zone"), [(200_000_608, "cha-upper"), (200_000_604, "cak-grig")])
