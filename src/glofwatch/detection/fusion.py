@@ -1026,7 +1026,7 @@ RULE_TEXT = {
                      "shaking built up over minutes as a flood's front does), not decaying, in dry weather: a flood "
                      "passing it (a rockfall's shaking starts at its peak and lasts minutes, a debris flow needs rain)",
     "flow_growing": "safety rule: the geophone's tremor is holding, not decaying, while the storm is on (or it built up "
-                    "to 20 times its last hour in the rain)",
+                    f"to {FLOW_ROAR:g} times its last hour in the rain)",
     "flow_lasting": "safety rule: a debris flow's sign has lasted (tremor 12 min or a front held two readings) in the rain",
     "front_rain_next_door": "safety rule: a front stood at the valley's only gauge with rain over the neighbour valley",
     "front_steady_rain": "safety rule: a front stepped the river in steady rain, which storm runoff does not do (it steps "
@@ -1046,8 +1046,8 @@ RULE_TEXT = {
     "front_unconfirmed": "safety rule (warning): the river stepped up at the gauge in one reading in a storm over "
                          "Caine's threshold: a debris flow's front, or a sensor glitch; the next reading decides (a front "
                          "that holds evacuates); prepare to leave",
-    "river_in_spate": "safety rule (warning): the river at the gauge has risen 1.5 m or more in 2 h, every hour: a flood "
-                      "is coming down (a storm over the catchment that the valley's rain gauges miss, a debris flow or an "
+    "river_in_spate": f"safety rule (warning): the river at the gauge has risen {SPATE_M:g} m or more in 2 h, every hour: a "
+                      "flood is coming down (a storm over the catchment that the valley's rain gauges miss, a debris flow or an "
                       "outburst); prepare to leave",
     "draining": "safety rule (warning): the lake stands under its 3-hour level while the river below leaves its daily "
                 "rhythm, in dry weather: perhaps draining slowly; have someone look at the lake",
