@@ -101,3 +101,21 @@ def test_a_lake_its_station_shows_standing_is_not_evacuated_for_a_flow_its_valle
     assert not [d for d in ds if d.hazard == "glof" and d.level == "evacuate"], [(d.time, d.lake) for d in ds]
     ev = [d for d in ds if d.hazard == "debris_flow" and d.level == "evacuate" and d.zones == ["cak-grig"]]
     assert ev and parse_iso(sc.truth["onset"]) < parse_iso(ev[0].time) < first, [(d.time, d.hazard, d.level) for d in ds]
+
+
+def test_a_flow_in_a_storm_the_borrowed_rain_gauges_miss_evacuates_on_the_geophone_and_the_river(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Chong-Ak-Suu measures its rain next door. With a geophone on its path (the network study's site), a cell over its
+    catchment that Cholpon-Ata's gauges did not see: the tremor lasted 12 min and gauge-cak rose 1.5 m, and no rule
+    asking for rain could evacuate (``unseen_storm_flow``; 12 of the fourth generator's 165 flows there found)."""
+    from glofwatch.site.network import with_path_station
+
+    folder, _ = with_path_station(None, "geophone", "cak-1", 10, tmp_path / "site")
+    hs = _holdout()
+    sc = hs.generate(folder, seed=200_000_624, n=1, kinds=["debris_flow"])[0]
+    hs.write([sc], tmp_path / "sets")
+    ds = replay_frame(load_site(folder), read_telemetry_csv(tmp_path / "sets" / sc.truth["file"]))
+    ev = [d for d in ds if d.hazard == "debris_flow" and d.level == "evacuate" and d.zones == ["cak-grig"]]
+    assert ev and parse_iso(sc.truth["onset"]) < parse_iso(ev[0].time) < parse_iso(sc.truth["first_arrival"]), \
+        [(d.time, d.hazard, d.level) for d in ds]
+    assert any(x.startswith("safety rule: the geophone's tremor has lasted 12 min and the river below has risen")
+               for x in ev[0].explanation), ev[0].explanation
