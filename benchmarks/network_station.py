@@ -1,8 +1,8 @@
 """What a new station buys: the same floods and no-hazard days scored with and without it.
 
 The Ministry's question before it spends on a station: add a station to a copy of the site (a level station at a lake
-nobody watches, default cha-2 of the demo site; or a geophone or river gauge on a lake's flow path), generate outbursts
-(and, for a path station, debris flows) and no-hazard days (rain, sensor faults, quiet) on that site with the three
+nobody watches, default cha-2 of the demo site; or a geophone, river gauge or rain gauge on a lake's flow path), generate
+outbursts (and, for a path station, debris flows) and no-hazard days (rain, sensor faults, quiet) on that site with the three
 generators (ours, the independent and the blind red team), and score every set twice through `glofwatch evaluate`: as
 generated, on the site with the station, and with the new station's rows taken out, on the site as it is. Both sides
 hold the same floods and the same readings of every other sensor, so what differs is the station alone. Prints, per
@@ -93,7 +93,8 @@ def score(ev: Path, truth: Path, detector: str, valley_of: dict[str, str]) -> di
 
 
 def add_station(site_dir: Path, spec: str, out: Path) -> tuple[Path, str, list[str]]:
-    """The site copy for ``lake:LAKE`` or ``geophone|gauge:LAKE:KM``; returns (folder, station, hazards to generate)."""
+    """The site copy for ``lake:LAKE`` or ``geophone|gauge|weather:LAKE:KM``; returns (folder, station, hazards to
+    generate)."""
     kind, _, rest = spec.partition(":")
     if kind == "lake":
         return *with_lake_station(site_dir, rest, out), ["glof"]
@@ -101,8 +102,8 @@ def add_station(site_dir: Path, spec: str, out: Path) -> tuple[Path, str, list[s
     try:
         chainage = float(km)
     except ValueError:
-        raise SystemExit(f"--station {spec!r}: give lake:LAKE, geophone:LAKE:KM or gauge:LAKE:KM (KM the chainage "
-                         "along the lake's flow path)") from None
+        raise SystemExit(f"--station {spec!r}: give lake:LAKE, or geophone:LAKE:KM, gauge:LAKE:KM or weather:LAKE:KM (KM "
+                         "the chainage along the lake's flow path)") from None
     return *with_path_station(site_dir, kind, lake, chainage, out), ["glof", "debris_flow"]
 
 
@@ -160,8 +161,8 @@ def main() -> None:
     ap.add_argument("--site", type=Path, default=None, help="site folder (default: the demo site)")
     ap.add_argument("--lake", default="cha-2", help="the lake nobody watches that gets a level station (= --station "
                     "lake:LAKE)")
-    ap.add_argument("--station", default=None, help="lake:LAKE, or geophone:LAKE:KM or gauge:LAKE:KM for a station on "
-                    "LAKE's flow path KM km below it")
+    ap.add_argument("--station", default=None, help="lake:LAKE, or geophone:LAKE:KM, gauge:LAKE:KM or weather:LAKE:KM "
+                    "for a station on LAKE's flow path KM km below it")
     ap.add_argument("--n", type=int, default=300, help="outbursts, debris flows and no-hazard days per generator")
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--generators", default="ours,independent,blind", help="comma-separated: ours, independent, blind, "

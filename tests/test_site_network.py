@@ -64,7 +64,7 @@ def test_a_geophone_on_a_flow_path_is_a_downstream_station_of_that_lake_and_its_
 def test_a_path_station_is_refused_by_name_where_it_cannot_warn(tmp_path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(SiteError, match="between the lake \\(0\\) and its first zone cak-grig \\(24 km\\)"):
         with_path_station(None, "gauge", "cak-1", 30, tmp_path / "a")
-    with pytest.raises(SiteError, match="a path station is a geophone or a gauge"):
+    with pytest.raises(SiteError, match="a path station is a geophone, a gauge or a weather station"):
         with_path_station(None, "camera", "cak-1", 5, tmp_path / "b")
     with pytest.raises(SiteError, match="no lake 'cak-9'"):
         with_path_station(None, "gauge", "cak-9", 5, tmp_path / "c")
@@ -73,3 +73,18 @@ def test_a_path_station_is_refused_by_name_where_it_cannot_warn(tmp_path) -> Non
     with pytest.raises(SiteError, match="a station 'gauge-cak-1-12.5km' is already in the site"):
         with_path_station(folder, "gauge", "cak-1", 12.5, tmp_path / "e")
     assert not any((tmp_path / x).exists() for x in "abce")  # nothing half-written
+
+
+def test_a_rain_gauge_in_a_valley_that_borrows_its_rain_gives_it_its_own(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    before = Topology(load_site(None))
+    assert before.source("debris_flow:chong-ak-suu").weather_borrowed
+    folder, station = with_path_station(None, "weather", "cak-1", 10, tmp_path / "site")
+    assert station == "aws-cak-1-10km"
+    site = load_site(folder)
+    added = site.station_by_id[station]
+    assert added.kind == "weather" and added.flow_path is None and "precipitation" in added.sensor_ids
+    topo = Topology(site)
+    for src in ("debris_flow:chong-ak-suu", "glof:cak-1"):
+        assert topo.source(src).weather == (station,) and not topo.source(src).weather_borrowed
+        assert station not in dict(topo.source(src).downstream)  # it measures rain, not the flood
+    assert station not in topo.source("debris_flow:cholpon-ata").weather

@@ -1,9 +1,9 @@
 """Planning the station network: a copy of a site with one station more.
 
 Before the Ministry spends on a station it asks what it buys. ``with_lake_station`` writes a copy of a site folder whose
-``site.yaml`` has a level station on the shore of a lake nobody watches; ``with_path_station`` one with a geophone or a
-river gauge at a chainage of a lake's flow path. Scenarios generated on the copy and scored with and without that
-station's readings answer the question (``benchmarks/network_station.py``).
+``site.yaml`` has a level station on the shore of a lake nobody watches; ``with_path_station`` one with a geophone, a
+river gauge or a weather station (a rain gauge) at a chainage of a lake's flow path. Scenarios generated on the copy
+and scored with and without that station's readings answer the question (``benchmarks/network_station.py``).
 """
 
 from __future__ import annotations
@@ -25,9 +25,13 @@ DEFAULT_SENSORS: dict[str, list[dict[str, Any]]] = {
                   "note": "RMS over the interval"}],
     "gauge": [{"id": "stage", "standard_name": "water_surface_height_above_reference_datum", "unit": "m",
                "interval_s": 300, "valid": [0, 10]}],
+    "weather": [{"id": "precipitation", "standard_name": "precipitation_amount", "unit": "mm", "interval_s": 600,
+                 "valid": [0, 60], "note": "amount in the interval"},
+                {"id": "air_temperature", "standard_name": "air_temperature", "unit": "degC", "interval_s": 600,
+                 "valid": [-50, 45]}],
 }
 BATTERY = {"id": "battery", "unit": "V", "interval_s": 3600, "valid": [0, 16]}
-PREFIX = {"geophone": "geo", "gauge": "gauge"}
+PREFIX = {"geophone": "geo", "gauge": "gauge", "weather": "aws"}
 
 
 def _write_copy(site_file: Path, out: Path, station: dict[str, Any]) -> Path:
@@ -81,8 +85,10 @@ def with_lake_station(site: str | Path | None, lake: str, out: Path) -> tuple[Pa
 
 def with_path_station(site: str | Path | None, kind: str, lake: str, chainage_km: float,
                       out: Path) -> tuple[Path, str]:
-    """Copy the site folder to ``out`` and add a ``kind`` station (``geophone`` or ``gauge``) on ``lake``'s flow path
-    at ``chainage_km``; return the new folder and the station id (``geo-<lake>-<km>km``, ``gauge-<lake>-<km>km``).
+    """Copy the site folder to ``out`` and add a ``kind`` station (``geophone``, ``gauge`` or ``weather``) on ``lake``'s
+    flow path at ``chainage_km``; return the new folder and the station id (``geo-<lake>-<km>km``, ``gauge-...``,
+    ``aws-...``). A weather station is placed there but is no path station (it has no ``flow_path``): it measures the
+    rain of the valley of its nearest lake, which then no longer borrows a neighbour's.
 
     It measures what the site's first station of that kind measures (its sensors copied; else one geophone or stage
     sensor and a battery). Its location lies on the straight line from the lake to the first zone's centre, at the
@@ -94,8 +100,8 @@ def with_path_station(site: str | Path | None, kind: str, lake: str, chainage_km
     site_file = resolve_site_path(site)
     here = load_site(site_file)
     if kind not in PREFIX:
-        raise SiteError([f"station kind {kind!r}: a path station is a geophone or a gauge (a lake station: "
-                         "with_lake_station)"])
+        raise SiteError([f"station kind {kind!r}: a path station is a geophone, a gauge or a weather station (a lake "
+                         "station: with_lake_station)"])
     _lake_or_refuse(site_file, here, lake)
     fp = here.flow_path(lake)
     if fp is None or not fp.zones:
@@ -120,9 +126,10 @@ def with_path_station(site: str | Path | None, kind: str, lake: str, chainage_km
                       if s.flow_path is not None and s.flow_path.lake == lake and s.elevation_m is not None])
     doc: dict[str, Any] = {
         "id": station, "name": f"{kind.capitalize()} on the {lake} flow path at {chainage_km:g} km (planned)",
-        "kind": kind, "location": location, "flow_path": {"lake": lake, "chainage_km": float(chainage_km)},
-        "sensors": sensors,
+        "kind": kind, "location": location, "sensors": sensors,
     }
+    if kind != "weather":
+        doc["flow_path"] = {"lake": lake, "chainage_km": float(chainage_km)}
     if known:
         doc["elevation_m"] = round(float(np.interp(chainage_km, *zip(*known, strict=True))), 0)
     return _write_copy(site_file, out, doc), station
