@@ -239,7 +239,6 @@ ROAR_RUN_MIN = 10  # minutes: see roared
 # 17 events more warned in time, 1 no-hazard day more warned; on the 12 of the other generators 1 day more warned. Without
 # the dry condition, 46 storm days more warned there (runoff of a storm the gauges see: the storm rules judge it).
 SPATE_M = 1.5
-BIG_PULSE_M = 0.8  # m: see big_wave
 # A flow in a storm the borrowed rain gauges do not see (unseen_storm_flow): the river below as high over its 3-hour
 # median as a river in spate climbs. Measured only on the network study's site with a geophone on cak-1's path, fourth
 # generator (300 flows, 300 no-hazard days): at 1.5 m 12 flows found, 1 false evacuation more (a storm's flood before its
@@ -352,7 +351,7 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     roaring = roared(raw, growing)
     evac = (geo & gauge) | ((held | steady) & (storm | raining(raw))) | (growing & storm) | roaring | unseen_storm_flow(raw) | \
         (sustained & (storm | raining(raw))) | about | unexplained | pulse | between | took
-    return warn | took, evac & warn & (~storm_just_began(raw) | (raw["geo_ratio"] >= FLOW_ROAR) | big_wave(raw))
+    return warn | took, evac & warn & (~storm_just_began(raw) | (raw["geo_ratio"] >= FLOW_ROAR))
 
 
 def filling(raw: dict[str, np.ndarray]) -> np.ndarray:
@@ -694,21 +693,7 @@ def wave_passing(raw: dict[str, np.ndarray]) -> np.ndarray:
 
     with np.errstate(invalid="ignore"):  # rain_i30 infinite (a rain gauge missed a reading): not known to ease
         easing = raw["rain_i30"] <= PAIR_RAIN_30M * raw["rain_i1"]
-    return ((raw["gauge_pulse"] >= PULSE_STEP_M) | ((raw["gauge_pulse_pair"] >= PULSE_STEP_M) & easing)) & ~bursting(raw) | \
-        big_wave(raw)
-
-
-def big_wave(raw: dict[str, np.ndarray]) -> np.ndarray:
-    """A wave passing the gauge (wave_passing's pulse: a step from rest, then receding) whose step is BIG_PULSE_M or more
-    in one reading: a debris flow in a rain burst too, and in its storm's first hour (storm_just_began). A storm's
-    runoff keeps rising or holds; the blind red team's storms made the shape at 0.21-0.45 m.
-
-    With a rain gauge added in Chong-Ak-Suu (the network study), the fourth red-team generator's flows, released 15-25
-    min into a 25-50 mm/h cell and stepping gauge-cak 0.8-1.1 m, fell in the burst and first-hour rules once the cell was
-    measured: 20 of 165 lost. On that site at 0.8 m 13 found, at 0.6 m 15, at 1.0 m 11, none false on any of the four
-    generators' 3 600 days there; on the reference site's development sets: 1 flow of ours and 7 of the fourth found, 4
-    sooner, no false evacuation."""
-    return raw["gauge_pulse"] >= BIG_PULSE_M
+    return ((raw["gauge_pulse"] >= PULSE_STEP_M) | ((raw["gauge_pulse_pair"] >= PULSE_STEP_M) & easing)) & ~bursting(raw)
 
 
 def storm_just_began(raw: dict[str, np.ndarray]) -> np.ndarray:
