@@ -35,7 +35,7 @@ from glofwatch.detection.sources import Topology
 from glofwatch.errors import SiteError
 from glofwatch.evaluation.scoring import MINOR_PEAK_M3S
 from glofwatch.site.load import load_site, resolve_site_path
-from glofwatch.site.network import with_lake_station, with_path_station
+from glofwatch.site.network import lake_station_id, path_station_id, with_lake_station, with_path_station
 
 HERE = Path(__file__).resolve().parent
 GENERATORS = {  # name: (command before the common options, how it takes kinds, first seed)
@@ -92,19 +92,23 @@ def score(ev: Path, truth: Path, detector: str, valley_of: dict[str, str]) -> di
     return out
 
 
-def add_station(site_dir: Path, spec: str, out: Path) -> tuple[Path, str, list[str]]:
-    """The site copy for ``lake:LAKE`` or ``geophone|gauge|weather:LAKE:KM``; returns (folder, station, hazards to
-    generate)."""
+def add_station(site_dir: Path, spec: str, out: Path, *, copy: bool = True) -> tuple[str, list[str]]:
+    """The site copy at ``out`` for ``lake:LAKE`` or ``geophone|gauge|weather:LAKE:KM`` (``copy`` False: an earlier run's
+    copy stays); returns (the station's id, the hazards to generate)."""
     kind, _, rest = spec.partition(":")
     if kind == "lake":
-        return *with_lake_station(site_dir, rest, out), ["glof"]
+        if copy:
+            with_lake_station(site_dir, rest, out)
+        return lake_station_id(rest), ["glof"]
     lake, _, km = rest.partition(":")
     try:
         chainage = float(km)
     except ValueError:
         raise SystemExit(f"--station {spec!r}: give lake:LAKE, or geophone:LAKE:KM, gauge:LAKE:KM or weather:LAKE:KM (KM "
                          "the chainage along the lake's flow path)") from None
-    return *with_path_station(site_dir, kind, lake, chainage, out), ["glof", "debris_flow"]
+    if copy:
+        with_path_station(site_dir, kind, lake, chainage, out)
+    return path_station_id(kind, lake, chainage), ["glof", "debris_flow"]
 
 
 def _slides(job: tuple[str, str, dict]) -> tuple[str, str | None, float | None, float | None, float | None]:
@@ -174,13 +178,11 @@ def main() -> None:
     a = ap.parse_args()
     site_dir = resolve_site_path(a.site).parent
     spec = a.station or f"lake:{a.lake}"
+    new_site = a.out / "site"
     try:
-        new_site, station, hazards = add_station(site_dir, spec, a.out / "site.new" if a.report else a.out / "site")
+        station, hazards = add_station(site_dir, spec, new_site, copy=not a.report)
     except SiteError as e:
         raise SystemExit(str(e)) from None
-    if a.report:  # the copy was only made to learn the station's name; the run's own copy stays
-        shutil.rmtree(new_site)
-        new_site = a.out / "site"
     topology = Topology(load_site(site_dir))
     valley_of = {lk.id: topology.valley_of_lake(lk.id) for lk in topology.site.lakes}
     gens = [g.strip() for g in a.generators.split(",") if g.strip()]

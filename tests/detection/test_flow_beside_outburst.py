@@ -10,8 +10,6 @@ hand, on a quiet day of the demo site); the last replays two of that generator's
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -22,7 +20,6 @@ from glofwatch.site import load_site
 from tests.benchmark_scripts import load
 from tests.detection.synthetic import START, rain_and_stage_day
 
-REPO = Path(__file__).resolve().parents[2]
 FROM_H = 3.0  # both sources rise at 03:00
 
 

@@ -58,6 +58,11 @@ def _lake_or_refuse(site_file: Path, here: Site, lake: str) -> None:
         raise SiteError([f"{site_file}: no lake {lake!r}; pick one of {', '.join(lakes)}"])
 
 
+def lake_station_id(lake: str) -> str:
+    """The id with_lake_station gives the level station it adds."""
+    return f"lake-{lake}"
+
+
 def with_lake_station(site: str | Path | None, lake: str, out: Path) -> tuple[Path, str]:
     """Copy the site folder to ``out`` and add a level station ``lake-<lake>`` (water level every 5 min, battery
     hourly) at the lake's location; return the new folder and the station id.
@@ -71,7 +76,7 @@ def with_lake_station(site: str | Path | None, lake: str, out: Path) -> tuple[Pa
         raise SiteError([f"{site_file}: lake {lake!r} already has a level station ({', '.join(watching)}); pick a lake "
                          "nobody watches"])
     spec = here.lake_by_id[lake]
-    station = f"lake-{lake}"
+    station = lake_station_id(lake)
     return _write_copy(site_file, out, {
         "id": station, "name": f"Lake {lake} level station (planned)", "kind": "lake", "lake": lake,
         "location": list(spec.location), "elevation_m": (spec.elevation_m or 0.0) + 1.0,
@@ -81,6 +86,14 @@ def with_lake_station(site: str | Path | None, lake: str, out: Path) -> tuple[Pa
             BATTERY,
         ],
     }), station
+
+
+def path_station_id(kind: str, lake: str, chainage_km: float) -> str:
+    """The id with_path_station gives the station it adds: ``geo-<lake>-<km>km``, ``gauge-...``, ``aws-...``."""
+    if kind not in PREFIX:
+        raise SiteError([f"station kind {kind!r}: a path station is a geophone, a gauge or a weather station (a lake "
+                         "station: with_lake_station)"])
+    return f"{PREFIX[kind]}-{lake}-{chainage_km:g}km"
 
 
 def with_path_station(site: str | Path | None, kind: str, lake: str, chainage_km: float,
@@ -99,9 +112,7 @@ def with_path_station(site: str | Path | None, kind: str, lake: str, chainage_km
     the first zone, a station of that id already in the site, or ``out``."""
     site_file = resolve_site_path(site)
     here = load_site(site_file)
-    if kind not in PREFIX:
-        raise SiteError([f"station kind {kind!r}: a path station is a geophone, a gauge or a weather station (a lake "
-                         "station: with_lake_station)"])
+    station = path_station_id(kind, lake, chainage_km)  # refuses an unknown kind
     _lake_or_refuse(site_file, here, lake)
     fp = here.flow_path(lake)
     if fp is None or not fp.zones:
@@ -110,7 +121,6 @@ def with_path_station(site: str | Path | None, kind: str, lake: str, chainage_km
     if not 0 < chainage_km < first_km:
         raise SiteError([f"chainage {chainage_km:g} km: a station on {lake}'s flow path must lie between the lake (0) "
                          f"and its first zone {first_zone} ({first_km:g} km), where it can still warn"])
-    station = f"{PREFIX[kind]}-{lake}-{chainage_km:g}km"
     if station in here.station_by_id:
         raise SiteError([f"{site_file}: a station {station!r} is already in the site"])
     like = next((s for s in here.stations if s.kind == kind), None)
