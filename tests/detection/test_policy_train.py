@@ -82,3 +82,31 @@ def test_train_on_a_mix_with_the_shifted_physics(site, tmp_path, monkeypatch) ->
     assert m["meta"]["shifted_share"] == 0.5
     with pytest.raises(ValueError, match="share"):
         train(site, n=20, seed=100, out=tmp_path / "x.json", shifted=1.5)
+
+
+def test_train_also_on_another_generators_folder(site, tmp_path) -> None:
+    """`glofwatch train --scenarios DIR`: a folder of another generator's scenarios adds its rows, and the model's meta
+    says which folder, generator, kinds, seeds and truth.jsonl it learned from; a folder that is not one is refused."""
+    from glofwatch.detection.train import train
+    from glofwatch.errors import GlofwatchError
+    from glofwatch.site.load import resolve_site_path
+    from tests.benchmark_scripts import load
+
+    gen = load("holdout_scenarios")
+    folder = tmp_path / "holdout-dev"
+    gen.write(gen.generate(resolve_site_path(None).parent, seed=200_000_000, n=8, kinds=["debris_flow", "rain"]), folder)
+    plain = orjson.loads(train(site, n=20, seed=100, out=tmp_path / "a.json").read_bytes())
+    both = orjson.loads(train(site, n=20, seed=100, out=tmp_path / "b.json", folders=[folder]).read_bytes())
+    assert plain["meta"]["folders"] == []
+    (rec,) = both["meta"]["folders"]
+    assert rec["folder"] == "holdout-dev" and rec["generators"] == ["holdout_scenarios.py"]
+    assert rec["kinds"] == {"debris_flow": 4, "rain": 4} and rec["seeds"] == [200_000_000, 200_000_007]
+    assert len(rec["truth_sha1"]) == 12
+    for h in ("glof", "debris_flow"):  # every source of every folder scenario adds rows
+        assert both["hazards"][h]["stats"]["rows"] > plain["hazards"][h]["stats"]["rows"]
+        assert both["hazards"][h]["stats"]["scenarios"] == plain["hazards"][h]["stats"]["scenarios"] + 8
+    with pytest.raises(GlofwatchError, match="no truth.jsonl"):
+        train(site, n=20, seed=100, out=tmp_path / "c.json", folders=[tmp_path / "nowhere"])
+    (folder / "truth.jsonl").write_text((folder / "truth.jsonl").read_text().replace('"kind": "rain"', '"kind": "storm"'))
+    with pytest.raises(GlofwatchError, match="kind 'storm'"):
+        train(site, n=20, seed=100, out=tmp_path / "d.json", folders=[folder])

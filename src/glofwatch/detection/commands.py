@@ -62,14 +62,17 @@ def train(
     site: Annotated[str | None, typer.Option("--site", "-s", help="Site directory or site.yaml; default: the demo site.")] = None,
     shifted: Annotated[float, typer.Option("--shifted", help="Share of the scenarios drawn with the 'shifted' physics "
                                            "(every assumption moved; docs/scenarios.md), 0-1.")] = 0.0,
+    scenarios: Annotated[list[Path] | None, typer.Option(
+        "--scenarios", help="Also train on the scenarios of this folder (truth.jsonl + CSVs, from `glofwatch simulate` "
+        "or another generator's development seeds); repeatable. The model's meta records each folder.")] = None,
 ) -> None:
-    """Rebuild the fusion model from simulator scenarios (seeded, reproducible)."""
+    """Rebuild the fusion model from simulator scenarios (seeded, reproducible) and scenario folders."""
     from glofwatch.detection.train import train as run
     from glofwatch.errors import GlofwatchError
     from glofwatch.site import load_site
 
     try:
-        run(load_site(site), n=n, seed=seed, out=out, log=console.print, shifted=shifted)
+        run(load_site(site), n=n, seed=seed, out=out, log=console.print, shifted=shifted, folders=scenarios or ())
     except (GlofwatchError, ValueError) as e:
         console.print(f"[red]error:[/red] {e}", highlight=False)
         raise typer.Exit(2) from e

@@ -16,6 +16,8 @@ faults or quiet days), ``warning`` and ``advisory`` lower. Written as JSON with 
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -140,9 +142,44 @@ def fit_hazard(hazard: str, rows: Rows, *, seed: int) -> dict[str, Any]:
     }
 
 
+def folder_rows(site: Site, folder: Path, first_group: int, into: dict[str, Rows]) -> dict[str, Any]:
+    """Append the rows of every scenario of a ``glofwatch simulate``-layout folder (``truth.jsonl`` + CSVs,
+    e.g. from another generator or from recorded events with their truth); return what the model's meta
+    records of it: the folder's name, its generators, how many scenarios of each kind, their seed range and
+    the sha1 of its truth.jsonl (the folder is rebuilt from those seeds with its generator's command)."""
+    from glofwatch.errors import GlofwatchError
+    from glofwatch.evaluation.run import folder_cases
+
+    folder = Path(folder)
+    truth_file = folder / "truth.jsonl"
+    if not truth_file.exists():
+        raise GlofwatchError(f"--scenarios {folder}: no truth.jsonl there; give a folder written by `glofwatch simulate` "
+                             "or a scenario generator (truth.jsonl + one CSV a scenario)")
+    kinds: dict[str, int] = {}
+    generators: set[str] = set()
+    seeds: list[int] = []
+    for i, case in enumerate(folder_cases(folder)):
+        t = case.truth
+        if t.get("kind") not in ("glof", "debris_flow", "rain", "quiet", "fault"):
+            raise GlofwatchError(f"--scenarios {folder}: scenario {t.get('id')} has kind {t.get('kind')!r}; "
+                                 "training takes glof, debris_flow, rain, quiet and fault scenarios")
+        scenario_rows(site, case.telemetry, t, first_group + i, into)
+        kinds[t["kind"]] = kinds.get(t["kind"], 0) + 1
+        # the generator's own name, else the id's leading word ("blind90993000-rain" -> "blind")
+        generators.add(str(t.get("generator") or re.match(r"[A-Za-z_]*", str(t.get("id", ""))).group() or "unknown"))
+        if isinstance(t.get("seed"), int):
+            seeds.append(t["seed"])
+    if not kinds:
+        raise GlofwatchError(f"--scenarios {folder}: truth.jsonl lists no scenario")
+    return {"folder": folder.name, "generators": sorted(generators), "kinds": dict(sorted(kinds.items())),
+            "seeds": [min(seeds), max(seeds)] if seeds else None,
+            "truth_sha1": hashlib.sha1(truth_file.read_bytes()).hexdigest()[:12]}
+
+
 def train(site: Site, *, n: int = 400, seed: int = 0, out: Path | None = None, log: Any = None,
-          shifted: float = 0.0) -> Path:
-    """Build the fusion model from ``n`` scenarios with seeds ``seed .. seed+n-1`` (all < 1,000,000).
+          shifted: float = 0.0, folders: Sequence[Path] = ()) -> Path:
+    """Build the fusion model from ``n`` scenarios with seeds ``seed .. seed+n-1`` (all < 1,000,000), and
+    from the scenarios of ``folders`` (other generators' development seeds, recorded events).
 
     ``shifted``: the share of them drawn with the ``shifted`` physics (every ``round(1 / shifted)``-th seed
     and its successors up to the share, deterministic), so the model sees the default's assumptions moved."""
@@ -167,10 +204,17 @@ def train(site: Site, *, n: int = 400, seed: int = 0, out: Path | None = None, l
         scenario_rows(site, sc.telemetry, sc.truth, s, into)
         if log and (i + 1) % 50 == 0:
             log(f"  {i + 1}/{n} scenarios")
+    extra = []
+    for f in folders:
+        # groups (the calibration split's unit) of folder scenarios never collide with simulator seeds
+        extra.append(folder_rows(site, Path(f), EVALUATION_SEED_START + 1_000_000 * (len(extra) + 1), into))
+        if log:
+            log(f"  {f}: {sum(extra[-1]['kinds'].values())} scenarios ({', '.join(extra[-1]['generators'])})")
     hazards = {h: fit_hazard(h, r, seed=seed) for h, r in sorted(into.items())}
     model = {
         "format": "glofwatch-fusion/1",
         "meta": {"site": site.id, "seeds": [seed, seed + n - 1], "n": n, "shifted_share": shifted,
+                 "folders": extra,
                  "trained": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                  "model": "logistic regression (scikit-learn lbfgs, C=1) + isotonic calibration, per hazard",
                  "labels": "event under way: onset .. last zone arrival + 30 min"},
