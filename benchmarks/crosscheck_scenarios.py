@@ -656,7 +656,9 @@ class Builder:
             h += rng.normal(0, 0.004, n) + rough * rng.normal(0, 0.03, n) * np.sqrt(h)
             # a debris flow leaves sediment in the section: stage stays up after it
             for f in self.floods:
-                if f.flow_type == "debris":
+                # only on its own river (like flood_q): another valley's flow leaves this bed alone
+                if f.flow_type == "debris" and \
+                        self.site.paths[f.path_lake].get("river") == self.site.paths[lake].get("river"):
                     ta = f.arrival(x + self._frame_offset(lake, f.path_lake))
                     if ta is not None:
                         h += (t >= ta) * self.aggradation * min(1.0, f.peak_at(x) / 100.0)

@@ -208,3 +208,14 @@ def test_cli_writes_contract_files(tmp_path):
             assert next(rd) == ["time", "station", "sensor", "value"]
             row = next(rd)
             assert row[0].endswith("Z") and len(row) == 4
+
+
+def test_a_flood_in_one_valley_leaves_the_other_valleys_gauge_alone():
+    """A debris-type flood's sediment raises the bed only on its own river (seeds 300 000 068 and 300 000 119: cak-1
+    outbursts that bulked into debris flows once stepped gauge-cha, on the other river, 0.27 m when the front passed
+    gauge-cha's chainage on cak-1's path)."""
+    for seed in (300_000_068, 300_000_119):
+        s = cc.scenario(cc.DEFAULT_SITE, seed)
+        assert s.truth["zones"] == ["cak-grig"] and not s.truth["rain"]
+        stage = [float(r[3]) for r in sorted(s.rows) if r[1] == "gauge-cha" and r[2] == "stage" and r[3] not in ("", "NAN")]
+        assert max(abs(b - a) for a, b in zip(stage, stage[1:], strict=False)) < 0.05, s.id
