@@ -34,6 +34,9 @@ drop_step_kept  the same as drop_stood for a fall 5 min to 2 h ago: at least the
                 level before it (m; level_drop's kept)
 drop_speeding   the fall (m) of the lake's last three readings where each fell at least as much as the one before, the last by
                 level_drop.SPEED_LAST_M to SPEED_MAX_M (level_drop's speeding; 0 elsewhere)
+lake_rescaled   the largest one-reading move by a unit factor (m <-> cm, mm), down or up, of the lake's level in the last
+                3 h (m; level_drop's rescaled). Over drop_cap, the lake's fall features (RESCALED_VOIDS) read 0:
+                :func:`void_rescaled`
 lake_silent_min minutes since the lake station's newest reading (uncapped; 0 where it never reported)
 gauge_since_silent how far a path gauge rose since the flood that silenced the lake station could first reach it (m;
                 :func:`rise_since_silent`; 0 while the station reports)
@@ -125,7 +128,7 @@ RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", 
        "geo_lift_long", "geo_died", "gauge_pulse", "gauge_pulse_pair", "gauge_travel_min", "drop_before", "gauge_died",
        "drop_quicken", "rain_i30", "gauge_stair_sat", "gauge_lift", "gauge_lift_small", "geo_onset", "stepped_last", "drop_stood",
        "drop_step_kept", "drop_speeding", "lake_blind", "lake_slide",
-       "gauge_since_silent")
+       "gauge_since_silent", "lake_rescaled")
 MAX_MISSED = 12.0
 SINCE_MAX_MS = 3 * 3_600_000  # gauge_since_silent looks this far back at most
 SILENT_SINCE_MISSED = 3.0  # the lake station's silence from which gauge_since_silent is measured (fusion's LAKE_SILENT_MISSED)
@@ -167,6 +170,25 @@ class SourceFeatures:
     raw: dict[str, np.ndarray]
     fired: list[tuple[str, float, np.ndarray]]  # (station, chainage km, fired at tick)
     geo_off: RunCarry | None = None  # geo_run's state carried to the next evaluation (last_off_tick)
+
+
+# the lake's fall features: what a level reported in another unit makes up (void_rescaled)
+RESCALED_VOIDS = ("drop", "drop2", "fall", "below", "drop_held", "drop_before", "drop_sink", "drop_quicken", "lake_slide",
+               "fell_last", "fell1_last", "drop_stood", "stepped_last", "drop_step_kept", "drop_speeding")
+
+
+def void_rescaled(raw: dict[str, np.ndarray]) -> None:
+    """Zero the lake's fall features (RESCALED_VOIDS) for 3 h after its level moved by a unit factor (level_drop's
+    unit_change), down or up, more in one reading than the lake can fall in one interval (``drop_cap``, Huggel's upper
+    bound): the logger reports in centimetres or millimetres for a while, or has just come back to metres (the
+    crosscheck red-team generator's ``wrong_unit``: cha-1 at -0.11 m read -11 m for two hours, and that "10.9 m fall" with
+    a passing truck at geo-cha evacuated Cholpon-Ata on a quiet day). The rules the lake's falls feed stay quiet; the
+    geophone, the gauges and the lake station's silence still speak."""
+    cap = raw["drop_cap"]
+    off = (cap > 0) & (raw["lake_rescaled"] > cap)
+    if off.any():
+        for k in RESCALED_VOIDS:
+            raw[k] = np.where(off, 0.0, raw[k])
 
 
 def drop_cap(site: Site, src: Source) -> float:
@@ -471,6 +493,8 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["drop_step_kept"] = _max_feature(bs, src.lake_stations, "level_drop", "kept", ticks)
     raw["drop_speeding"] = _max_feature(bs, src.lake_stations, "level_drop", "speeding", ticks)
     raw["lake_silent_min"] = silent_minutes(bs, src.lake_stations, ticks)
+    raw["lake_rescaled"] = _max_feature(bs, src.lake_stations, "level_drop", "rescaled", ticks)
+    void_rescaled(raw)
     # the fastest wave's time from the lake to the first gauge of its path: a flood that took the lake station cannot
     # lift that gauge sooner
     gauges = [km for st, km in src.downstream if site.station_by_id[st].kind == "gauge"]

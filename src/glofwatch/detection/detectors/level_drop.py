@@ -34,7 +34,9 @@ fall and how far under the level before it they stand; a breach's first drop tha
 ``stood`` (the same for a fall 3 to ``STOOD_BACK`` readings back: a lake that fell and stands lower since), ``kept``
 (the same for a fall 1 to ``STOOD_BACK`` readings back: a fall that at least one reading after it confirmed),
 ``speeding`` (the fall of the last three readings where each fell at least as much as the one before: a breach
-opening), ``level``.
+opening), ``rescaled`` (the largest one-reading move of the last ``W``, down or up, m, where the reading is about 100 or
+1000 times the one before or a 100th or 1000th of it: a logger switched to centimetres or millimetres and back; the
+fusion voids the lake's falls when it is more than the lake can fall in one interval), ``level``.
 """
 
 from __future__ import annotations
@@ -48,6 +50,11 @@ from glofwatch.site.model import SensorSpec, Station
 
 KAPPA_M_PER_H = 0.5
 WINDOW_MS = 3 * 3_600_000
+# unit_change: a reading this many times the one before (m -> cm, m -> mm and back), within UNIT_TOL (the readings' own
+# noise, times 100 in the wrong unit, moves the ratio by a few per cent), of a level at least UNIT_MIN_M from zero
+UNIT_FACTORS = (100.0, 1000.0, 0.01, 0.001)
+UNIT_TOL = 0.15
+UNIT_MIN_M = 0.02
 FIRE_M = 0.15
 HELD_N = 4  # readings a fall must hold (``held``): one more than the longest glitch
 # the level before a kept fall (``before``): the median of this long before the fall's HELD_N readings (8 readings of
@@ -152,6 +159,21 @@ def one_reading_falls(t_ms: np.ndarray, v: np.ndarray, interval_s: float | None)
     return np.where(near & ~follows_stuck(v, STUCK_N), fall, 0.0)
 
 
+def unit_change(v: np.ndarray) -> np.ndarray:
+    """Readings that are a unit factor (UNIT_FACTORS, within UNIT_TOL) times the reading before, of the same sign and at
+    least UNIT_MIN_M from zero: a logger switched between metres and centimetres or millimetres (a breach's level falls by
+    the lake's drawdown, not by a factor; the blind red-team overtopping breach went 0.03, -10.1, -19.5 m)."""
+    if len(v) < 2:
+        return np.zeros(len(v), dtype=bool)
+    prev = v[:-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.where(np.abs(prev) >= UNIT_MIN_M, v[1:] / prev, np.nan)
+    hit = np.zeros(len(r), dtype=bool)
+    for f in UNIT_FACTORS:
+        hit |= np.abs(r / f - 1.0) <= UNIT_TOL
+    return np.r_[False, hit]
+
+
 def _lstsq_rss(a: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Least squares of each window's readings ``y`` (w, n) on its design ``a`` (w, n, k): coefficients, residual sum
     of squares, and (a'a)^-1 (the identity stands in where a'a is singular)."""
@@ -207,7 +229,7 @@ class LevelDrop(Detector):
     kinds: ClassVar[tuple[str, ...]] = ("lake",)
     lookback_ms: ClassVar[int] = WINDOW_MS
     features: ClassVar[tuple[str, ...]] = ("drop", "drop2", "fall", "below", "fell2", "fell1", "held", "sink", "level",
-                                           "accel", "before", "quicken", "stepped", "stood", "kept", "speeding")
+                                           "accel", "before", "quicken", "stepped", "stood", "kept", "speeding", "rescaled")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         n = len(t_ms)
@@ -276,11 +298,12 @@ class LevelDrop(Detector):
         # ... and for a step 1 to STOOD_BACK readings back: stood's steps (HELD_N - 1 on) with the two before them
         kept = np.maximum(self._kept_step(v, jump, pre40, 1, HELD_N - 2), stood)
         speeding = self._speeding(jump)
+        rescaled = windowed(t_ms, np.where(unit_change(v), np.abs(jump), 0.0), WINDOW_MS, "max") if n else jump
         return {"drop": s, "drop2": np.minimum(s, prev), "fall": s - prev, "below": below, "fell2": fell2,
                 "fell1": np.minimum(below, s), "held": held, "sink": np.where(steady, below, 0.0), "level": v,
                 "accel": np.where(accel, below, 0.0), "before": before,
                 "quicken": np.where(quicken, below, 0.0), "stepped": stepped, "stood": stood,
-                "kept": kept, "speeding": speeding}
+                "kept": kept, "speeding": speeding, "rescaled": rescaled}
 
     @staticmethod
     def _speeding(jump: np.ndarray) -> np.ndarray:
