@@ -50,3 +50,13 @@ def test_a_single_lake_spike_is_a_watch_not_a_warning(site) -> None:  # type: ig
 def test_the_same_fall_then_silence_evacuates_one_interval_later(site) -> None:  # type: ignore[no-untyped-def]
     ev = glof(site, lake_day(site, silent_after=True), "evacuate")
     assert ev and "2026-07-01T03:00:00Z" < ev[0].time <= "2026-07-01T03:10:00Z"
+
+
+def test_a_spike_whose_next_reading_is_two_seconds_late_does_not_evacuate(site) -> None:  # type: ignore[no-untyped-def]
+    """A logger's clock jitters by seconds: the reading after the spike at 03:05:02 is no missed report at the 03:05 tick
+    (fusion.SPIKE_SILENT_MISSED gives a minute's grace; the crosscheck red-team generator's jitter evacuated a rain day)."""
+    df = lake_day(site, silent_after=False)
+    after = ((df["station"] == "lake-cha-1") & (pd.to_datetime(df["time"], utc=True) > "2026-07-01T03:00:00Z")).to_numpy()
+    df.loc[after, "time"] = (pd.to_datetime(df.loc[after, "time"], utc=True) + pd.Timedelta(seconds=2)).dt.strftime(
+        "%Y-%m-%dT%H:%M:%SZ")
+    assert glof(site, df, "evacuate") == []
