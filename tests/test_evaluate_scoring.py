@@ -171,3 +171,17 @@ def test_the_first_alert_of_any_level_after_the_onset_is_when_the_duty_officer_h
     r = summarize([score_scenario(GLOF, [dec("2026-07-01T01:10:00Z", level="watch")]), score_scenario(GLOF, [])],
                   stations=5, negative_hours=0.0)
     assert r["recall"]["glof"]["alerted"] == 0.5 and r["recall"]["glof"]["alerted_min"]["median"] == 30.0
+
+
+def test_an_evacuation_after_the_outbursts_precursor_began_is_early_not_false() -> None:
+    """The crosscheck generator's outbursts may have signs before their onset (``precursor.start``: seepage sinking the
+    lake, a lake rising over its spillway, an avalanche's wave): an evacuation after them, still in force at arrival, is
+    the event found, with all of the available time; before them it stays a false evacuation."""
+    seeping = {**GLOF, "precursor": {"kind": "seepage", "start": "2026-07-01T00:30:00Z"}}
+    s = score_scenario(seeping, [dec("2026-07-01T00:45:00Z")])
+    assert s.detected and s.false_evacuations == 0 and s.miss_reason is None and not s.early_in_force
+    assert s.warning_min == 55.0 and s.warning_fraction == 1.0
+    s = score_scenario(seeping, [dec("2026-07-01T00:20:00Z", id="e"), dec("2026-07-01T01:50:00Z", "all_clear", previous="e")])
+    assert not s.detected and s.false_evacuations == 1
+    s = score_scenario(GLOF, [dec("2026-07-01T00:45:00Z")])  # no precursor: before the onset is premature, as before
+    assert not s.detected and s.false_evacuations == 1 and s.early_in_force

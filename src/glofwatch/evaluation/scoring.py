@@ -129,13 +129,17 @@ def score_scenario(truth: Mapping[str, Any], decisions: Iterable[Decision | Mapp
                 return d
         return None
 
-    evac = first_hit("evacuate", onset or -np.inf)
+    # signs of the outburst before its onset (a truth's ``precursor.start``: seepage, a lake rising over its spillway, an
+    # avalanche's wave in the lake, the crosscheck generator's): an evacuation after them is early, not false; its lead
+    # counts from the onset's available time, at most all of it
+    signs = min(onset or -np.inf, _t((truth.get("precursor") or {}).get("start")) or np.inf)
+    evac = first_hit("evacuate", signs)
     # the people of the first zone were told to leave in time, whatever the alert called the hazard (an outburst whose
     # lake station died at the breach, evacuated as a debris flow): for them the same; for recall per hazard a miss
-    zone_evac = first_hit("evacuate", onset or -np.inf, any_hazard=True)
+    zone_evac = first_hit("evacuate", signs, any_hazard=True)
     warn = first_hit("warning", _t(truth["start"]) or -np.inf)
-    heard = first_hit("advisory", onset or -np.inf)
-    premature = [d for d in evacuation_episodes(ds) if (_t(d["time"]) or 0.0) < (onset or -np.inf)]
+    heard = first_hit("advisory", signs)
+    premature = [d for d in evacuation_episodes(ds) if (_t(d["time"]) or 0.0) < signs]
     wrong = [d for d in ds if d.get("level") == "evacuate" and set(d.get("zones") or []) - reached]
     wrong_zones = sorted({z for d in wrong for z in (d.get("zones") or []) if z not in reached})
 
@@ -146,6 +150,7 @@ def score_scenario(truth: Mapping[str, Any], decisions: Iterable[Decision | Mapp
         return round(m, 2), (round(m / available, 4) if available else None)
 
     w_min, w_frac = lead(evac)
+    w_frac = None if w_frac is None else min(w_frac, 1.0)  # an evacuation on a precursor: all of the available time
     ww_min, ww_frac = lead(warn)
     late_min = None
     if warn is None and first is not None:
@@ -158,7 +163,7 @@ def score_scenario(truth: Mapping[str, Any], decisions: Iterable[Decision | Mapp
     early_in_force = bool(evac is None and premature and in_force and in_force[-1].get("level") == "evacuate")
     reason = None
     if evac is None:
-        evacs = [d for d in ds if d.get("level") == "evacuate" and (_t(d["time"]) or 0.0) >= (onset or -np.inf)]
+        evacs = [d for d in ds if d.get("level") == "evacuate" and (_t(d["time"]) or 0.0) >= signs]
         if not evacs:
             reason = "no_decision"
         elif all(d.get("hazard") != hazard for d in evacs):
