@@ -88,3 +88,17 @@ def test_a_rain_gauge_in_a_valley_that_borrows_its_rain_gives_it_its_own(tmp_pat
         assert topo.source(src).weather == (station,) and not topo.source(src).weather_borrowed
         assert station not in dict(topo.source(src).downstream)  # it measures rain, not the flood
     assert station not in topo.source("debris_flow:cholpon-ata").weather
+
+
+def test_each_source_knows_the_other_valleys_gauges(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Source.neighbour_gauges (fusion.all_rivers_climb reads them): the gauges on the other valleys' flow paths, never
+    one of its own valley's, a gauge added on a path included."""
+    topo = Topology(load_site(None))
+    for src in ("glof:cha-1", "glof:cha-2", "debris_flow:cholpon-ata"):
+        assert topo.source(src).neighbour_gauges == ("gauge-cak",)
+    for src in ("glof:cak-1", "debris_flow:chong-ak-suu"):
+        assert topo.source(src).neighbour_gauges == ("gauge-cha",)
+    folder, station = with_path_station(None, "gauge", "cak-1", 10, tmp_path / "site")
+    topo = Topology(load_site(folder))
+    assert topo.source("glof:cha-2").neighbour_gauges == tuple(sorted(("gauge-cak", station)))
+    assert station not in topo.source("glof:cak-1").neighbour_gauges

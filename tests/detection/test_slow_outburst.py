@@ -300,3 +300,20 @@ def test_a_big_flood_shaking_the_geophone_eightyfold_evacuates_by_the_time_the_g
 
     ev = [d for d in evacuations(site, dry(day(site, geo=big_flow, gauge_cha=limb))) if d.lake == "cha-2"]
     assert ev and "2026-07-01T02:30:00Z" < ev[0].time <= "2026-07-01T03:30:00Z"
+
+
+def climbing_everywhere(h: np.ndarray, v: np.ndarray) -> np.ndarray:  # gauge-cak climbs 0.5 m from 02:00 to 05:00
+    return v + 0.5 * np.clip((h - 2.0) / 3.0, 0, 1)
+
+
+def test_the_same_signs_while_the_other_valleys_river_climbs_too_are_the_weathers(site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Rain on snow above the weather stations (their buckets catch nothing) swells every river at once: the crosscheck
+    red-team generator's rain-on-snow days evacuated cha-2. gauge-cak climbing as much in the same hours holds it back
+    (fusion.all_rivers_climb); without that check, the same day evacuated."""
+    import glofwatch.detection.fusion as fusion
+
+    df = day(site, geo=flow_at_geophone, gauge_cha=rise_at_gauge, gauge_cak=climbing_everywhere)
+    assert evacuations(site, df) == []
+    monkeypatch.setattr(fusion, "FAR_CLIMB_M", 99.0)
+    ev = evacuations(site, df)
+    assert ev and ev[0].lake == "cha-2"

@@ -80,6 +80,8 @@ rain_eased_all  where the valley borrows its rain: 1 where the rain has eased at
 rain_far        1 when the valley has no weather station of its own (rain_* are a neighbour valley's)
 geo_creep       largest sta_lta creep on the path (ground shaking grown every hour for 3 h: a slow flood)
 gauge_climb     largest gauge_rise climb on the path (m the river rose over 2 h, rising every hour)
+gauge_far_climb the same at the other valleys' gauges (Source.neighbour_gauges): a rise of every river at once is the
+                weather's (rain on snow, a warm spell's melt), not a lake's
 gauge_swell     largest gauge_rise swell on the path (m the river rose over 3 h, rising every hour)
 gauge_kept      1 where a path gauge's front stood gauge_rise.KEPT_N readings (gauge_rise's kept), or receded as a
                 flood's hydrograph tails off (gauge_rise's tail)
@@ -128,7 +130,7 @@ RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", 
        "geo_lift_long", "geo_died", "gauge_pulse", "gauge_pulse_pair", "gauge_travel_min", "drop_before", "gauge_died",
        "drop_quicken", "rain_i30", "gauge_stair_sat", "gauge_lift", "gauge_lift_small", "geo_onset", "stepped_last", "drop_stood",
        "drop_step_kept", "drop_speeding", "lake_blind", "lake_slide",
-       "gauge_since_silent", "lake_rescaled")
+       "gauge_since_silent", "lake_rescaled", "gauge_far_climb")
 MAX_MISSED = 12.0
 SINCE_MAX_MS = 3 * 3_600_000  # gauge_since_silent looks this far back at most
 SILENT_SINCE_MISSED = 3.0  # the lake station's silence from which gauge_since_silent is measured (fusion's LAKE_SILENT_MISSED)
@@ -589,6 +591,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["gauge_held"] = gauge_held.astype(float)
     raw["gauge_kept"] = gauge_kept.astype(float)
     raw["geo_creep"], raw["gauge_climb"], raw["gauge_swell"] = geo_creep, gauge_climb, gauge_swell
+    raw["gauge_far_climb"] = _max_feature(bs, list(src.neighbour_gauges), "gauge_rise", "climb", ticks)
     has_geo = any(site.station_by_id[st].kind == "geophone" for st, _ in src.downstream)
     raw["geo_has"] = np.full(n, 1.0 if has_geo else 0.0)
     raw["rain_c"] = _max_feature(bs, src.weather, "rainfall", "caine", ticks)

@@ -249,6 +249,9 @@ SPATE_M = 1.5
 # reference site has no geophone in a valley whose rain is measured next door: the rule is inert there.
 UNSEEN_GAUGE_M = SPATE_M
 SPATE_DRY_MM_H = 0.3
+# all_rivers_climb: the other valley's river climbed this much over 2 h, every hour, and this share of this river's climb
+FAR_CLIMB_M = 0.1
+FAR_CLIMB_SHARE = 0.5
 
 
 def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -905,8 +908,19 @@ _UNWATCHED = "_unwatched"
 
 def _dry(raw: dict[str, np.ndarray]) -> np.ndarray:
     """No rain to lift the river: under half Caine's threshold and under 1 mm in the last hour (and a neighbour valley's
-    gauge under Guzzetti's minimum: the storm may be over this valley)."""
-    return (raw["rain_c"] < 0.5) & (raw["rain_i1"] < 1.0) & ~((raw["rain_far"] > 0) & (raw["rain_g"] >= 1.0))
+    gauge under Guzzetti's minimum: the storm may be over this valley), and the other valleys' rivers not climbing alike
+    (:func:`all_rivers_climb`: water the rain gauges do not measure)."""
+    return (raw["rain_c"] < 0.5) & (raw["rain_i1"] < 1.0) & ~((raw["rain_far"] > 0) & (raw["rain_g"] >= 1.0)) & \
+        ~all_rivers_climb(raw)
+
+
+def all_rivers_climb(raw: dict[str, np.ndarray]) -> np.ndarray:
+    """Another valley's river climbed at least FAR_CLIMB_M over 2 h, every hour, and at least FAR_CLIMB_SHARE of this
+    river's climb: rain on snow above the weather stations (whose buckets catch snow, or nothing), a warm spell's melt.
+    An outburst swells its own valley's river only (the crosscheck red-team generator's rain-on-snow days lifted
+    gauge-cha 0.3 m and gauge-cak 0.8 m over hours with 0-0.3 mm at the rain gauges, and evacuated cha-2)."""
+    far = raw["gauge_far_climb"]
+    return (far >= FAR_CLIMB_M) & (far >= FAR_CLIMB_SHARE * raw["gauge_climb"])
 
 
 def stood_lower(raw: dict[str, np.ndarray]) -> np.ndarray:

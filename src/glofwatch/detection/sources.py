@@ -37,6 +37,7 @@ class Source:
     weather: tuple[str, ...]
     zones: dict[str, float] = field(default_factory=dict)  # zone -> chainage km from the source's path origin
     weather_borrowed: bool = False  # the valley has no weather station: ``weather`` is a neighbour's
+    neighbour_gauges: tuple[str, ...] = ()  # the gauges of the other valleys' flow paths (a regional rise shows there too)
 
 
 def _dist_km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -102,6 +103,13 @@ class Topology:
                 out[v] = [min(weather, key=lambda st: _dist_km(st.location, loc)).id]
         return out
 
+    def _neighbour_gauges(self, valley: str) -> tuple[str, ...]:
+        """The gauges on the flow paths of the lakes of every other valley."""
+        mine = {st for lk in self.valleys[valley] for st in path_stations(self.site, lk)}
+        out = {st for v, lakes in self.valleys.items() if v != valley for lk in lakes
+               for st in path_stations(self.site, lk) if self.site.station_by_id[st].kind == "gauge"}
+        return tuple(sorted(out - mine))
+
     def _lake_stations(self, lake_id: str) -> list[str]:
         return [st.id for st in self.site.stations if st.kind == "lake" and st.lake == lake_id]
 
@@ -119,7 +127,8 @@ class Topology:
             down = sorted(path_stations(site, lk.id).items(), key=lambda kv: kv[1])
             out.append(Source(f"glof:{lk.id}", "glof", lk.id, v, tuple(self._lake_stations(lk.id)), tuple(sib),
                               tuple(down), tuple(self.weather_by_valley.get(v, [])),
-                              dict(sorted(fp.zones.items(), key=lambda kv: kv[1])), v in self.borrowed))
+                              dict(sorted(fp.zones.items(), key=lambda kv: kv[1])), v in self.borrowed,
+                              self._neighbour_gauges(v)))
         for v, lakes in self.valleys.items():
             paths = [lk for lk in lakes if (fp := site.flow_path(lk)) is not None and fp.zones]
             if not paths:
@@ -132,7 +141,8 @@ class Topology:
             down = sorted(path_stations(site, best).items(), key=lambda kv: kv[1])
             out.append(Source(f"debris_flow:{v}", "debris_flow", None, v, tuple(lake_st), (), tuple(down),
                               tuple(self.weather_by_valley.get(v, [])),
-                              dict(sorted(fp.zones.items(), key=lambda kv: kv[1])), v in self.borrowed))
+                              dict(sorted(fp.zones.items(), key=lambda kv: kv[1])), v in self.borrowed,
+                              self._neighbour_gauges(v)))
         return out
 
     def source(self, source_id: str) -> Source:
