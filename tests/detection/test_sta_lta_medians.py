@@ -24,3 +24,24 @@ def test_rolling_and_per_window_medians_agree(n: int, seed: int) -> None:
     many = sta_lta._medians_now(t, v, lo, idx)
     one_by_one = np.array([sta_lta._medians_now(t, v, lo[k:k + 1], idx[k:k + 1])[0] for k in range(len(idx))])
     np.testing.assert_array_equal(many, one_by_one)  # NaN where a window holds frozen readings only
+
+
+def test_a_window_the_readings_do_not_cover_triggers_nothing() -> None:
+    """A channel drifting below zero leaves QC only its noise's upper tail: one 0.09 mm/s reading every 4 min after an
+    hour at 0.01. Each is a 3-min STA of one reading, x9 the hour: no trigger (STA_MIN_SHARE). The same shaking every
+    minute triggers."""
+    from glofwatch.site import load_site
+
+    site = load_site(None)
+    station = site.station_by_id["geo-cha"]
+    sensor = next(s for s in station.sensors if s.id == "ground_velocity")
+    hour = np.arange(60, dtype=np.int64) * 60_000
+    after = 3_600_000 + np.arange(0, 40, dtype=np.int64) * 60_000
+    det = sta_lta.StaLta()
+    rng = np.random.default_rng(3)
+    quiet, shaking = 0.01 * rng.lognormal(0, 0.1, 60), 0.09 * rng.lognormal(0, 0.1, 40)  # noisy: identical is frozen
+    sparse = np.arange(4, 40, 4)  # the hour's last reading is 4 min before the first of these
+    ratio = det.compute(np.r_[hour, after[sparse]], np.r_[quiet, shaking[sparse]], station, sensor)["ratio"]
+    assert ratio[60:].max() == 0.0
+    ratio = det.compute(np.r_[hour, after], np.r_[quiet, shaking], station, sensor)["ratio"]
+    assert ratio[62] >= sta_lta.FIRE_RATIO

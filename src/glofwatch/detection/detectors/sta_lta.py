@@ -49,6 +49,7 @@ STA_MS = 180_000
 LTA_MS = 3_600_000
 MIN_LTA = 1e-4  # mm/s
 FIRE_RATIO = 4.0
+STA_MIN_SHARE = 0.5  # the STA window must hold this share of its readings (2 of 3 at one a minute)
 HOLD_MS = 15 * 60_000
 RECENT_MS = 180 * 60_000  # a slow flood (~1 m/s) takes 2-3 h from the geophone to the gauge 7 km below
 LIFT_NOW_MS = 600_000
@@ -157,6 +158,13 @@ class StaLta(Detector):
         peak = windowed(t_ms, sta, HOLD_MS, "max")
         ratio = np.nan_to_num(sta / np.maximum(lta, MIN_LTA), nan=0.0)  # only frozen readings in the window: no evidence
         t = np.asarray(t_ms, dtype=np.int64)
+        # ... nor a window the readings do not cover: fewer than STA_MIN_SHARE of its readings (a channel drifting below
+        # zero whose readings QC rejects but for its noise's upper tail: one 0.09 mm/s reading was a 3-min STA of 0.09,
+        # x6 its hour, and the feature held it until the next good reading 4 min later, the crosscheck red-team fault day)
+        if len(t):
+            every = 1000.0 * (getattr(sensor, "interval_s", None) or 60)
+            in_sta = np.arange(len(t)) - np.searchsorted(t, t - STA_MS, side="right") + 1
+            ratio = np.where(in_sta >= STA_MIN_SHARE * STA_MS / every, ratio, 0.0)
         # triggered within (t - RECENT_MS, t]: the newest trigger time so far (same as a rolling max, cheaper)
         last_on = np.maximum.accumulate(np.where(ratio >= FIRE_RATIO, t, np.iinfo(np.int64).min))
         recent = (last_on > t - RECENT_MS).astype(float)
