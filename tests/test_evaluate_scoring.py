@@ -73,6 +73,10 @@ def test_wrong_zone_and_premature_evacuations() -> None:
     assert s.detected  # the first zone was named in time
     assert s.false_evacuations == 1  # the one before the onset
     assert s.wrong_zone == 1 and s.wrong_zones == ["cak-grig"]
+    assert s.wrong_valley == 0  # it named cha-upper too: the wave's valley, a zone too many
+    s = score_scenario(GLOF, [dec("2026-07-01T01:05:00Z"), dec("2026-07-01T01:06:00Z", lake="cak-1", zones=("cak-grig",))])
+    assert s.wrong_zone == 1 and s.wrong_valley == 1  # the other valley alone
+    assert summarize([s], stations=8, negative_hours=0.0)["wrong_zone"]["wrong_valley"] == 1
 
 
 def test_an_evacuation_before_onset_still_in_force_at_arrival_is_told_apart() -> None:
@@ -124,7 +128,7 @@ def test_summary_figures() -> None:
     assert s["warning_fraction_histogram"]["0.85-0.95"] == 1 and s["warning_fraction_histogram"]["0.7-0.85"] == 1
     assert s["recall"]["debris_flow"]["n_damaging"] == 0 and s["recall"]["debris_flow"]["evacuate_damaging"] is None
     assert s["goal"] == {"every_event_detected": False, "every_damaging_event_detected": True, "no_false_evacuation": False,
-                         "no_wrong_zone": True, "median_fraction_ge_0.85": False}
+                         "no_wrong_zone": True, "no_wrong_valley": True, "median_fraction_ge_0.85": False}
 
 
 def test_histogram_bins() -> None:

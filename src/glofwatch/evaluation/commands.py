@@ -127,6 +127,7 @@ def report_table(ev: Any) -> Any:
     row("warnings on no-hazard days", lambda s: "-" if "false_warnings" not in s else (lambda f: f"{f['count']} in "
         f"{len(f['with_warning'])} of {f['scenarios']} days")(s["false_warnings"]))
     row("wrong-zone evacuations", lambda s: str(s["wrong_zone"]["count"]))
+    row("  of them, of a valley the wave does not reach", lambda s: str(s["wrong_zone"].get("wrong_valley", 0)))
     row("warning time, min (median)", lambda s: _d(s["warning_time_min"]))
     row("warning time, min (p10-p90)", lambda s: "-" if not s["warning_time_min"].get("n") else
         f"{s['warning_time_min']['p10']:.1f}-{s['warning_time_min']['p90']:.1f}")

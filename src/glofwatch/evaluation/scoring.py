@@ -18,7 +18,9 @@ Rules (docs/scenarios.md, "Scoring"):
   came after the front (``late_min`` after it): a slow drainage's front is a trickle hours before its peak, so a
   warning then still counts for the people below, though never as recall.
 - A **wrong-zone alert** is an ``evacuate`` decision in a hazard scenario naming a zone the wave does
-  not reach.
+  not reach. Of them, a **wrong-valley alert** names no zone the wave reaches (another valley, the goal's "no
+  evacuation of a valley the wave does not reach"); the others name zones beyond the reach of a wave that stops short
+  (a debris flow's runout, the crosscheck generator's) along with those it reaches.
 - Station-years: number of stations x hours of the scenarios with no hazard / 8766.
 """
 
@@ -76,6 +78,7 @@ class ScenarioScore:
     alerted_min: float | None = None
     wrong_zone: int = 0
     wrong_zones: list[str] = field(default_factory=list)
+    wrong_valley: int = 0
     decisions: int = 0
     peak_first_zone_m3s: float | None = None  # from the truth, when given: how big the flood is where people are
     detectable: bool | None = None  # some working sensor showed it above noise before first_arrival (detectable.py)
@@ -142,6 +145,7 @@ def score_scenario(truth: Mapping[str, Any], decisions: Iterable[Decision | Mapp
     premature = [d for d in evacuation_episodes(ds) if (_t(d["time"]) or 0.0) < signs]
     wrong = [d for d in ds if d.get("level") == "evacuate" and set(d.get("zones") or []) - reached]
     wrong_zones = sorted({z for d in wrong for z in (d.get("zones") or []) if z not in reached})
+    elsewhere = [d for d in wrong if not set(d.get("zones") or []) & reached]
 
     def lead(d: dict[str, Any] | None) -> tuple[float | None, float | None]:
         if d is None or first is None:
@@ -178,6 +182,7 @@ def score_scenario(truth: Mapping[str, Any], decisions: Iterable[Decision | Mapp
         warning_min=w_min, warning_fraction=w_frac, warning_min_warning=ww_min, warning_fraction_warning=ww_frac,
         lake_correct=(evac.get("lake") == truth.get("lake")) if evac is not None and hazard == "glof" else None,
         miss_reason=reason, false_evacuations=len(premature), late_min=late_min, wrong_zone=len(wrong), wrong_zones=wrong_zones,
+        wrong_valley=len(elsewhere),
         early_in_force=early_in_force, alerted_min=lead(heard)[0],
     )
 
@@ -275,7 +280,8 @@ def summarize(scores: Sequence[ScenarioScore], *, stations: int, negative_hours:
     neg = [s for s in scores if s.hazard is None]
     out["false_warnings"] = {"count": sum(s.false_warnings for s in neg), "scenarios": len(neg),
                              "with_warning": [s.id for s in neg if s.false_warnings]}
-    out["wrong_zone"] = {"count": sum(s.wrong_zone for s in scores), "scenarios": [s.id for s in scores if s.wrong_zone]}
+    out["wrong_zone"] = {"count": sum(s.wrong_zone for s in scores), "scenarios": [s.id for s in scores if s.wrong_zone],
+                         "wrong_valley": sum(s.wrong_valley for s in scores)}
     det = [s for s in hz_scores if s.detected]
     detw = [s for s in hz_scores if s.detected_warning]
     out["warning_time_min"] = distribution([s.warning_min for s in det if s.warning_min is not None])
@@ -314,5 +320,6 @@ def goal_check(summary: Mapping[str, Any]) -> dict[str, bool]:
         "every_damaging_event_detected": bool(rec) and all(r["evacuate_damaging"] in (1.0, None) for r in rec.values()),
         "no_false_evacuation": summary["false_evacuations"]["count"] == 0,
         "no_wrong_zone": summary["wrong_zone"]["count"] == 0,
+        "no_wrong_valley": summary["wrong_zone"].get("wrong_valley", 0) == 0,
         "median_fraction_ge_0.85": frac.get("n", 0) > 0 and frac["median"] >= 0.85,
     }
