@@ -204,7 +204,7 @@ def train(site: Site, *, n: int = 400, seed: int = 0, out: Path | None = None, l
         scenario_rows(site, sc.telemetry, sc.truth, s, into)
         if log and (i + 1) % 50 == 0:
             log(f"  {i + 1}/{n} scenarios")
-    extra = []
+    extra: list[dict[str, Any]] = []
     for f in folders:
         # groups (the calibration split's unit) of folder scenarios never collide with simulator seeds
         extra.append(folder_rows(site, Path(f), EVALUATION_SEED_START + 1_000_000 * (len(extra) + 1), into))
