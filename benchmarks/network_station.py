@@ -15,7 +15,8 @@ told the duty officer of (a lake level sliding down for hours), with the station
     .venv/bin/python benchmarks/network_station.py --station geophone:cak-1:10 --n 300 --out /tmp/net-geo
 
 Seeds default to development ranges (never the held-out ones): ours 1 033 000, independent 10 045 300, blind
-90 987 600, the fourth (holdout) generator 200 000 000 (``--generators ours,independent,blind,holdout``); each
+90 987 600, the fourth (holdout) generator 200 000 000, the fifth (crosscheck) 300 000 000 (``--generators
+ours,independent,blind,holdout,crosscheck``); each
 generator takes N outbursts from its seed, N no-hazard days from seed + N and, for a path station, N debris flows from
 seed + 2N.
 """
@@ -44,7 +45,10 @@ GENERATORS = {  # name: (command before the common options, how it takes kinds, 
     "blind": ([sys.executable, str(HERE / "blind_scenarios.py")], "--kinds", 90_987_600),
     # development seeds only (200 000 000-200 000 999; 201 000 000+ are reserved for measurement): N <= 333
     "holdout": ([sys.executable, str(HERE / "holdout_scenarios.py")], "--kinds", 200_000_000),
+    # development seeds only (300 000 000-300 000 999; 301 000 000+ only with --measure): N <= 333
+    "crosscheck": ([sys.executable, str(HERE / "crosscheck_scenarios.py")], "--kinds", 300_000_000),
 }
+DEV_SEEDS_ONLY = ("holdout", "crosscheck")  # 1 000 development seeds each
 NO_HAZARD = ("rain", "fault", "quiet")
 
 
@@ -170,7 +174,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=300, help="outbursts, debris flows and no-hazard days per generator")
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--generators", default="ours,independent,blind", help="comma-separated: ours, independent, blind, "
-                    "holdout")
+                    "holdout, crosscheck")
     ap.add_argument("--detectors", default="fusion,thresholds")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--report", action="store_true", help="only print the table of an earlier run's OUT")
@@ -189,9 +193,11 @@ def main() -> None:
     unknown = sorted(set(gens) - set(GENERATORS))
     if unknown:
         raise SystemExit(f"unknown generator(s) {', '.join(unknown)}: pick from {', '.join(GENERATORS)}")
-    if "holdout" in gens and 3 * a.n > 1000:
-        raise SystemExit(f"--n {a.n}: the holdout generator's development seeds are 200 000 000-200 000 999 (its "
-                         "201 000 000+ are reserved for measurement); give --n 333 or less")
+    capped = [g for g in gens if g in DEV_SEEDS_ONLY]
+    if capped and 3 * a.n > 1000:
+        raise SystemExit(f"--n {a.n}: the {' and '.join(capped)} generator's development seeds are 1 000 from "
+                         f"{', '.join(str(GENERATORS[g][2]) for g in capped)} (the ones above are reserved for "
+                         "measurement); give --n 333 or less")
     parts = [("floods", 0, ["glof"]), ("no-hazard", 1, list(NO_HAZARD))]
     if "debris_flow" in hazards:
         parts.append(("flows", 2, ["debris_flow"]))
