@@ -27,9 +27,9 @@ def site():  # type: ignore[no-untyped-def]
     return _site(None)
 
 
-def day(site, lake_values) -> pd.DataFrame:  # type: ignore[no-untyped-def]
-    """Six quiet hours; cha-1's level near -0.12 m, then ``lake_values(t, v)``; a 3-min truck at geo-cha at 02:00."""
-    df = quiet_day(site, START, hours=6.0, seed=8)
+def day(site, lake_values, hours: float = 6.0) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """Quiet ``hours``; cha-1's level near -0.12 m, then ``lake_values(t, v)``; a 3-min truck at geo-cha at 02:00."""
+    df = quiet_day(site, START, hours=hours, seed=8)
     t = pd.to_datetime(df["time"], utc=True)
     lake = ((df["station"] == "lake-cha-1") & (df["sensor"] == "water_level")).to_numpy()
     v = df.loc[lake, "value"].to_numpy(float) + 0.28
@@ -42,6 +42,11 @@ def day(site, lake_values) -> pd.DataFrame:  # type: ignore[no-untyped-def]
 
 def in_centimetres(t: pd.Series, v: np.ndarray) -> np.ndarray:
     cm = ((t >= SWITCH) & (t < SWITCH + pd.Timedelta(hours=2))).to_numpy()
+    return np.where(cm, v * 100.0, v)
+
+
+def in_centimetres_for_hours(t: pd.Series, v: np.ndarray) -> np.ndarray:
+    cm = ((t >= SWITCH) & (t < SWITCH + pd.Timedelta(hours=5))).to_numpy()
     return np.where(cm, v * 100.0, v)
 
 
@@ -73,3 +78,12 @@ def test_without_the_unit_check_it_evacuated(site, monkeypatch) -> None:  # type
 def test_a_breach_as_fast_is_no_unit_change_and_evacuates(site) -> None:  # type: ignore[no-untyped-def]
     ev = evacuations(site, day(site, breach))
     assert ev and ev[0].lake == "cha-1" and ev[0].time <= "2026-07-01T02:10:00Z"
+
+
+def test_a_logger_left_in_centimetres_for_five_hours_evacuates_nobody(site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The lake's noise in centimetres is metres: QC's spike test takes out the first readings after the switch (the unit
+    change is then read across the gap), and the readings stay in centimetres past 3 h (level_drop.RESCALED_MS: 6 h)."""
+    df = day(site, in_centimetres_for_hours, hours=9.0)
+    assert evacuations(site, df) == []
+    monkeypatch.setattr(level_drop, "RESCALED_MS", 3 * 3_600_000)
+    assert [d.lake for d in evacuations(site, df)] == ["cha-1"]

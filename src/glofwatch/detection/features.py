@@ -35,7 +35,7 @@ drop_step_kept  the same as drop_stood for a fall 5 min to 2 h ago: at least the
 drop_speeding   the fall (m) of the lake's last three readings where each fell at least as much as the one before, the last by
                 level_drop.SPEED_LAST_M to SPEED_MAX_M (level_drop's speeding; 0 elsewhere)
 lake_rescaled   the largest one-reading move by a unit factor (m <-> cm, mm), down or up, of the lake's level in the last
-                3 h (m; level_drop's rescaled). Over drop_cap, the lake's fall features (RESCALED_VOIDS) read 0:
+                6 h (m; level_drop's rescaled). Over drop_cap, the lake's fall features (RESCALED_VOIDS) read 0:
                 :func:`void_rescaled`
 lake_silent_min minutes since the lake station's newest reading (uncapped; 0 where it never reported)
 gauge_since_silent how far a path gauge rose since the flood that silenced the lake station could first reach it (m;
@@ -180,7 +180,7 @@ RESCALED_VOIDS = ("drop", "drop2", "fall", "below", "drop_held", "drop_before", 
 
 
 def void_rescaled(raw: dict[str, np.ndarray]) -> None:
-    """Zero the lake's fall features (RESCALED_VOIDS) for 3 h after its level moved by a unit factor (level_drop's
+    """Zero the lake's fall features (RESCALED_VOIDS) for 6 h after its level moved by a unit factor (level_drop's
     unit_change), down or up, more in one reading than the lake can fall in one interval (``drop_cap``, Huggel's upper
     bound): the logger reports in centimetres or millimetres for a while, or has just come back to metres (the
     crosscheck red-team generator's ``wrong_unit``: cha-1 at -0.11 m read -11 m for two hours, and that "10.9 m fall" with

@@ -34,9 +34,10 @@ fall and how far under the level before it they stand; a breach's first drop tha
 ``stood`` (the same for a fall 3 to ``STOOD_BACK`` readings back: a lake that fell and stands lower since), ``kept``
 (the same for a fall 1 to ``STOOD_BACK`` readings back: a fall that at least one reading after it confirmed),
 ``speeding`` (the fall of the last three readings where each fell at least as much as the one before: a breach
-opening), ``rescaled`` (the largest one-reading move of the last ``W``, down or up, m, where the reading is about 100 or
-1000 times the one before or a 100th or 1000th of it: a logger switched to centimetres or millimetres and back; the
-fusion voids the lake's falls when it is more than the lake can fall in one interval), ``level``.
+opening), ``rescaled`` (the largest one-reading move of the last ``RESCALED_MS`` (6 h), down or up, m, where the
+reading is about 100 or 1000 times the one before or a 100th or 1000th of it: a logger switched to centimetres or
+millimetres and back; the fusion voids the lake's falls when it is more than the lake can fall in one interval),
+``level``.
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ WINDOW_MS = 3 * 3_600_000
 UNIT_FACTORS = (100.0, 1000.0, 0.01, 0.001)
 UNIT_TOL = 0.15
 UNIT_MIN_M = 0.02
+# rescaled looks back this far: a logger left in centimetres for hours (the crosscheck red-team generator's wrong_unit lasts
+# up to 6 h; with 3 h, its noise in centimetres evacuated cha-1 at the 3rd hour of it)
+RESCALED_MS = 6 * 3_600_000
 FIRE_M = 0.15
 HELD_N = 4  # readings a fall must hold (``held``): one more than the longest glitch
 # the level before a kept fall (``before``): the median of this long before the fall's HELD_N readings (8 readings of
@@ -227,7 +231,7 @@ class LevelDrop(Detector):
     name: ClassVar[str] = "level_drop"
     sensors: ClassVar[tuple[str, ...]] = ("water_level",)
     kinds: ClassVar[tuple[str, ...]] = ("lake",)
-    lookback_ms: ClassVar[int] = WINDOW_MS
+    lookback_ms: ClassVar[int] = RESCALED_MS  # the longest of its windows (WINDOW_MS for the CUSUM)
     features: ClassVar[tuple[str, ...]] = ("drop", "drop2", "fall", "below", "fell2", "fell1", "held", "sink", "level",
                                            "accel", "before", "quicken", "stepped", "stood", "kept", "speeding", "rescaled")
 
@@ -298,7 +302,9 @@ class LevelDrop(Detector):
         # ... and for a step 1 to STOOD_BACK readings back: stood's steps (HELD_N - 1 on) with the two before them
         kept = np.maximum(self._kept_step(v, jump, pre40, 1, HELD_N - 2), stood)
         speeding = self._speeding(jump)
-        rescaled = windowed(t_ms, np.where(unit_change(v), np.abs(jump), 0.0), WINDOW_MS, "max") if n else jump
+        # ... across a gap too (QC's spike test takes out the first readings in centimetres, whose noise is metres)
+        move = np.abs(np.r_[0.0, np.diff(v)]) if n else jump
+        rescaled = windowed(t_ms, np.where(unit_change(v), move, 0.0), RESCALED_MS, "max") if n else jump
         return {"drop": s, "drop2": np.minimum(s, prev), "fall": s - prev, "below": below, "fell2": fell2,
                 "fell1": np.minimum(below, s), "held": held, "sink": np.where(steady, below, 0.0), "level": v,
                 "accel": np.where(accel, below, 0.0), "before": before,
