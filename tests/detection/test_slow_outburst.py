@@ -317,3 +317,20 @@ def test_the_same_signs_while_the_other_valleys_river_climbs_too_are_the_weather
     monkeypatch.setattr(fusion, "FAR_CLIMB_M", 99.0)
     ev = evacuations(site, df)
     assert ev and ev[0].lake == "cha-2"
+
+
+def test_the_same_signs_after_a_storm_are_its_runoff(site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A convective storm of 8 mm/h from 01:00 to 02:00, then dry: at 03:00-03:30 its runoff shakes the ground over the
+    river and lifts the gauge out of its rhythm, with 0 mm in the hour: the slow-outburst signs, but not "dry" enough for
+    them (fusion.SLOW_STORM_G: no storm over Guzzetti's minimum in the hours before; crosscheck red-team rain days
+    evacuated cha-2 so). Without that check, the same day evacuated."""
+    import glofwatch.detection.fusion as fusion
+
+    df = day(site, geo=flow_at_geophone, gauge_cha=rise_at_gauge)
+    hours = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
+    rain = (df["sensor"] == "precipitation").to_numpy()
+    df.loc[rain, "value"] = np.where((hours[rain] > 1.0) & (hours[rain] <= 2.0), 8.0 / 6, 0.0)
+    assert evacuations(site, df) == []
+    monkeypatch.setattr(fusion, "SLOW_STORM_G", 99.0)
+    ev = evacuations(site, df)
+    assert ev and ev[0].lake == "cha-2"

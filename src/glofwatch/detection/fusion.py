@@ -169,6 +169,7 @@ FIRST_HOUR_MM = 0.2
 FIRST_WET_MM = 2.0
 # ... or within the half hour, at any rate: the last 30 min hold this share of the hour's rain (storm_just_began)
 FIRST_HALF_SHARE = 0.85
+SLOW_STORM_G = 1.0  # slow_outburst's geophone-and-gauge signs: only after no storm over Guzzetti's minimum
 SLOW_LIFT = 1.5  # 10-min median ground velocity over its background of 2-3 h before, while the slow flood passes the geophone
 # ... held at LONG_LIFT or more for 35 min (sta_lta's lift_long) after a trigger, in dry weather, below a lake nobody
 # watches: the flood passing the geophone, an hour before the gauge below sees it (see slow_outburst)
@@ -783,7 +784,10 @@ def slow_outburst(raw: dict[str, np.ndarray]) -> np.ndarray:
     # ... up to CREEP_MAX with the gauge SLOW_DEP_M out of its rhythm; over it, a big flood's, with the gauge BIG_DEP_M out
     # (floods of 60-120 m3/s shook geo-cha x80-150 and took gauge-cha 0.23-0.77 m out of its rhythm; a channel drifting up a
     # thousandfold came with the melt rhythm's centimetres)
-    flows = flowing & (((dep >= SLOW_DEP_M) & (raw["geo_lift"] <= CREEP_MAX)) | (dep >= BIG_DEP_M))
+    # ... and no storm over Guzzetti's minimum in the hours before (its runoff lifts both: rain_g, the intensity-duration
+    # ratio over 1-24 h; crosscheck red-team convective storms, 0.8-0.9 mm in the last hour, evacuated cha-2 at 80 min)
+    flows = flowing & (((dep >= SLOW_DEP_M) & (raw["geo_lift"] <= CREEP_MAX)) | (dep >= BIG_DEP_M)) & \
+        (raw["rain_g"] < SLOW_STORM_G)
     # or a flood that grows for hours and never triggers STA/LTA: the ground shaking CREEP_LIFT times what it was 3 h
     # ago, growing every hour, and the gauge below rising every hour for 2 h (red-team tunnel drainages of cha-2)
     # and no rain for 3 hours (rain's drumming and runoff also grow for hours: a red-team storm's first drizzle did)
