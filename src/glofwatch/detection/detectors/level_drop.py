@@ -303,8 +303,7 @@ class LevelDrop(Detector):
         kept = np.maximum(self._kept_step(v, jump, pre40, 1, HELD_N - 2), stood)
         speeding = self._speeding(jump)
         # ... across a gap too (QC's spike test takes out the first readings in centimetres, whose noise is metres)
-        move = np.abs(np.r_[0.0, np.diff(v)]) if n else jump
-        rescaled = windowed(t_ms, np.where(unit_change(v), move, 0.0), RESCALED_MS, "max") if n else jump
+        rescaled = windowed(t_ms, np.where(unit_change(v), np.abs(step), 0.0), RESCALED_MS, "max") if n else jump
         return {"drop": s, "drop2": np.minimum(s, prev), "fall": s - prev, "below": below, "fell2": fell2,
                 "fell1": np.minimum(below, s), "held": held, "sink": np.where(steady, below, 0.0), "level": v,
                 "accel": np.where(accel, below, 0.0), "before": before,

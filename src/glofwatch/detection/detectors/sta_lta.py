@@ -161,8 +161,8 @@ class StaLta(Detector):
         # ... nor a window the readings do not cover: fewer than STA_MIN_SHARE of its readings (a channel drifting below
         # zero whose readings QC rejects but for its noise's upper tail: one 0.09 mm/s reading was a 3-min STA of 0.09,
         # x6 its hour, and the feature held it until the next good reading 4 min later, the crosscheck red-team fault day)
+        every = 1000.0 * (getattr(sensor, "interval_s", None) or 60)  # ms between readings
         if len(t):
-            every = 1000.0 * (getattr(sensor, "interval_s", None) or 60)
             in_sta = np.arange(len(t)) - np.searchsorted(t, t - STA_MS, side="right") + 1
             ratio = np.where(in_sta >= STA_MIN_SHARE * STA_MS / every, ratio, 0.0)
         # triggered within (t - RECENT_MS, t]: the newest trigger time so far (same as a rolling max, cheaper)
@@ -189,7 +189,6 @@ class StaLta(Detector):
             low = windowed(t_ms, lift_recent, LIFT_LONG_MS, "min")
             # ... over a window the readings cover (LIFT_COVER of its minutes): after a gap the first reading alone is the
             # window's lowest (a blind red-team geophone dead for 44 min, then a rockfall's burst: "x47 for 35 min")
-            every = 1000.0 * (getattr(sensor, "interval_s", None) or 60)
             held_n = np.arange(len(t)) - np.searchsorted(t, t - LIFT_LONG_MS, side="right") + 1
             ok = (windowed(t_ms, lift_recent, LIFT_LONG_MS, "max") <= LIFT_FLOOD_MAX) & (lift_recent <= LIFT_GROW_MAX * low) & \
                 (last_on > t - LIFT_LONG_RECENT_MS) & (held_n >= LIFT_COVER * LIFT_LONG_MS / every)
