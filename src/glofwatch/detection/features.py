@@ -100,6 +100,10 @@ geo_onset       the path geophones' STA/LTA at the first minute of their current
                 ONSET_RUN_MAX_MIN old (else 0): a flood's tremor builds over minutes and crosses the trigger low; a
                 burst or a stepping channel starts at its peak (fusion.flood_passing)
 gauge_step      height (m) of a front against a path gauge's own river (gauge_rise's step_front; 0 elsewhere)
+gauge_step_pre  where gauge_step fires, the river's rise over its 3-hour median just before the step (gauge_rise's
+                step_pre, m): the runoff of a storm over the catchment before the front (fusion.eye_front)
+gauge_step_on   where gauge_step fires, how far the holding reading rose on from the step's (gauge_rise's step_on, m;
+                0 where it receded)
 freeboard       spillway level minus lake level (m; NaN unknown)       [watch precursor]
 rise6h          lake rise over 6 h (m)                                  [watch precursor]
 t_lake          24-h mean air temperature moved to the lake (°C; NaN)   [watch precursor]
@@ -130,7 +134,8 @@ RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", 
        "geo_lift_long", "geo_died", "gauge_pulse", "gauge_pulse_pair", "gauge_travel_min", "drop_before", "gauge_died",
        "drop_quicken", "rain_i30", "gauge_stair_sat", "gauge_lift", "gauge_lift_small", "geo_onset", "stepped_last", "drop_stood",
        "drop_step_kept", "drop_speeding", "lake_blind", "lake_slide",
-       "gauge_since_silent", "lake_rescaled", "gauge_far_climb")
+       "gauge_since_silent", "lake_rescaled", "gauge_far_climb", "gauge_step_pre",
+       "gauge_step_on")
 MAX_MISSED = 12.0
 SINCE_MAX_MS = 3 * 3_600_000  # gauge_since_silent looks this far back at most
 SILENT_SINCE_MISSED = 3.0  # the lake station's silence from which gauge_since_silent is measured (fusion's LAKE_SILENT_MISSED)
@@ -517,6 +522,8 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     geo_hold = z.copy()
     gauge_dep = z.copy()
     gauge_step = z.copy()
+    gauge_step_pre = z.copy()
+    gauge_step_on = z.copy()
     gauge_sq = z.copy()
     gauge_stair = z.copy()
     gauge_stair_sat = z.copy()
@@ -556,6 +563,8 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
             gauge_swell = np.maximum(gauge_swell, _max_feature(bs, [st], "gauge_rise", "swell", ticks))
             gauge_dep = np.maximum(gauge_dep, _max_feature(bs, [st], "gauge_rise", "dep_ok", ticks))
             gauge_step = np.maximum(gauge_step, _max_feature(bs, [st], "gauge_rise", "step_front", ticks))
+            gauge_step_pre = np.maximum(gauge_step_pre, _max_feature(bs, [st], "gauge_rise", "step_pre", ticks))
+            gauge_step_on = np.maximum(gauge_step_on, _max_feature(bs, [st], "gauge_rise", "step_on", ticks))
             gauge_stair = np.maximum(gauge_stair, _max_feature(bs, [st], "gauge_rise", "stair", ticks))
             gauge_stair_sat = np.maximum(gauge_stair_sat, _max_feature(bs, [st], "gauge_rise", "stair_sat", ticks))
             gauge_pulse = np.maximum(gauge_pulse, _max_feature(bs, [st], "gauge_rise", "pulse", ticks))
@@ -583,7 +592,8 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["geo_hold"] = geo_hold
     raw["gauge_dep"], raw["geo_lift"], raw["gauge_step"], raw["gauge_seq"] = gauge_dep, geo_lift, gauge_step, gauge_sq
     raw["gauge_stair"], raw["geo_lift_long"], raw["gauge_pulse"] = gauge_stair, geo_lift_long, gauge_pulse
-    raw["gauge_pulse_pair"] = gauge_pulse_pair
+    raw["gauge_pulse_pair"], raw["gauge_step_pre"] = gauge_pulse_pair, gauge_step_pre
+    raw["gauge_step_on"] = gauge_step_on
     raw["gauge_stair_sat"], raw["gauge_lift"], raw["gauge_lift_small"] = gauge_stair_sat, gauge_lift, gauge_lift_small
     raw["geo_died"], raw["gauge_died"] = geo_died, gauge_died
     raw["geo_recent"] = (geo_lift > 0).astype(float)

@@ -25,6 +25,9 @@ one both stand ``STEP_MIN_M`` above the reading before the step (which sat at th
 dropout), and this reading moved (``MOVING_M``); 0, or the front's height (the lesser of step and lift, m).
 A flatter rating or a flow arriving in surges makes fronts of decimetres; so do some storm floods (the
 sources use it only where nothing else can tell them apart, :func:`glofwatch.detection.fusion.evidence_gates`).
+``step_pre`` = where ``step_front`` fires, how far the reading before the step stood over the 3-hour median then (m):
+the river already rising before the front (the runoff of a storm over the catchment), else 0. ``step_on`` = there, how
+far the holding reading rose on from the step's (m; negative where it receded): a storm flood's limb climbs on as steeply.
 ``kept`` = a front that stood: the last ``KEPT_N`` readings (no gap between them) all stand ``FIRE_M`` above the
 3-hour median as it was before the first of them, which stepped up from the reading before it by ``JUMP_M`` (or
 ``STEP_MIN_M`` and ``STEP_Z`` times the river's median step), not at one value (a stuck sensor) and no frozen
@@ -361,8 +364,9 @@ class GaugeRise(Detector):
     # the trend's window (or the swell's hours and median) plus the previous reading
     lookback_ms: ClassVar[int] = max(BASE_MS, SWELL_HOURS * 3_600_000 + CLIMB_MED_MS) + 600_000
     features: ClassVar[tuple[str, ...]] = ("rise", "jump", "held", "thaw", "dep", "dep2", "depz", "front", "front_held",
-                                           "dep_ok", "step_front", "kept", "tail", "climb", "swell", "surge", "stair",
-                                           "stair_sat", "pulse", "pulse_pair", "lift", "lift_small", "stage")
+                                           "dep_ok", "step_front", "step_pre", "step_on", "kept", "tail", "climb",
+                                           "swell", "surge", "stair", "stair_sat", "pulse", "pulse_pair", "lift",
+                                           "lift_small", "stage")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         v = value.astype(float)
@@ -416,7 +420,9 @@ class GaugeRise(Detector):
         # the combinations the sources read, per reading (one as-of lookup each instead of several)
         return {"rise": now - base, "jump": jump, "held": held, "thaw": thaw, "dep": dep, "dep2": dep2, "depz": depz,
                 "front": front.astype(float), "front_held": (front & (held >= FIRE_M)).astype(float), "dep_ok": dep_ok,
-                "step_front": np.where(sfront, np.minimum(fstep, lifted), 0.0), "kept": kept, "tail": tail,
+                "step_front": np.where(sfront, np.minimum(fstep, lifted), 0.0),
+                "step_pre": np.where(sfront, before - base_before, 0.0), "step_on": np.where(sfront, v - prev, 0.0),
+                "kept": kept, "tail": tail,
                 "climb": climbed, "swell": swelled, "surge": np.where(surge, fstep, 0.0), "stair": stair,
                 "stair_sat": stair_sat, "pulse": pulse, "pulse_pair": pulse_pair, "lift": lift, "lift_small": lift_small,
                 "stage": now}
