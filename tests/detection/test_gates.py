@@ -336,3 +336,21 @@ def test_a_tremor_built_up_to_a_roar_in_the_rain_evacuates_before_its_twelfth_mi
     assert rule_floor("debris_flow", built)[int(ROAR_RUN_MIN) - 1:].all()
     burst = dict(built, geo_onset=np.full(n, 300.0), geo_ratio=np.full(n, 300.0))
     assert not evidence_gates("debris_flow", burst)[1].any()
+
+
+def test_a_held_front_over_a_first_flush_evacuates_in_its_storms_first_hour_a_flush_sized_one_does_not() -> None:
+    """In a storm's first hour under Caine's threshold (storm_just_began) the river's first flush steps it 0.3-1 m; a held
+    front of FLUSH_MAX_M or more is a flow (holdout red-team flows of Cholpon-Ata, 1-2.4 m under 2-5 mm in the hour)."""
+    from glofwatch.detection.fusion import FLUSH_MAX_M
+
+    n = 3
+    first_hour = {"rain_c": np.full(n, 0.3), "rain_g": np.full(n, 2.0), "rain_i1": np.full(n, 4.6),
+                  "rain_i30": np.full(n, 2.0), "rain_before": np.zeros(n), "rain_wet": np.zeros(n), "geo_has": np.ones(n)}
+
+    def evac(step: float) -> np.ndarray:
+        raw = _raw(n, gauge=np.full(n, step + 0.2), gauge_front=np.ones(n), gauge_held=np.ones(n),
+                   gauge_step=np.full(n, step), gauge_stair=np.full(n, step), **first_hour)
+        return evidence_gates("debris_flow", raw)[1] & rule_floor("debris_flow", raw)
+
+    assert evac(FLUSH_MAX_M + 0.4).all()
+    assert not evac(FLUSH_MAX_M - 0.3).any()  # a first flush's size: held back as before
