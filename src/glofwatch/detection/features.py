@@ -37,6 +37,8 @@ drop_speeding   the fall (m) of the lake's last three readings where each fell a
 lake_rescaled   the largest one-reading move by a unit factor (m <-> cm, mm), down or up, of the lake's level in the last
                 6 h (m; level_drop's rescaled). Over drop_cap, the lake's fall features (RESCALED_VOIDS) read 0:
                 :func:`void_rescaled`
+lake_swing_last the range of the lake's level over the half hour up to the lake station's newest reading however old (m;
+                level_drop's swing): what a wave through the lake did before the station fell silent (fusion.wave_then_silent)
 lake_silent_min minutes since the lake station's newest reading (uncapped; 0 where it never reported)
 gauge_since_silent how far a path gauge rose since the flood that silenced the lake station could first reach it (m;
                 :func:`rise_since_silent`; 0 while the station reports)
@@ -135,7 +137,7 @@ RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", 
        "drop_quicken", "rain_i30", "gauge_stair_sat", "gauge_lift", "gauge_lift_small", "geo_onset", "stepped_last", "drop_stood",
        "drop_step_kept", "drop_speeding", "lake_blind", "lake_slide",
        "gauge_since_silent", "lake_rescaled", "gauge_far_climb", "gauge_step_pre",
-       "gauge_step_on")
+       "gauge_step_on", "lake_swing_last")
 MAX_MISSED = 12.0
 SINCE_MAX_MS = 3 * 3_600_000  # gauge_since_silent looks this far back at most
 SILENT_SINCE_MISSED = 3.0  # the lake station's silence from which gauge_since_silent is measured (fusion's LAKE_SILENT_MISSED)
@@ -181,7 +183,7 @@ class SourceFeatures:
 
 # the lake's fall features: what a level reported in another unit makes up (void_rescaled)
 RESCALED_VOIDS = ("drop", "drop2", "fall", "below", "drop_held", "drop_before", "drop_sink", "drop_quicken", "lake_slide",
-               "fell_last", "fell1_last", "drop_stood", "stepped_last", "drop_step_kept", "drop_speeding")
+               "fell_last", "fell1_last", "drop_stood", "stepped_last", "drop_step_kept", "drop_speeding", "lake_swing_last")
 
 
 def void_rescaled(raw: dict[str, np.ndarray]) -> None:
@@ -497,6 +499,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["fell1_last"] = _max_feature(bs, src.lake_stations, "level_drop", "fell1", ticks, last=True)
     raw["drop_stood"] = _max_feature(bs, src.lake_stations, "level_drop", "stood", ticks)
     raw["stepped_last"] = _max_feature(bs, src.lake_stations, "level_drop", "stepped", ticks, last=True)
+    raw["lake_swing_last"] = _max_feature(bs, src.lake_stations, "level_drop", "swing", ticks, last=True)
     raw["drop_step_kept"] = _max_feature(bs, src.lake_stations, "level_drop", "kept", ticks)
     raw["drop_speeding"] = _max_feature(bs, src.lake_stations, "level_drop", "speeding", ticks)
     raw["lake_silent_min"] = silent_minutes(bs, src.lake_stations, ticks)

@@ -37,6 +37,8 @@ fall and how far under the level before it they stand; a breach's first drop tha
 opening), ``rescaled`` (the largest one-reading move of the last ``RESCALED_MS`` (6 h), down or up, m, where the
 reading is about 100 or 1000 times the one before or a 100th or 1000th of it: a logger switched to centimetres or
 millimetres and back; the fusion voids the lake's falls when it is more than the lake can fall in one interval),
+``swing`` = the range (highest minus lowest) of the readings of the last ``SWING_MS``: a wave that ran through the lake (an
+avalanche or a landslide into it, the surge of a breach) swings its level by decimetres, its daily rhythm by millimetres,
 ``level``.
 """
 
@@ -59,6 +61,7 @@ UNIT_MIN_M = 0.02
 # rescaled looks back this far: a logger left in centimetres for hours (the crosscheck red-team generator's wrong_unit lasts
 # up to 6 h; with 3 h, its noise in centimetres evacuated cha-1 at the 3rd hour of it)
 RESCALED_MS = 6 * 3_600_000
+SWING_MS = 30 * 60_000  # ``swing``: the window of the level's range
 FIRE_M = 0.15
 HELD_N = 4  # readings a fall must hold (``held``): one more than the longest glitch
 # the level before a kept fall (``before``): the median of this long before the fall's HELD_N readings (8 readings of
@@ -233,7 +236,8 @@ class LevelDrop(Detector):
     kinds: ClassVar[tuple[str, ...]] = ("lake",)
     lookback_ms: ClassVar[int] = RESCALED_MS  # the longest of its windows (WINDOW_MS for the CUSUM)
     features: ClassVar[tuple[str, ...]] = ("drop", "drop2", "fall", "below", "fell2", "fell1", "held", "sink", "level",
-                                           "accel", "before", "quicken", "stepped", "stood", "kept", "speeding", "rescaled")
+                                           "accel", "before", "quicken", "stepped", "stood", "kept", "speeding", "rescaled",
+                                           "swing")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         n = len(t_ms)
@@ -308,7 +312,8 @@ class LevelDrop(Detector):
                 "fell1": np.minimum(below, s), "held": held, "sink": np.where(steady, below, 0.0), "level": v,
                 "accel": np.where(accel, below, 0.0), "before": before,
                 "quicken": np.where(quicken, below, 0.0), "stepped": stepped, "stood": stood,
-                "kept": kept, "speeding": speeding, "rescaled": rescaled}
+                "kept": kept, "speeding": speeding, "rescaled": rescaled,
+                "swing": windowed(t_ms, v, SWING_MS, "max") - windowed(t_ms, v, SWING_MS, "min") if n else v}
 
     @staticmethod
     def _speeding(jump: np.ndarray) -> np.ndarray:
