@@ -103,7 +103,7 @@ geo_onset       the path geophones' STA/LTA at the first minute of their current
                 burst or a stepping channel starts at its peak (fusion.flood_passing)
 gauge_step      height (m) of a front against a path gauge's own river (gauge_rise's step_front; 0 elsewhere)
 gauge_step_pre  where gauge_step fires, the river's rise over its 3-hour median just before the step (gauge_rise's
-                step_pre, m): the runoff of a storm over the catchment before the front (fusion.eye_front)
+                step_pre, m): the runoff of a storm over the catchment before the front (fusion.runoff_front)
 gauge_step_on   where gauge_step fires, how far the holding reading rose on from the step's (gauge_rise's step_on, m;
                 0 where it receded)
 freeboard       spillway level minus lake level (m; NaN unknown)       [watch precursor]

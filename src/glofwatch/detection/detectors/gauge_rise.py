@@ -25,8 +25,9 @@ one both stand ``STEP_MIN_M`` above the reading before the step (which sat at th
 dropout), and this reading moved (``MOVING_M``); 0, or the front's height (the lesser of step and lift, m).
 A flatter rating or a flow arriving in surges makes fronts of decimetres; so do some storm floods (the
 sources use it only where nothing else can tell them apart, :func:`glofwatch.detection.fusion.evidence_gates`).
-``step_pre`` = where ``step_front`` fires, how far the reading before the step stood over the 3-hour median then (m):
-the river already rising before the front (the runoff of a storm over the catchment), else 0. ``step_on`` = there, how
+``step_pre`` = where ``step_front`` fires, how far the two readings before the step both stood over the 3-hour median
+then (m): the river already risen over two readings before the front (the runoff of a storm over the catchment, not a
+front's first step), else 0. ``step_on`` = there, how
 far the holding reading rose on from the step's (m; negative where it receded): a storm flood's limb climbs on as steeply.
 ``kept`` = a front that stood: the last ``KEPT_N`` readings (no gap between them) all stand ``FIRE_M`` above the
 3-hour median as it was before the first of them, which stepped up from the reading before it by ``JUMP_M`` (or
@@ -396,6 +397,8 @@ class GaugeRise(Detector):
         fstep = np.r_[np.nan, step[:-1]][:n]
         before = np.r_[np.full(min(n, 2), np.nan), v[:-2]][:n]
         base_before = np.r_[np.full(min(n, 2), np.nan), base[:-2]][:n]
+        # ... and the reading before that one: a river that had risen over both (runoff), not a first step of a front
+        over3 = np.r_[np.full(min(n, 3), np.nan), (v - base)[:-3]][:n]
         lifted = np.minimum(v, prev) - before
         policy = getattr(station, "front_step_m", None) or 0.0  # the site's policy for this gauge's fronts, if any
         with np.errstate(invalid="ignore"):
@@ -421,7 +424,8 @@ class GaugeRise(Detector):
         return {"rise": now - base, "jump": jump, "held": held, "thaw": thaw, "dep": dep, "dep2": dep2, "depz": depz,
                 "front": front.astype(float), "front_held": (front & (held >= FIRE_M)).astype(float), "dep_ok": dep_ok,
                 "step_front": np.where(sfront, np.minimum(fstep, lifted), 0.0),
-                "step_pre": np.where(sfront, before - base_before, 0.0), "step_on": np.where(sfront, v - prev, 0.0),
+                "step_pre": np.where(sfront, np.minimum(before - base_before, over3), 0.0),
+                "step_on": np.where(sfront, v - prev, 0.0),
                 "kept": kept, "tail": tail,
                 "climb": climbed, "swell": swelled, "surge": np.where(surge, fstep, 0.0), "stair": stair,
                 "stair_sat": stair_sat, "pulse": pulse, "pulse_pair": pulse_pair, "lift": lift, "lift_small": lift_small,
