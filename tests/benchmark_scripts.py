@@ -4,6 +4,7 @@ package, and their dataclasses look their module up in sys.modules."""
 from __future__ import annotations
 
 import importlib.util
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -21,3 +22,9 @@ def load(name: str) -> ModuleType:
     sys.modules[name] = mod
     spec.loader.exec_module(mod)
     return mod
+
+
+def run(name: str, *args: str) -> subprocess.CompletedProcess:
+    """benchmarks/<name>.py run as a command, its output captured (the development aids' tests)."""
+    return subprocess.run([sys.executable, str(BENCHMARKS / f"{name}.py"), *args], capture_output=True, text=True,
+                          check=False)

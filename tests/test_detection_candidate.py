@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,14 +12,13 @@ import pandas as pd
 
 from glofwatch.sim.day import quiet_day
 from glofwatch.site import load_site
+from tests.benchmark_scripts import run
 
-ROOT = Path(__file__).resolve().parents[1]
 START = datetime(2026, 7, 1, tzinfo=UTC)
 
 
 def tool(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "benchmarks" / "detection_candidate.py"), *args],
-                          capture_output=True, text=True, check=False)
+    return run("detection_candidate", *args)
 
 
 def one_day_set(folder: Path) -> None:

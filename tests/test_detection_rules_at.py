@@ -4,7 +4,6 @@ way to see why a rule did not fire)."""
 from __future__ import annotations
 
 import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,14 +12,13 @@ import pandas as pd
 
 from glofwatch.sim.day import quiet_day
 from glofwatch.site import load_site
+from tests.benchmark_scripts import run
 
-ROOT = Path(__file__).resolve().parents[1]
 START = datetime(2026, 7, 1, tzinfo=UTC)
 
 
 def tool(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "benchmarks" / "detection_rules_at.py"), *args],
-                          capture_output=True, text=True, check=False)
+    return run("detection_rules_at", *args)
 
 
 def test_it_shows_the_rule_that_fires_once_the_fallen_station_missed_two_reports(tmp_path: Path) -> None:
