@@ -33,6 +33,7 @@ from glofwatch.detection import fusion
 from glofwatch.detection.engine import _by_station
 from glofwatch.detection.features import source_features
 from glofwatch.detection.replay import load_engine, read_telemetry_csv
+from glofwatch.detection.sources import Topology
 from glofwatch.site import Site, load_site
 
 
@@ -53,8 +54,7 @@ def cached_features(site: Site, folder: Path, truth: dict[str, Any]) -> dict[str
 
 def source_valleys(site: Site) -> dict[str, set[str]]:
     """Each source's zones (the valley it evacuates), by source id."""
-    eng, _ = load_engine(site, pd.DataFrame(columns=["time", "station", "sensor", "value"]))
-    return {s.id: set(s.zones) for s in eng.topology.sources}
+    return {s.id: set(s.zones) for s in Topology(site).sources}
 
 
 def classify(truth: dict[str, Any], first_ms: int, zones: set[str], base: dict[str, Any] | None) -> str:
