@@ -1,7 +1,7 @@
 """What a candidate detection rule would do, in seconds: a predicate over the sources' raw features, on scenario sets.
 
     .venv/bin/python benchmarks/detection_candidate.py "F.runoff_front(r) & (r['rain_i1'] < 2)" SET [SET ...] \
-        [--sources debris_flow:] [--base EVALROOT] [--show NEW,FE,WV]
+        [--sources debris_flow:] [--base EVALROOT] [--show NEW,FE,WV] [--print FEATURE,...]
 
 Each scenario of each SET folder (``truth.jsonl`` and its CSVs) is replayed once through the engine and every source's
 raw features (``features.source_features``) are cached in ``SET/.features/ID.npz``; later runs read the cache (delete
@@ -87,6 +87,7 @@ def main() -> None:
     ap.add_argument("--base", type=Path, default=None, help="glofwatch evaluate --out root, one folder per set name")
     ap.add_argument("--show", default="NEW,FE,WV", help="kinds of hits to list (first word; 'all' for every hit)")
     ap.add_argument("--site", default=None, help="site directory or site.yaml (default: the demo site)")
+    ap.add_argument("--print", dest="feats", default="", help="raw features to print at each listed first hit (a,b,...)")
     a = ap.parse_args()
     site = load_site(a.site)
     rule = eval(f"lambda r: {a.expr}", {"np": np, "F": fusion})  # a developer's own expression, on their own data
@@ -110,10 +111,12 @@ def main() -> None:
                     continue
                 kind = classify(truth, int(feats["ticks"][int(np.argmax(hit))]), valleys[src],
                                 scores.get(truth["id"]) if a.base is not None else None)
+                first = int(np.argmax(hit))
                 word = kind.split()[0]
                 counts[word] = counts.get(word, 0) + 1
                 if "all" in show or word in show:
-                    print(f"{folder.name} {truth['id']} {src} {kind} peak_first_zone={truth.get('peak_first_zone_m3s')}")
+                    at = " ".join(f"{f}={raw[f][first]:.4g}" for f in a.feats.split(",") if f)
+                    print(f"{folder.name} {truth['id']} {src} {kind} peak_first_zone={truth.get('peak_first_zone_m3s')} {at}")
     print(" ".join(f"{k}={v}" for k, v in sorted(counts.items())) or "no hit")
 
 
