@@ -107,30 +107,55 @@ def rain_from(h0: float, mm_h: float):  # type: ignore[no-untyped-def]
     return lambda h: np.where(h >= h0, mm_h, 0.0)
 
 
-def metre(h: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """A 1-m front at 05:00, receding 0.1 m a reading."""
-    return v + np.where(h >= 5.0 - 1e-6, 1.0 - 0.1 * np.clip(np.round((h - 5.0) * 12), 0, 8), 0.0)
+def metre(h: np.ndarray, v: np.ndarray, size: float = 1.0) -> np.ndarray:
+    """A 1-m front (or ``size``) at 05:00, receding a tenth of it a reading."""
+    return v + np.where(h >= 5.0 - 1e-6, size * (1.0 - 0.1 * np.clip(np.round((h - 5.0) * 12), 0, 8)), 0.0)
+
+
+def flush(h: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """A first flush's front: 0.6 m at 05:00 (the valley's first bursts stepped gauge-cha 0.3-0.6 m), receding."""
+    return metre(h, v, 0.6)
+
+
+def no_flush_set(site):  # type: ignore[no-untyped-def]
+    """The site with no gauge's first flush set (stations' flush_step_m): fusion.FLUSH_MAX_M everywhere."""
+    d = site.model_dump()
+    for st in d["stations"]:
+        st["flush_step_m"] = None
+    return type(site).model_validate(d)
+
+
+def evacuations(site, rain, lift):  # type: ignore[no-untyped-def]
+    return [d for d in replay_frame(site, day(site, rain, lift=lift)) if d.level == "evacuate"]
 
 
 def test_a_front_in_the_first_hour_of_the_valleys_own_storm_is_its_first_flush(site) -> None:  # type: ignore[no-untyped-def]
     """A 1-m front at 05:00, receding 0.1 m a reading, when the storm began at 04:30 (12 mm/h, under Caine's threshold):
     a storm's first burst drums the geophone and steps the river (blind red-team storm days evacuated Cholpon-Ata so:
-    fusion.storm_just_began); no debris-flow evacuation. In a storm that began at 03:30 the same front evacuates."""
-    young = [d for d in replay_frame(site, day(site, rain_from(4.5, 12.0), lift=metre)) if d.level == "evacuate"]
+    fusion.storm_just_began); no debris-flow evacuation where the site says nothing of the gauge's flushes. In a storm
+    that began at 03:30 the same front evacuates. The demo site says gauge-cha's first flushes step it under 0.65 m
+    (flush_step_m, fusion.over_flush): a 0.6-m front is held back there, the 1-m one evacuates in the first hour too."""
+    bare = no_flush_set(site)
+    young = evacuations(bare, rain_from(4.5, 12.0), metre)
     assert young == [], [(d.time, d.explanation[1]) for d in young]
-    older = [d for d in replay_frame(site, day(site, rain_from(3.5, 12.0), lift=metre)) if d.level == "evacuate"]
+    older = evacuations(bare, rain_from(3.5, 12.0), metre)
     assert older and older[0].hazard == "debris_flow" and older[0].zones == CHA
     assert older[0].time <= "2026-07-01T05:06:00Z"
+    assert evacuations(site, rain_from(4.5, 12.0), flush) == []
+    big = evacuations(site, rain_from(4.5, 12.0), metre)
+    assert big and big[0].hazard == "debris_flow" and big[0].zones == CHA and big[0].time <= "2026-07-01T05:06:00Z"
 
 
 def test_a_front_in_the_first_half_hour_of_a_burst_over_caines_threshold_is_its_first_flush(site) -> None:  # type: ignore[no-untyped-def]
     """A storm that begins with a burst of 40 mm/h at 04:40 is over Caine's threshold within minutes, and the 1-m front
     at 05:00 comes 20 min into it: the burst's first flush and drumming (blind red-team storm days evacuated Cholpon-Ata
     10-16 min into such bursts: fusion.storm_just_began, FIRST_HALF_SHARE); no debris-flow evacuation in the burst's first
-    half hour (a front that still stands after it is read then). The same front when the burst began at 04:00 evacuates
-    at its second reading."""
-    young = [d for d in replay_frame(site, day(site, rain_from(4.0 + 2 / 3, 40.0), lift=metre)) if d.level == "evacuate"]
-    assert all(d.time >= "2026-07-01T05:10:00Z" for d in young), [(d.time, d.explanation[1]) for d in young]
-    older = [d for d in replay_frame(site, day(site, rain_from(4.0, 40.0), lift=metre)) if d.level == "evacuate"]
+    half hour (a front that still stands after it is read then), where the site says nothing of the gauge's flushes, nor
+    for a flush-sized front at gauge-cha. The same front when the burst began at 04:00 evacuates at its second reading."""
+    bare = no_flush_set(site)
+    for s, lift in ((bare, metre), (site, flush)):
+        young = evacuations(s, rain_from(4.0 + 2 / 3, 40.0), lift)
+        assert all(d.time >= "2026-07-01T05:10:00Z" for d in young), [(d.time, d.explanation[1]) for d in young]
+    older = evacuations(bare, rain_from(4.0, 40.0), metre)
     assert older and older[0].hazard == "debris_flow" and older[0].zones == CHA
     assert older[0].time <= "2026-07-01T05:06:00Z"

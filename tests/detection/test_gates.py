@@ -347,10 +347,27 @@ def test_a_held_front_over_a_first_flush_evacuates_in_its_storms_first_hour_a_fl
     first_hour = {"rain_c": np.full(n, 0.3), "rain_g": np.full(n, 2.0), "rain_i1": np.full(n, 4.6),
                   "rain_i30": np.full(n, 2.0), "rain_before": np.zeros(n), "rain_wet": np.zeros(n), "geo_has": np.ones(n)}
 
-    def evac(step: float) -> np.ndarray:
+    def evac(step: float, site_flush: float = 0.0) -> np.ndarray:
         raw = _raw(n, gauge=np.full(n, step + 0.2), gauge_front=np.ones(n), gauge_held=np.ones(n),
-                   gauge_step=np.full(n, step), gauge_stair=np.full(n, step), **first_hour)
+                   gauge_step=np.full(n, step), gauge_stair=np.full(n, step), flush_max=np.full(n, site_flush),
+                   **first_hour)
         return evidence_gates("debris_flow", raw)[1] & rule_floor("debris_flow", raw)
 
     assert evac(FLUSH_MAX_M + 0.4).all()
     assert not evac(FLUSH_MAX_M - 0.3).any()  # a first flush's size: held back as before
+    # a gauge whose flushes the site says stay under 0.65 m (flush_step_m): a held 0.7 m front there is a flow
+    assert evac(FLUSH_MAX_M - 0.3, site_flush=0.65).all()
+    assert not evac(0.6, site_flush=0.65).any()
+
+
+def test_the_site_sets_a_gauges_first_flush_and_the_source_reads_it() -> None:
+    """stations[].flush_step_m reaches the flow sources of its path as features' flush_max (0: the default); the demo
+    site's Cholpon-Ata gauge sets 0.65 m, Chong-Ak-Suu's keeps fusion's default."""
+    from glofwatch.detection.features import flush_max
+    from glofwatch.detection.sources import Topology
+    from glofwatch.site import load_site
+
+    site = load_site(None)
+    by_id = {s.id: s for s in Topology(site).sources}
+    assert flush_max(site, by_id["debris_flow:cholpon-ata"]) == 0.65
+    assert flush_max(site, by_id["debris_flow:chong-ak-suu"]) == 0.0

@@ -106,6 +106,8 @@ gauge_step_pre  where gauge_step fires, the river's rise over its 3-hour median 
                 step_pre, m): the runoff of a storm over the catchment before the front (fusion.runoff_front)
 gauge_step_on   where gauge_step fires, how far the holding reading rose on from the step's (gauge_rise's step_on, m;
                 0 where it receded)
+flush_max       the largest step a storm's first flush makes at the path gauges (m; the site's flush_step_m, the
+                smallest of them; 0 where none sets it: fusion.FLUSH_MAX_M then), constant (fusion.over_flush)
 freeboard       spillway level minus lake level (m; NaN unknown)       [watch precursor]
 rise6h          lake rise over 6 h (m)                                  [watch precursor]
 t_lake          24-h mean air temperature moved to the lake (°C; NaN)   [watch precursor]
@@ -137,7 +139,7 @@ RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", 
        "drop_quicken", "rain_i30", "gauge_stair_sat", "gauge_lift", "gauge_lift_small", "geo_onset", "stepped_last", "drop_stood",
        "drop_step_kept", "drop_speeding", "lake_blind", "lake_slide",
        "gauge_since_silent", "lake_rescaled", "gauge_far_climb", "gauge_step_pre",
-       "gauge_step_on", "lake_swing_last")
+       "gauge_step_on", "lake_swing_last", "flush_max")
 MAX_MISSED = 12.0
 SINCE_MAX_MS = 3 * 3_600_000  # gauge_since_silent looks this far back at most
 SILENT_SINCE_MISSED = 3.0  # the lake station's silence from which gauge_since_silent is measured (fusion's LAKE_SILENT_MISSED)
@@ -198,6 +200,14 @@ def void_rescaled(raw: dict[str, np.ndarray]) -> None:
     if off.any():
         for k in RESCALED_VOIDS:
             raw[k] = np.where(off, 0.0, raw[k])
+
+
+def flush_max(site: Site, src: Source) -> float:
+    """The largest step (m) a storm's first flush makes at the source's path gauges, as the site sets it (stations'
+    ``flush_step_m``; the smallest where several do), 0 where none does (fusion's default then)."""
+    steps = [site.station_by_id[st].flush_step_m for st, _ in src.downstream]
+    steps = [s for s in steps if s]
+    return float(min(steps)) if steps else 0.0
 
 
 def drop_cap(site: Site, src: Source) -> float:
@@ -509,6 +519,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     # lift that gauge sooner
     gauges = [km for st, km in src.downstream if site.station_by_id[st].kind == "gauge"]
     raw["gauge_travel_min"] = np.full(n, min(gauges) * 1000.0 / SPEED_MS[2] / 60.0 if gauges else np.nan)
+    raw["flush_max"] = np.full(n, flush_max(site, src))
     raw["gauge_since_silent"] = rise_since_silent(site, src, bs, ticks, raw["lake_missed"])
     raw["sib_drop"] = _max_feature(bs, src.sibling_stations, "level_drop", "drop", ticks)
     sib = [missed_at(st) for st in src.sibling_stations]

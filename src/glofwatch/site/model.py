@@ -9,7 +9,9 @@ compatibly with optional keys documented in ``docs/site-format.md``:
 - ``stations[].silent_after``: how many missed intervals make a station "silent" (default 3);
 - ``stations[].front_step_m``: the smallest step of a gauge's front against its river (detection's
   ``gauge_rise.STEP_MIN_M`` where unset; a front over two readings needs one step this large too), a policy for a
-  valley whose gauge is its only sensor.
+  valley whose gauge is its only sensor;
+- ``stations[].flush_step_m``: the largest step a storm's first flush makes at a gauge (detection's
+  ``fusion.FLUSH_MAX_M`` where unset): a held front this high is a flow even in its storm's first hour.
 """
 
 from __future__ import annotations
@@ -118,6 +120,8 @@ class Station(_Model):
     silent_after: int = Field(default=3, ge=1)
     # gauges: the smallest one-reading step that is a front against the river (m); None: detection's default
     front_step_m: float | None = Field(default=None, gt=0)
+    # gauges: the largest step a storm's first flush makes at this gauge (m); None: detection's default
+    flush_step_m: float | None = Field(default=None, gt=0)
 
     @cached_property
     def sensor_ids(self) -> set[str]:
