@@ -109,9 +109,9 @@ def main() -> None:
                     hit = np.asarray(rule(raw), dtype=bool)
                 if not hit.any():
                     continue
-                kind = classify(truth, int(feats["ticks"][int(np.argmax(hit))]), valleys[src],
-                                scores.get(truth["id"]) if a.base is not None else None)
                 first = int(np.argmax(hit))
+                kind = classify(truth, int(feats["ticks"][first]), valleys[src],
+                                scores.get(truth["id"]) if a.base is not None else None)
                 word = kind.split()[0]
                 counts[word] = counts.get(word, 0) + 1
                 if "all" in show or word in show:

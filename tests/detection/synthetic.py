@@ -15,6 +15,11 @@ Lift = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (hours since START, sta
 Rain = Callable[[np.ndarray], np.ndarray]  # hours since START -> mm/h
 
 
+def rain_from(h0: float, mm_h: float) -> Rain:
+    """Rain of ``mm_h`` from hour ``h0``, dry before."""
+    return lambda h: np.where(h >= h0, mm_h, 0.0)
+
+
 def rain_and_stage_day(site, rain_mm_h: Rain | None, lift: Lift, gauge: str = "gauge-cha",  # type: ignore[no-untyped-def]
                        hours: float = 8.0, seed: int = 5) -> pd.DataFrame:
     """``hours`` of a quiet day from START with ``rain_mm_h(hour)`` at every weather station (None: dry) and ``gauge``'s

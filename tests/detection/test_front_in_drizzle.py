@@ -1,5 +1,5 @@
 """A front held decimetres over the river under a drizzle at the valley's own rain gauges is a debris flow
-(fusion.front_in_drizzle): holdout red-team storms over Cholpon-Ata's torrents rained 0.6-2.5 mm/h on its gauges below
+(fusion.front_in_drizzle): holdout red-team storms over Cholpon-Ata's torrents rained 0.6-1.6 mm/h on its gauges below
 them while their flows' fronts stood 0.7-2 m at gauge-cha, and nothing was said. Synthetic telemetry of the reference
 site through the real engine."""
 
@@ -10,7 +10,7 @@ import pandas as pd
 
 from glofwatch.detection.fusion import DRIZZLE_FRONT_M, RULE_TEXT
 from glofwatch.detection.replay import replay_frame
-from tests.detection.synthetic import rain_and_stage_day
+from tests.detection.synthetic import rain_and_stage_day, rain_from
 
 CHA = ["cha-upper", "cha-town", "cha-shore"]
 RULE = RULE_TEXT["front_in_drizzle"]
@@ -22,10 +22,6 @@ def front(size: float):  # type: ignore[no-untyped-def]
         k = np.round((h - 5.0) * 12)
         return v + np.where(h >= 5.0 - 1e-6, size * np.where(k == 1, 1.05, 1.0 - 0.03 * np.clip(k - 1, 0, 20)), 0.0)
     return lift
-
-
-def rain_from(h0: float, mm_h: float):  # type: ignore[no-untyped-def]
-    return lambda h: np.where(h >= h0, mm_h, 0.0)
 
 
 def decisions(site, rain, size: float, gauge: str = "gauge-cha") -> list:  # type: ignore[no-untyped-def]

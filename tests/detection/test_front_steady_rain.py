@@ -13,7 +13,7 @@ import pytest
 
 from glofwatch.detection.fusion import OLD_STORM_3H_6H, RULE_TEXT, STEADY_RAIN_6H, STEADY_STAIR_6H, steady_front
 from glofwatch.detection.replay import replay_frame
-from tests.detection.synthetic import rain_and_stage_day
+from tests.detection.synthetic import rain_and_stage_day, rain_from
 
 CHA = ["cha-upper", "cha-town", "cha-shore"]
 
@@ -100,11 +100,6 @@ def test_a_two_reading_front_needs_steadier_rain_than_a_one_reading_one(site) ->
     one = [d for d in replay_frame(site, day(site, freshening)) if RULE_TEXT["front_steady_rain"] in d.explanation]
     assert one and STEADY_STAIR_6H < one[0].evidence["features"]["rain_i1"] / one[0].evidence["features"]["rain_i6"] <= \
         STEADY_RAIN_6H
-
-
-def rain_from(h0: float, mm_h: float):  # type: ignore[no-untyped-def]
-    """A storm of ``mm_h`` from hour ``h0``, dry before."""
-    return lambda h: np.where(h >= h0, mm_h, 0.0)
 
 
 def metre(h: np.ndarray, v: np.ndarray, size: float = 1.0) -> np.ndarray:
