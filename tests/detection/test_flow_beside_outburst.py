@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from glofwatch.clock import parse_iso
+from glofwatch.detection.fusion import RULE_TEXT
 from glofwatch.detection.replay import load_engine, read_telemetry_csv, replay_frame
 from glofwatch.site import load_site
 from tests.benchmark_scripts import load
@@ -103,7 +104,9 @@ def test_a_lake_its_station_shows_standing_is_not_evacuated_for_a_flow_its_valle
 def test_a_flow_in_a_storm_the_borrowed_rain_gauges_miss_evacuates_on_the_geophone_and_the_river(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Chong-Ak-Suu measures its rain next door. With a geophone on its path (the network study's site), a cell over its
     catchment that Cholpon-Ata's gauges did not see: the tremor lasted 12 min and gauge-cak rose 1.5 m, and no rule
-    asking for rain could evacuate (``unseen_storm_flow``; 12 of the fourth generator's 165 flows there found)."""
+    asking for rain could evacuate (``unseen_storm_flow``; 12 of the fourth generator's 165 flows there found). Since
+    ``tremor_over_swelling`` (a tremor that built up to 8x and lasted, over a river risen 0.3 m, in light rain) it is
+    evacuated 12 min sooner, when the river had risen less; the unseen storm's own rule is checked on its features."""
     from glofwatch.site.network import with_path_station
 
     folder, _ = with_path_station(None, "geophone", "cak-1", 10, tmp_path / "site")
@@ -114,5 +117,24 @@ def test_a_flow_in_a_storm_the_borrowed_rain_gauges_miss_evacuates_on_the_geopho
     ev = [d for d in ds if d.hazard == "debris_flow" and d.level == "evacuate" and d.zones == ["cak-grig"]]
     assert ev and parse_iso(sc.truth["onset"]) < parse_iso(ev[0].time) < parse_iso(sc.truth["first_arrival"]), \
         [(d.time, d.hazard, d.level) for d in ds]
-    assert any(x.startswith("safety rule: the geophone's tremor has lasted 12 min and the river below has risen")
-               for x in ev[0].explanation), ev[0].explanation
+    rules = (RULE_TEXT["flow_unseen_storm"], RULE_TEXT["flow_over_swollen_river"])
+    assert any(x in rules for x in ev[0].explanation), ev[0].explanation
+
+
+def test_the_unseen_storms_rule_reads_a_lasting_tremor_and_a_risen_river_where_the_rain_is_measured_next_door() -> None:
+    """``unseen_storm_flow``: the tremor lasted GEO_SUSTAIN_MIN and the river rose UNSEEN_GAUGE_M, where the valley's rain
+    is measured next door (rain_far); not where it has its own gauges, nor over a river risen less, nor a shorter tremor."""
+    from glofwatch.detection.features import RAW
+    from glofwatch.detection.fusion import GEO_SUSTAIN_MIN, UNSEEN_GAUGE_M, unseen_storm_flow
+
+    def raw(**kw: float) -> dict:
+        r = {k: np.zeros(1) for k in RAW}
+        r.update(rain_far=np.ones(1), geo_ratio=np.full(1, 6.0), geo_run=np.full(1, GEO_SUSTAIN_MIN),
+                 gauge=np.full(1, UNSEEN_GAUGE_M))
+        r.update({k: np.full(1, v) for k, v in kw.items()})
+        return r
+
+    assert unseen_storm_flow(raw()).all()
+    assert not unseen_storm_flow(raw(rain_far=0.0)).any()
+    assert not unseen_storm_flow(raw(gauge=UNSEEN_GAUGE_M - 0.1)).any()
+    assert not unseen_storm_flow(raw(geo_run=GEO_SUSTAIN_MIN - 1)).any()
