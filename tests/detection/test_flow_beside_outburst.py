@@ -105,7 +105,7 @@ def test_a_flow_in_a_storm_the_borrowed_rain_gauges_miss_evacuates_on_the_geopho
     """Chong-Ak-Suu measures its rain next door. With a geophone on its path (the network study's site), a cell over its
     catchment that Cholpon-Ata's gauges did not see: the tremor lasted 12 min and gauge-cak rose 1.5 m, and no rule
     asking for rain could evacuate (``unseen_storm_flow``; 12 of the fourth generator's 165 flows there found). Since
-    ``tremor_over_swelling`` (a tremor that built up to 8x and lasted, over a river risen 0.3 m, in light rain) it is
+    ``tremor_over_swelling`` (a tremor that built up to 12x and lasted, over a river risen 0.3 m, in light rain) it is
     evacuated 12 min sooner, when the river had risen less; the unseen storm's own rule is checked on its features."""
     from glofwatch.site.network import with_path_station
 

@@ -60,11 +60,12 @@ def test_a_lasting_tremor_over_a_swelling_river_in_light_rain_is_a_debris_flow(s
 def test_a_downpour_a_river_at_rest_a_burst_a_weak_tremor_or_dry_weather_are_not_this_rule(site) -> None:  # type: ignore[no-untyped-def]
     """Over SWOLLEN_RAIN_MM_H the rain itself can drum the geophone (the rules that read the storm decide); a river under
     SWOLLEN_GAUGE_M over its median carries no flood; a burst at its peak from its first minute is a rockfall's or a
-    logger's; a tremor that never reached 8x its background is a storm's drumming."""
+    logger's; a tremor that never reached SWOLLEN_PEAK times its background is a storm's drumming (holdout storms drummed
+    geo-cha at up to 9x)."""
     assert by_rule(site, rain_mm_h=SWOLLEN_RAIN_MM_H + 2.5) == []
     assert by_rule(site, rise=SWOLLEN_GAUGE_M / 2) == []
     assert by_rule(site, ramp_min=0.0) == []
-    assert by_rule(site, peak_mm_s=0.012) == []
+    assert by_rule(site, peak_mm_s=0.028) == []  # ~10x
 
 
 def test_in_dry_weather_the_flood_passing_the_geophone_is_not_a_debris_flows() -> None:
