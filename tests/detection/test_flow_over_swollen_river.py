@@ -24,15 +24,16 @@ def swelling(rise: float):  # type: ignore[no-untyped-def]
 
 
 def day(site, *, rain_mm_h: float | None = 1.2, rise: float = 0.6, peak_mm_s: float = 0.05,  # type: ignore[no-untyped-def]
-        ramp_min: float = 4.0) -> pd.DataFrame:
-    """6 h of a quiet day, rain from 01:00 (None: dry), gauge-cha swelling by ``rise``; from 03:00 geo-cha shakes at
-    ``peak_mm_s`` over its ~0.003 mm/s background for 30 min, rising to it over ``ramp_min`` minutes (a flow's front; 0:
-    at its peak from the first minute, a burst's)."""
-    df = rain_and_stage_day(site, rain_from(1.0, rain_mm_h) if rain_mm_h else None, swelling(rise), hours=6.0)
+        ramp_min: float = 4.0, fade_to: float = 1.0, rain_at: float = 1.0) -> pd.DataFrame:
+    """6 h of a quiet day, rain from ``rain_at`` h (None: dry), gauge-cha swelling by ``rise``; from 03:00 geo-cha shakes
+    at ``peak_mm_s`` over its ~0.003 mm/s background for 30 min, rising to it over ``ramp_min`` minutes (a flow's front;
+    0: at its peak from the first minute, a burst's), then easing to ``fade_to`` of it by its tenth minute."""
+    df = rain_and_stage_day(site, rain_from(rain_at, rain_mm_h) if rain_mm_h else None, swelling(rise), hours=6.0)
     h = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
     g = ((df["station"] == "geo-cha") & (df["sensor"] == "ground_velocity")).to_numpy()
     m = (h[g] - SHAKE_AT) * 60.0
-    shape = np.clip((m + 1) / ramp_min, 0, 1) if ramp_min > 0 else 1.0
+    shape = (np.clip((m + 1) / ramp_min, 0, 1) if ramp_min > 0 else 1.0) * \
+        np.interp(m, [ramp_min, 10.0], [1.0, fade_to])
     rng = np.random.default_rng(7)
     df.loc[g, "value"] = 0.003 * rng.lognormal(0.0, 0.2, g.sum()) + np.where((m >= 0) & (m < 30), peak_mm_s * shape, 0.0)
     return df
@@ -55,6 +56,18 @@ def test_a_lasting_tremor_over_a_swelling_river_in_light_rain_is_a_debris_flow(s
     rain = (late["sensor"] == "precipitation").to_numpy()
     late.loc[rain, "value"] = np.where(hh[rain] >= 2.5, 3.0 / 6, 0.0)  # 3 mm/h from 02:30 only
     assert [d for d in replay_frame(site, late) if d.level == "evacuate" and RULE in d.explanation]
+
+
+def test_a_roar_over_a_swelling_river_is_a_debris_flow_in_any_rain(site) -> None:  # type: ignore[no-untyped-def]
+    """A storm's first half hour at 8 mm/h (over SWOLLEN_RAIN_MM_H, and storm_just_began holds the other flow rules
+    back): a tremor that built up to ~34x its background and eased to a third of it by its tenth minute (no longer a
+    roar, nor holding) over a river 0.6 m up evacuates at that tenth minute; as strong a tremor over a river at rest,
+    or one that peaked at ~17x, does not."""
+    ev = by_rule(site, rain_mm_h=8.0, rain_at=2.5, peak_mm_s=0.1, fade_to=0.35)
+    assert ev and ev[0].hazard == "debris_flow" and ev[0].zones == CHA
+    assert "2026-07-01T03:09:00Z" <= ev[0].time <= "2026-07-01T03:11:00Z", ev[0].time
+    assert by_rule(site, rain_mm_h=8.0, rain_at=2.5, peak_mm_s=0.1, fade_to=0.35, rise=0.1) == []
+    assert by_rule(site, rain_mm_h=8.0, rain_at=2.5, peak_mm_s=0.05, fade_to=0.35) == []
 
 
 def test_a_downpour_a_river_at_rest_a_burst_a_weak_tremor_or_dry_weather_are_not_this_rule(site) -> None:  # type: ignore[no-untyped-def]
