@@ -7,6 +7,10 @@ Prints each event found, lost, sooner or later (minutes) and each change in fals
 totals: the lines the development tables of BENCHMARKS.md are made of.
 
     .venv/bin/python benchmarks/detection_diff.py BEFORE AFTER [SET ...] [--detector fusion] [--quiet]
+
+``--against DETECTOR`` reads AFTER's runs of another detector: ``detection_diff.py RUN RUN --against thresholds`` (one
+`glofwatch evaluate` run with both detectors) lists what the fixed thresholds find that the fusion misses (FOUND) and
+where they evacuate sooner (sooner), which is where stop 33's rule was read from.
 """
 
 from __future__ import annotations
@@ -62,6 +66,7 @@ def main() -> None:
     ap.add_argument("after", type=Path, help="folder of the run after it")
     ap.add_argument("sets", nargs="*", help="scenario sets (sub-folders) to compare; default: all in BEFORE")
     ap.add_argument("--detector", default="fusion")
+    ap.add_argument("--against", help="detector of the AFTER run (default: --detector's), e.g. thresholds")
     ap.add_argument("--quiet", action="store_true", help="totals only")
     a = ap.parse_args()
     sets = a.sets or sorted(p.name for p in a.before.iterdir() if (p / f"{a.detector}.scores.jsonl").exists())
@@ -71,7 +76,7 @@ def main() -> None:
     lines: list[str] = []
     fractions: dict[str, list[float]] = {"before": [], "after": []}
     for name in sets:
-        before, after = load(a.before, name, a.detector), load(a.after, name, a.detector)
+        before, after = load(a.before, name, a.detector), load(a.after, name, a.against or a.detector)
         diff(before, after, name, totals, lines)
         for which, run in (("before", before), ("after", after)):
             fractions[which] += [r["warning_fraction"] or 0.0 for r in run.values() if r["hazard"] and r["detected"]]

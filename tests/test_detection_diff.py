@@ -43,3 +43,15 @@ def test_a_missing_run_says_what_to_do(tmp_path: Path) -> None:
     r = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "detection_diff.py"), str(before),
                         str(tmp_path / "nowhere"), "s1"], capture_output=True, text=True)
     assert r.returncode != 0 and "run `glofwatch evaluate --scenarios DIR --out" in r.stderr
+
+
+def test_against_compares_two_detectors_of_one_run(tmp_path: Path) -> None:
+    """One `evaluate` run scored both detectors: --against thresholds lists what the baseline found that the fusion
+    missed, and where it evacuated sooner."""
+    one = run(tmp_path, "one", [event("a", False, reason="no_decision"), event("b", True, 10.0)])
+    (one / "s1" / "thresholds.scores.jsonl").write_text(
+        "".join(json.dumps({**BLANK, **r}) + "\n" for r in [event("a", True, 4.0), event("b", True, 40.0)]))
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "detection_diff.py"), str(one), str(one),
+                          "--against", "thresholds"], capture_output=True, text=True, check=True).stdout
+    assert "FOUND  s1 a 4.0 min before the first zone (was no_decision)" in out
+    assert "sooner s1 b +30.0 min" in out and "found 1 -> 2, 1 sooner" in out
