@@ -290,7 +290,8 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     over a swollen river in rain too light to drum the geophone so (tremor_over_swelling); none in a storm's
     first hour
     under Caine's threshold (storm_just_began: its burst drums the geophone and steps the river) unless the geophone roars
-    (FLOW_ROAR). A fall must also
+    (FLOW_ROAR), a held front outgrows a first flush (over_flush), or front_in_drizzle or tremor_over_swelling read
+    what no first flush makes. A fall must also
     leave the lake below
     its 3-hour median: a run of glitched-high readings ends with a "fall" back to normal.
     """
@@ -699,6 +700,8 @@ def tremor_over_swelling(raw: dict[str, np.ndarray]) -> np.ndarray:
     1-25 min) on the development sets, none false."""
     from glofwatch.detection.detectors.sta_lta import FIRE_RATIO
 
+    # the peak ratio of the last 15 min: STA/LTA over STA/(its 15-min peak); with several geophones on the path (each
+    # feature the path's largest) this is at most the loudest one's own peak: never overstated
     with np.errstate(divide="ignore", invalid="ignore"):
         peak = raw["geo_ratio"] / np.maximum(raw["geo_hold"], 0.05)
     built = (raw["geo_onset"] >= FIRE_RATIO) & (raw["geo_onset"] <= FLOOD_ONSET_MAX)
