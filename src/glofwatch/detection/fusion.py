@@ -604,6 +604,15 @@ def unseen_storm_flow(raw: dict[str, np.ndarray]) -> np.ndarray:
         (raw["gauge"] >= UNSEEN_GAUGE_M)
 
 
+def _built_up(raw: dict[str, np.ndarray]) -> np.ndarray:
+    """The geophone's trigger crossed low (features' geo_onset, its ratio at the trigger's first minute, at most
+    FLOOD_ONSET_MAX) and built up as a flood's front does; a rockfall's, a vehicle's or a logger's burst starts at its
+    peak. 0 (not known: a gap before the trigger) does not count."""
+    from glofwatch.detection.detectors.sta_lta import FIRE_RATIO
+
+    return (raw["geo_onset"] >= FIRE_RATIO) & (raw["geo_onset"] <= FLOOD_ONSET_MAX)
+
+
 def roared(raw: dict[str, np.ndarray], growing: np.ndarray) -> np.ndarray:
     """A tremor that built up to FLOW_ROAR times its last hour and holds (``growing``), while it rains: a flow passing
     the geophone, evacuated at its ROAR_RUN_MIN-th minute rather than its twelfth (GEO_SUSTAIN_MIN). Built up: it crossed
@@ -615,9 +624,8 @@ def roared(raw: dict[str, np.ndarray], growing: np.ndarray) -> np.ndarray:
     Holdout red-team development sets (586 events): 1 flow found, 27 sooner (24 by 2 min); the other generators' 12
     development sets: 16 sooner; no false evacuation more on either (at 5 min: 43 and 21 sooner, 3 found, the drift test
     failing)."""
-    from glofwatch.detection.detectors.sta_lta import FIRE_RATIO
 
-    built = (raw["geo_onset"] >= FIRE_RATIO) & (raw["geo_onset"] <= FLOOD_ONSET_MAX)
+    built = _built_up(raw)
     return growing & raining(raw) & (raw["geo_ratio"] >= FLOW_ROAR) & built & (raw["geo_run"] >= ROAR_RUN_MIN)
 
 
@@ -704,7 +712,7 @@ def tremor_over_swelling(raw: dict[str, np.ndarray]) -> np.ndarray:
     # feature the path's largest) this is at most the loudest one's own peak: never overstated
     with np.errstate(divide="ignore", invalid="ignore"):
         peak = raw["geo_ratio"] / np.maximum(raw["geo_hold"], 0.05)
-    built = (raw["geo_onset"] >= FIRE_RATIO) & (raw["geo_onset"] <= FLOOD_ONSET_MAX)
+    built = _built_up(raw)
     light = (raw["geo_run"] >= GEO_SUSTAIN_MIN) & (peak >= SWOLLEN_PEAK) & (raw["rain_i1"] < SWOLLEN_RAIN_MM_H)
     roar = (raw["geo_run"] >= ROAR_RUN_MIN) & (peak >= FLOW_ROAR)  # no rain drums a geophone so (see roared)
     return (raw["geo_ratio"] >= FIRE_RATIO) & built & (light | roar) & (raw["gauge"] >= SWOLLEN_GAUGE_M) & \
@@ -986,7 +994,7 @@ def flood_passing(raw: dict[str, np.ndarray]) -> np.ndarray:
     channel stepping x300 on a blind fault day evacuated."""
     from glofwatch.detection.detectors.sta_lta import FIRE_RATIO
 
-    built = (raw["geo_onset"] >= FIRE_RATIO) & (raw["geo_onset"] <= FLOOD_ONSET_MAX)  # 0: not known (a gap before it)
+    built = _built_up(raw)
     early = (raw["geo_run"] >= FLOOD_EARLY_MIN) & built
     return _unwatched(raw) & _dry(raw) & (raw["geo_ratio"] >= FIRE_RATIO) & \
         ((raw["geo_run"] >= GEO_SUSTAIN_MIN) | early) & (raw["geo_hold"] >= SILENT_GEO_HOLD)
