@@ -121,6 +121,7 @@ DRIZZLE_FRONT_M = 0.6  # front_in_drizzle: a held front this far over the river'
 SWOLLEN_PEAK = 12.0
 SWOLLEN_GAUGE_M = 0.3
 SWOLLEN_RAIN_MM_H = 5.5
+SWOLLEN_ROAR = 15.0  # ... and in any rain, a tremor that peaked this many times its background, for ROAR_RUN_MIN
 RAIN_FAR_I3_MM_H = 0.3  # rain of the last 3 hours at a neighbour valley's gauge: the storm is about
 # ground shaking grown this much over 3 h, every hour (sta_lta's creep): a flood growing for hours (blind red-team
 # snow-melt pulses reached x2.1 with the gauge climbing, and evacuated 3 of 200 quiet days at 2.0)
@@ -691,8 +692,8 @@ def tremor_over_swelling(raw: dict[str, np.ndarray]) -> np.ndarray:
     3 hours, and the last hour at the valley's rain gauges is under SWOLLEN_RAIN_MM_H: a flow passing the geophone with
     its flood going down the river, in rain too light to drum the geophone that hard. Not held back in a storm's first
     hour (storm_just_began): a first burst that drums the geophone rains harder than that. In any rain, a tremor that
-    peaked at FLOW_ROAR times its background and lasted ROAR_RUN_MIN (:func:`roared` asks that of the tremor *now*,
-    holding, and the storm on): storms drummed geo-cha at up to 9x.
+    peaked at SWOLLEN_ROAR times its background and lasted ROAR_RUN_MIN (:func:`roared` asks FLOW_ROAR of the tremor
+    *now*, holding, and the storm on): storms drummed geo-cha at up to 9x.
 
     Holdout red-team flows of Cholpon-Ata shook geo-cha 8-70x its background for 10-30 min while gauge-cha rose
     0.3-2 m without a front (nothing to hold), under 0.4-5.4 mm/h at aws-cha-up and aws-cha-low: their tremor was read
@@ -704,8 +705,9 @@ def tremor_over_swelling(raw: dict[str, np.ndarray]) -> np.ndarray:
     storms' first hours that drummed geo-cha at 8-9x for 12 min over a river risen 0.4-1.1 m, minutes before a small
     flow's onset; at 12x that block gives 2 found, 3 sooner, none false, and the development sets 2 found, 8 sooner
     (by 3-71 min). At 10 min of tremor instead of 12, a flow whose tremor began 10 min before its onset was evacuated
-    a minute before it. The roar in any rain (a storm's first hour of 6-14 mm/h at the gauges): 1 found, 20 sooner (by
-    1-25 min) on the development sets, none false."""
+    a minute before it. The roar in any rain (a storm's first hour of 6-14 mm/h at the gauges), at FLOW_ROAR (20x): 1
+    found, 20 sooner (by 1-25 min) on the development sets, none false; at 15x 4 sooner more (2 by 18-20 min: tremors of
+    17-20x under 7-8 mm/h), at 12x 12, none false either."""
     from glofwatch.detection.detectors.sta_lta import FIRE_RATIO
 
     # the peak ratio of the last 15 min: STA/LTA over STA/(its 15-min peak); with several geophones on the path (each
@@ -714,7 +716,7 @@ def tremor_over_swelling(raw: dict[str, np.ndarray]) -> np.ndarray:
         peak = raw["geo_ratio"] / np.maximum(raw["geo_hold"], 0.05)
     built = _built_up(raw)
     light = (raw["geo_run"] >= GEO_SUSTAIN_MIN) & (peak >= SWOLLEN_PEAK) & (raw["rain_i1"] < SWOLLEN_RAIN_MM_H)
-    roar = (raw["geo_run"] >= ROAR_RUN_MIN) & (peak >= FLOW_ROAR)  # no rain drums a geophone so (see roared)
+    roar = (raw["geo_run"] >= ROAR_RUN_MIN) & (peak >= SWOLLEN_ROAR)  # no rain drums a geophone so (storms: <= 9x)
     return (raw["geo_ratio"] >= FIRE_RATIO) & built & (light | roar) & (raw["gauge"] >= SWOLLEN_GAUGE_M) & \
         (raw["rain_i3"] > 0)
 
@@ -1235,7 +1237,7 @@ RULE_TEXT = {
                         "gauges measured only a drizzle: more water than that rain brings, a debris flow from a storm "
                         "over the torrents above them",
     "flow_over_swollen_river": f"safety rule: the geophone's tremor built up over minutes to {SWOLLEN_PEAK:g} times its "
-                               f"background in light rain and lasted {GEO_SUSTAIN_MIN:g} min (or to {FLOW_ROAR:g} "
+                               f"background in light rain and lasted {GEO_SUSTAIN_MIN:g} min (or to {SWOLLEN_ROAR:g} "
                                f"times, {ROAR_RUN_MIN:g} min, in any rain) while the river below rose "
                                f"{SWOLLEN_GAUGE_M:g} m or more: a debris flow passing the geophone, its flood going down "
                                "the river (rain does not shake the ground so)",
