@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from glofwatch.detection.features import RAW
 from glofwatch.detection.fusion import GEO_SUSTAIN_MIN, RULE_TEXT, SWOLLEN_GAUGE_M, SWOLLEN_RAIN_MM_H, tremor_over_swelling
@@ -86,3 +87,17 @@ def test_in_dry_weather_the_flood_passing_the_geophone_is_not_a_debris_flows() -
                geo_onset=np.full(n, 5.0), gauge=np.full(n, 0.6), rain_i1=np.array([0.0, 0.0, 1.0]),
                rain_i3=np.array([0.0, 0.4, 0.4]))
     assert tremor_over_swelling(raw).tolist() == [False, True, True]
+
+
+@pytest.mark.parametrize("kw", [{}, {"rain_mm_h": 8.0, "rain_at": 2.5, "peak_mm_s": 0.1, "fade_to": 0.35}],
+                         ids=["light-rain", "roar"])
+def test_live_in_small_batches_evacuates_as_replay(site, tmp_path, kw) -> None:  # type: ignore[no-untyped-def]
+    """The rule reads state counted over minutes (the tremor's run, its first minute, its 15-min peak): the live path
+    (Ingestor + DetectionListener, one and five minutes of readings a message) decides as one replay of the day."""
+    from tests.detection.test_live_replay import _key, live_decisions
+
+    df = day(site, **kw)
+    replayed = replay_frame(site, df)
+    assert [d for d in replayed if d.level == "evacuate" and RULE in d.explanation]
+    for batch_min in (1, 5):
+        assert _key(live_decisions(site, df, tmp_path, batch_min)) == _key(replayed), batch_min
