@@ -31,3 +31,22 @@ def rain_and_stage_day(site, rain_mm_h: Rain | None, lift: Lift, gauge: str = "g
     m = ((df["station"] == gauge) & (df["sensor"] == "stage")).to_numpy()
     df.loc[m, "value"] = lift(h[m], df.loc[m, "value"].to_numpy(float))
     return df
+
+
+def ramp(m: np.ndarray, ramp_min: float) -> np.ndarray:
+    """A tremor's envelope rising over ``ramp_min`` minutes from its first one (a flood's front); 0: at its peak from
+    the first minute (a burst's)."""
+    return np.clip((m + 1) / ramp_min, 0, 1) if ramp_min > 0 else np.ones_like(m)
+
+
+def geophone_tremor(df: pd.DataFrame, at_h: float, minutes: float, peak_mm_s: float,
+                    envelope: Callable[[np.ndarray], np.ndarray] | float = 1.0, station: str = "geo-cha") -> pd.DataFrame:
+    """``station``'s ground velocity: its ~0.003 mm/s lognormal background (seeded), plus ``peak_mm_s`` x ``envelope``
+    (of the minutes since ``at_h`` hours after START) for ``minutes`` from then."""
+    h = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
+    g = ((df["station"] == station) & (df["sensor"] == "ground_velocity")).to_numpy()
+    m = (h[g] - at_h) * 60.0
+    shape = envelope(m) if callable(envelope) else envelope
+    rng = np.random.default_rng(7)
+    df.loc[g, "value"] = 0.003 * rng.lognormal(0.0, 0.2, g.sum()) + np.where((m >= 0) & (m < minutes), peak_mm_s * shape, 0.0)
+    return df

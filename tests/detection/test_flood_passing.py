@@ -17,6 +17,7 @@ import pytest
 
 from glofwatch.detection.replay import replay_frame
 from glofwatch.sim.day import quiet_day
+from tests.detection.synthetic import geophone_tremor, ramp
 
 START = datetime(2026, 7, 1, tzinfo=UTC)
 SHAKE_AT = 3.0  # hours
@@ -32,14 +33,8 @@ def day(site, *, shake_min: float, decay: bool = False, rain_mm_h: float = 0.0, 
     if rain_mm_h:
         rain = ((df["sensor"] == "precipitation") & (hours >= 1)).to_numpy()
         df.loc[rain, "value"] = rain_mm_h / 6
-    g = ((df["station"] == "geo-cha") & (df["sensor"] == "ground_velocity")).to_numpy()
-    m = (hours[g] - SHAKE_AT) * 60.0
-    rng = np.random.default_rng(7)
-    on = (m >= 0) & (m < shake_min)
-    shape = (np.clip((m + 1) / ramp_min, 0, 1) if ramp_min > 0 else 1.0) * \
-        (np.exp(-np.log(10) * m / shake_min) if decay else 1.0)
-    df.loc[g, "value"] = 0.003 * rng.lognormal(0.0, 0.2, g.sum()) + np.where(on, 0.12 * shape, 0.0)
-    return df
+    return geophone_tremor(df, SHAKE_AT, shake_min, 0.12,
+                           lambda m: ramp(m, ramp_min) * (np.exp(-np.log(10) * m / shake_min) if decay else 1.0))
 
 
 def evacuations(site, **kw) -> list:  # type: ignore[no-untyped-def]

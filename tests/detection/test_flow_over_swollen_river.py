@@ -12,7 +12,7 @@ import pytest
 from glofwatch.detection.features import RAW
 from glofwatch.detection.fusion import GEO_SUSTAIN_MIN, RULE_TEXT, SWOLLEN_GAUGE_M, SWOLLEN_RAIN_MM_H, tremor_over_swelling
 from glofwatch.detection.replay import replay_frame
-from tests.detection.synthetic import START, rain_and_stage_day, rain_from
+from tests.detection.synthetic import geophone_tremor, rain_and_stage_day, rain_from, ramp
 
 CHA = ["cha-upper", "cha-town", "cha-shore"]
 RULE = RULE_TEXT["flow_over_swollen_river"]
@@ -30,14 +30,8 @@ def day(site, *, rain_mm_h: float | None = 1.2, rise: float = 0.6, peak_mm_s: fl
     at ``peak_mm_s`` over its ~0.003 mm/s background for 30 min, rising to it over ``ramp_min`` minutes (a flow's front;
     0: at its peak from the first minute, a burst's), then easing to ``fade_to`` of it by its tenth minute."""
     df = rain_and_stage_day(site, rain_from(rain_at, rain_mm_h) if rain_mm_h else None, swelling(rise), hours=6.0)
-    h = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
-    g = ((df["station"] == "geo-cha") & (df["sensor"] == "ground_velocity")).to_numpy()
-    m = (h[g] - SHAKE_AT) * 60.0
-    shape = (np.clip((m + 1) / ramp_min, 0, 1) if ramp_min > 0 else 1.0) * \
-        np.interp(m, [ramp_min, 10.0], [1.0, fade_to])
-    rng = np.random.default_rng(7)
-    df.loc[g, "value"] = 0.003 * rng.lognormal(0.0, 0.2, g.sum()) + np.where((m >= 0) & (m < 30), peak_mm_s * shape, 0.0)
-    return df
+    return geophone_tremor(df, SHAKE_AT, 30.0, peak_mm_s,
+                           lambda m: ramp(m, ramp_min) * np.interp(m, [ramp_min, 10.0], [1.0, fade_to]))
 
 
 def by_rule(site, **kw) -> list:  # type: ignore[no-untyped-def]
