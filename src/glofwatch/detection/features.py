@@ -39,6 +39,9 @@ lake_rescaled   the largest one-reading move by a unit factor (m <-> cm, mm), do
                 :func:`void_rescaled`
 lake_swing_last the range of the lake's level over the half hour up to the lake station's newest reading however old (m;
                 level_drop's swing): what a wave through the lake did before the station fell silent (fusion.wave_then_silent)
+lake_wave       the crest (m over the calm lake before it) of a wave seen whole at the lake station within the last hour: a
+                sudden rise, then two readings falling back (level_drop's wave: an avalanche or a landslide into the lake;
+                fusion.wave_through_lake)
 lake_silent_min minutes since the lake station's newest reading (uncapped; 0 where it never reported)
 gauge_since_silent how far a path gauge rose since the flood that silenced the lake station could first reach it (m;
                 :func:`rise_since_silent`; 0 while the station reports)
@@ -139,7 +142,7 @@ RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", 
        "drop_quicken", "rain_i30", "gauge_stair_sat", "gauge_lift", "gauge_lift_small", "geo_onset", "stepped_last", "drop_stood",
        "drop_step_kept", "drop_speeding", "lake_blind", "lake_slide",
        "gauge_since_silent", "lake_rescaled", "gauge_far_climb", "gauge_step_pre",
-       "gauge_step_on", "lake_swing_last", "flush_max")
+       "gauge_step_on", "lake_swing_last", "flush_max", "lake_wave")
 MAX_MISSED = 12.0
 SINCE_MAX_MS = 3 * 3_600_000  # gauge_since_silent looks this far back at most
 SILENT_SINCE_MISSED = 3.0  # the lake station's silence from which gauge_since_silent is measured (fusion's LAKE_SILENT_MISSED)
@@ -185,7 +188,8 @@ class SourceFeatures:
 
 # the lake's fall features: what a level reported in another unit makes up (void_rescaled)
 RESCALED_VOIDS = ("drop", "drop2", "fall", "below", "drop_held", "drop_before", "drop_sink", "drop_quicken", "lake_slide",
-               "fell_last", "fell1_last", "drop_stood", "stepped_last", "drop_step_kept", "drop_speeding", "lake_swing_last")
+               "fell_last", "fell1_last", "drop_stood", "stepped_last", "drop_step_kept", "drop_speeding", "lake_swing_last",
+               "lake_wave")
 
 
 def void_rescaled(raw: dict[str, np.ndarray]) -> None:
@@ -510,6 +514,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["drop_stood"] = _max_feature(bs, src.lake_stations, "level_drop", "stood", ticks)
     raw["stepped_last"] = _max_feature(bs, src.lake_stations, "level_drop", "stepped", ticks, last=True)
     raw["lake_swing_last"] = _max_feature(bs, src.lake_stations, "level_drop", "swing", ticks, last=True)
+    raw["lake_wave"] = _max_feature(bs, src.lake_stations, "level_drop", "wave", ticks)
     raw["drop_step_kept"] = _max_feature(bs, src.lake_stations, "level_drop", "kept", ticks)
     raw["drop_speeding"] = _max_feature(bs, src.lake_stations, "level_drop", "speeding", ticks)
     raw["lake_silent_min"] = silent_minutes(bs, src.lake_stations, ticks)

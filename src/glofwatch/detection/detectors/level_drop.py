@@ -39,6 +39,8 @@ reading is about 100 or 1000 times the one before or a 100th or 1000th of it: a 
 millimetres and back; the fusion voids the lake's falls when it is more than the lake can fall in one interval),
 ``swing`` = the range (highest minus lowest) of the readings of the last ``SWING_MS``: a wave that ran through the lake (an
 avalanche or a landslide into it, the surge of a breach) swings its level by decimetres, its daily rhythm by millimetres,
+``wave`` (the crest, m over the calm lake before it, of a wave that ran through the lake within the last ``WAVE_HOLD_MS``,
+seen whole: see :func:`wave_crests`),
 ``level``.
 """
 
@@ -137,6 +139,21 @@ SPEED_LAST_M = 0.08
 SPEED_TOTAL_M = 0.15
 SPEED_MAX_M = 1.0  # ... the last under a metre: a transducer's glitch is metres off (1.75-21 m on the generators' fault days)
 EXPLAIN_STEP_M = 0.05  # explanations name such a step from this much
+# ``wave``: a crest WAVE_M to WAVE_MAX_M over the median of the WAVE_CALM_N readings before it, which stood within
+# WAVE_CALM_M of it (a calm lake), then a reading still WAVE_TAIL_M (and twice that scatter) over the calm level and at
+# most WAVE_DECAY of the crest, then one lower still and at most WAVE_BACK_M over the calm level: the three within
+# WAVE_SPAN_MS. Blind red-team avalanche waves lifted cak-1 and cha-1 0.30-0.54 m for one 5-min reading and the level
+# fell back over two (0.68, 0.30, 0.13 m over 0.12 m); a transducer's spike is one reading (the next is the lake's),
+# a unit change is a factor of 100, a re-mounted sensor steps and stays
+WAVE_M = 0.3
+WAVE_MAX_M = 2.0
+WAVE_CALM_N = 6
+WAVE_CALM_M = 0.05
+WAVE_TAIL_M = 0.08
+WAVE_DECAY = 0.7
+WAVE_BACK_M = 0.15
+WAVE_SPAN_MS = 30 * 60_000
+WAVE_HOLD_MS = 60 * 60_000  # the feature holds the crest this long after the wave's last reading (the alert's hour)
 
 
 def increments(t_ms: np.ndarray, value: np.ndarray) -> np.ndarray:
@@ -149,6 +166,29 @@ def increments(t_ms: np.ndarray, value: np.ndarray) -> np.ndarray:
         thaw = follows_stuck(value, STUCK_N)
         incr[1:] = np.where(thaw[1:], 0.0, -np.diff(value)) - KAPPA_M_PER_H * np.diff(t_ms) / 3_600_000.0
     return incr
+
+
+def wave_crests(t_ms: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """At each reading, the crest (m over the calm level before it) of a wave whose shape ends there: a crest WAVE_M to
+    WAVE_MAX_M over a calm lake (the WAVE_CALM_N readings before it within WAVE_CALM_M of their median), a reading
+    decaying from it but still over the calm level (WAVE_TAIL_M, twice the calm scatter, at most WAVE_DECAY of the
+    crest), then one lower still near or under the calm level (WAVE_BACK_M), all within WAVE_SPAN_MS; else 0."""
+    n = len(v)
+    out = np.zeros(n)
+    if n < WAVE_CALM_N + 3:
+        return out
+    calm = np.lib.stride_tricks.sliding_window_view(v, WAVE_CALM_N)[: n - WAVE_CALM_N - 2]  # before each crest
+    base = np.median(calm, axis=1)
+    scatter = np.max(np.abs(calm - base[:, None]), axis=1)
+    c = np.arange(WAVE_CALM_N, n - 2)  # the crests
+    crest, tail, back = v[c] - base, v[c + 1] - base, v[c + 2] - base
+    t = np.asarray(t_ms, dtype=np.int64)
+    with np.errstate(invalid="ignore"):
+        ok = (crest >= WAVE_M) & (crest <= WAVE_MAX_M) & (scatter <= WAVE_CALM_M) & \
+            (tail >= np.maximum(WAVE_TAIL_M, 2.0 * scatter)) & (tail <= WAVE_DECAY * crest) & (back < tail) & \
+            (back <= WAVE_BACK_M) & (t[c + 2] - t[c] <= WAVE_SPAN_MS)
+    out[c + 2] = np.where(ok, crest, 0.0)
+    return out
 
 
 def one_reading_falls(t_ms: np.ndarray, v: np.ndarray, interval_s: float | None) -> np.ndarray:
@@ -237,7 +277,7 @@ class LevelDrop(Detector):
     lookback_ms: ClassVar[int] = RESCALED_MS  # the longest of its windows (WINDOW_MS for the CUSUM)
     features: ClassVar[tuple[str, ...]] = ("drop", "drop2", "fall", "below", "fell2", "fell1", "held", "sink", "level",
                                            "accel", "before", "quicken", "stepped", "stood", "kept", "speeding", "rescaled",
-                                           "swing")
+                                           "swing", "wave")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         n = len(t_ms)
@@ -313,7 +353,8 @@ class LevelDrop(Detector):
                 "accel": np.where(accel, below, 0.0), "before": before,
                 "quicken": np.where(quicken, below, 0.0), "stepped": stepped, "stood": stood,
                 "kept": kept, "speeding": speeding, "rescaled": rescaled,
-                "swing": windowed(t_ms, v, SWING_MS, "max") - windowed(t_ms, v, SWING_MS, "min") if n else v}
+                "swing": windowed(t_ms, v, SWING_MS, "max") - windowed(t_ms, v, SWING_MS, "min") if n else v,
+                "wave": windowed(t_ms, wave_crests(t_ms, v), WAVE_HOLD_MS, "max") if n else v}
 
     @staticmethod
     def _speeding(jump: np.ndarray) -> np.ndarray:
@@ -408,4 +449,9 @@ class LevelDrop(Detector):
             text += (f"; its last three readings fell {f[0]:.2f}, {f[1]:.2f} and {f[2]:.2f} m, each at least as much as the one "
                      "before")
             details["speeding_m"] = round(float(speed), 3)
+        wave = feats.get("wave", 0.0)
+        if np.isfinite(wave) and wave > 0:
+            text += (f"; a wave ran through the lake: its level leapt {wave:.2f} m over the calm lake for one reading and "
+                     "fell back over the next two")
+            details["wave_m"] = round(float(wave), 3)
         return Evidence(self.name, station.id, drop, drop >= FIRE_M, text, details, onset_ms=onset)
