@@ -25,6 +25,11 @@ def arrivals(zones: dict[str, float], *, onset_ms: int | None, sighting: tuple[s
     Zones upstream of a sighting are left out (the wave has passed them or never reaches them).
     """
     slow, central, fast = SPEED_MS
+    if sighting is not None and onset_ms is not None and sighting[2] <= onset_ms:
+        # seen before the wave left: not its front but what shook that station first (the avalanche that struck the lake,
+        # a storm). Timed from it, a blind red-team wave's alert read "wave expected in cha-upper at 08:12 (earliest -4 min
+        # after onset)" for a wave that came at 09:19; from the lake's onset, 09:00 (08:30-10:30)
+        sighting = None
     if sighting is not None and onset_ms is not None and sighting[2] > onset_ms and sighting[1] > from_km:
         central = min(max((sighting[1] - from_km) * 1000.0 / ((sighting[2] - onset_ms) / 1000.0), slow), fast)
     if sighting is not None:
