@@ -10,7 +10,13 @@ import pandas as pd
 import pytest
 
 from glofwatch.detection.features import RAW
-from glofwatch.detection.fusion import RULE_TEXT, SWOLLEN_GAUGE_M, SWOLLEN_RUN_MIN, tremor_over_swelling
+from glofwatch.detection.fusion import (
+    RULE_TEXT,
+    SWOLLEN_GAUGE_M,
+    SWOLLEN_ROAR_RUN_MIN,
+    SWOLLEN_RUN_MIN,
+    tremor_over_swelling,
+)
 from glofwatch.detection.replay import replay_frame
 from tests.detection.synthetic import geophone_tremor, rain_and_stage_day, rain_from, ramp
 
@@ -52,11 +58,12 @@ def test_a_lasting_tremor_over_a_swelling_river_in_light_rain_is_a_debris_flow(s
 def test_a_tremor_that_built_up_to_twelve_times_is_a_debris_flow_in_any_rain(site) -> None:  # type: ignore[no-untyped-def]
     """A storm's first half hour at 8 mm/h (storm_just_began holds the other flow rules back): a tremor that built up to
     ~13x its background and eased to a third of it by its tenth minute (no longer holding) over a river 0.6 m up
-    evacuates at its eighth minute, and so does one of ~34x; as strong a tremor over a river at rest does not."""
-    for peak in (0.036, 0.1):
+    evacuates at its eighth minute, one of ~34x (over SWOLLEN_ROAR) at its fifth; as strong a tremor over a river at
+    rest does not."""
+    for peak, first, last in ((0.036, "03:07", "03:10"), (0.1, "03:04", "03:07")):
         ev = by_rule(site, rain_mm_h=8.0, rain_at=2.5, peak_mm_s=peak, fade_to=0.35)
         assert ev and ev[0].hazard == "debris_flow" and ev[0].zones == CHA, peak
-        assert "2026-07-01T03:07:00Z" <= ev[0].time <= "2026-07-01T03:10:00Z", (peak, ev[0].time)
+        assert f"2026-07-01T{first}:00Z" <= ev[0].time <= f"2026-07-01T{last}:00Z", (peak, ev[0].time)
     assert by_rule(site, rain_mm_h=8.0, rain_at=2.5, peak_mm_s=0.1, fade_to=0.35, rise=0.1) == []
 
 
@@ -64,17 +71,18 @@ def test_a_river_at_rest_a_burst_a_weak_or_a_short_tremor_are_not_this_rule(site
     """A river under SWOLLEN_GAUGE_M over its median carries no flood; a burst at its peak from its first minute is a
     rockfall's or a logger's; a tremor that never reached SWOLLEN_PEAK times its background is a storm's drumming (the
     generators' storms drummed geo-cha at up to 10.1x), in a downpour too; a tremor shorter than SWOLLEN_RUN_MIN is not
-    yet a flow."""
+    yet a flow, nor a roar shorter than SWOLLEN_ROAR_RUN_MIN."""
     assert by_rule(site, rise=SWOLLEN_GAUGE_M / 2) == []
     assert by_rule(site, ramp_min=0.0, peak_mm_s=0.1) == []  # ~34x in its first minute
     assert by_rule(site, peak_mm_s=0.028) == []  # ~10x
     assert by_rule(site, peak_mm_s=0.028, rain_mm_h=12.0, rain_at=2.5) == []
-    df = day(site)
-    h = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp("2026-07-01T00:00:00Z")).dt.total_seconds().to_numpy() / 3600
-    geo = ((df["station"] == "geo-cha") & (df["sensor"] == "ground_velocity")).to_numpy()
-    short = (h >= SHAKE_AT + (SWOLLEN_RUN_MIN - 2) / 60) & (h < SHAKE_AT + 0.5)
-    df.loc[geo & short, "value"] = 0.003  # the tremor stops at its sixth minute
-    assert [d for d in replay_frame(site, df) if d.level == "evacuate" and RULE in d.explanation] == []
+    for peak, run in ((0.036, SWOLLEN_RUN_MIN), (0.1, SWOLLEN_ROAR_RUN_MIN)):  # ~13x, ~34x
+        df = day(site, peak_mm_s=peak)
+        h = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp("2026-07-01T00:00:00Z")).dt.total_seconds().to_numpy() / 3600
+        geo = ((df["station"] == "geo-cha") & (df["sensor"] == "ground_velocity")).to_numpy()
+        short = (h >= SHAKE_AT + (run - 2) / 60) & (h < SHAKE_AT + 0.5)
+        df.loc[geo & short, "value"] = 0.003  # the tremor stops two minutes short of the rule's
+        assert [d for d in replay_frame(site, df) if d.level == "evacuate" and RULE in d.explanation] == [], peak
 
 
 def test_in_dry_weather_the_flood_passing_the_geophone_is_not_a_debris_flows() -> None:
