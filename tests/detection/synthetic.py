@@ -15,6 +15,11 @@ Lift = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (hours since START, sta
 Rain = Callable[[np.ndarray], np.ndarray]  # hours since START -> mm/h
 
 
+def hours_since_start(df: pd.DataFrame) -> np.ndarray:
+    """Hours since START of each row of long-form telemetry."""
+    return (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
+
+
 def rain_from(h0: float, mm_h: float) -> Rain:
     """Rain of ``mm_h`` from hour ``h0``, dry before."""
     return lambda h: np.where(h >= h0, mm_h, 0.0)
@@ -25,7 +30,7 @@ def rain_and_stage_day(site, rain_mm_h: Rain | None, lift: Lift, gauge: str = "g
     """``hours`` of a quiet day from START with ``rain_mm_h(hour)`` at every weather station (None: dry) and ``gauge``'s
     stage ``lift``-ed."""
     df = quiet_day(site, START, hours=hours, seed=seed)
-    h = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
+    h = hours_since_start(df)
     rain = (df["sensor"] == "precipitation").to_numpy()
     df.loc[rain, "value"] = rain_mm_h(h[rain]) / 6 if rain_mm_h is not None else 0.0  # 10-minute totals
     m = ((df["station"] == gauge) & (df["sensor"] == "stage")).to_numpy()
@@ -43,7 +48,7 @@ def geophone_tremor(df: pd.DataFrame, at_h: float, minutes: float, peak_mm_s: fl
                     envelope: Callable[[np.ndarray], np.ndarray] | float = 1.0, station: str = "geo-cha") -> pd.DataFrame:
     """``station``'s ground velocity: its ~0.003 mm/s lognormal background (seeded), plus ``peak_mm_s`` x ``envelope``
     (of the minutes since ``at_h`` hours after START) for ``minutes`` from then."""
-    h = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
+    h = hours_since_start(df)
     g = ((df["station"] == station) & (df["sensor"] == "ground_velocity")).to_numpy()
     m = (h[g] - at_h) * 60.0
     shape = envelope(m) if callable(envelope) else envelope

@@ -15,7 +15,7 @@ import pytest
 from glofwatch.detection.detectors.level_drop import WAVE_M, wave_crests
 from glofwatch.detection.fusion import RULE_TEXT
 from glofwatch.detection.replay import replay_frame
-from tests.detection.synthetic import START, rain_and_stage_day
+from tests.detection.synthetic import hours_since_start, rain_and_stage_day
 
 RULE = RULE_TEXT["lake_wave"]
 READING_H = 1 / 12
@@ -25,7 +25,7 @@ def day(site, shape: list[float], *, noise: float = 0.0, at_h: float = 4.0) -> p
     """lake-cak-1's level plus ``shape`` (m), one value a 5-min reading from ``at_h`` on (the last one kept after it),
     plus ``noise`` m of seeded scatter on every reading; the river and the weather quiet."""
     df = rain_and_stage_day(site, None, lambda h, v: v, gauge="gauge-cak")
-    h = (pd.to_datetime(df["time"], utc=True) - pd.Timestamp(START)).dt.total_seconds().to_numpy() / 3600
+    h = hours_since_start(df)
     level = ((df["station"] == "lake-cak-1") & (df["sensor"] == "water_level")).to_numpy()
     k = np.round((h[level] - at_h) / READING_H).astype(int)
     add = np.where(k < 0, 0.0, np.asarray(shape)[np.clip(k, 0, len(shape) - 1)])
