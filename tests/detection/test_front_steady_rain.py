@@ -11,7 +11,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from glofwatch.detection.fusion import OLD_STORM_3H_6H, RULE_TEXT, STEADY_RAIN_6H, STEADY_STAIR_6H, steady_front
+from glofwatch.detection.fusion import (
+    OLD_STORM_3H_6H,
+    RULE_TEXT,
+    STEADY_BURST_30M_6H,
+    STEADY_RAIN_6H,
+    STEADY_STAIR_6H,
+    steady_front,
+)
 from glofwatch.detection.replay import replay_frame
 from tests.detection.synthetic import rain_and_stage_day, rain_from
 
@@ -53,7 +60,13 @@ def test_a_front_in_steady_rain_evacuates_the_valley(site) -> None:  # type: ign
     assert ev[0].evidence["features"]["gauge_step"] == pytest.approx(0.4, abs=0.02)
 
 
-@pytest.mark.parametrize("rain", [bursting, young])
+def burst_after_lull(h: np.ndarray) -> np.ndarray:
+    """6 mm/h from midnight, a lull from 04:30, a burst of 30 mm/h from 04:45: at 05:05 the last hour (12 mm/h) is under
+    twice the 6-hour mean (6.2), its last half hour (20) over three times it."""
+    return np.where(h < 4.5, 6.0, np.where(h < 4.75, 0.0, 30.0))
+
+
+@pytest.mark.parametrize("rain", [bursting, young, burst_after_lull])
 def test_the_same_front_when_the_rain_bursts_or_the_storm_is_young_is_not_this_rule(site, rain) -> None:  # type: ignore[no-untyped-def]
     ds = replay_frame(site, day(site, rain))
     assert not [d for d in ds if RULE_TEXT["front_steady_rain"] in d.explanation]
@@ -68,7 +81,12 @@ def test_steady_means_the_last_hour_at_most_twice_the_six_hour_mean() -> None:
     i6 = np.array([4.0, 4.0, 4.0, 4.0])
     raw = {"gauge_step": np.array([0.4, 0.4, 0.4, 0.0]), "gauge_stair": np.zeros(4), "rain_far": np.zeros(4),
            "rain_i1": np.array([4.0, STEADY_RAIN_6H * 4.0, STEADY_RAIN_6H * 4.0 + 0.2, 4.0]), "rain_i6": i6,
-           "rain_i3": i6.copy()}
+           "rain_i3": i6.copy(), "rain_i30": i6.copy()}
+    assert steady_front(raw).tolist() == [True, True, False, False]
+    # the last half hour bursting after a quiet half hour: the hour reads steady, the burst is the storm's runoff
+    raw["rain_i30"] = np.array([STEADY_BURST_30M_6H * 4.0 + 0.1, STEADY_BURST_30M_6H * 4.0, np.inf, 4.0])
+    assert steady_front(raw).tolist() == [False, True, False, False]
+    raw["rain_i30"] = np.array([4.0, np.inf, 4.0, 4.0])  # the half hour unknown (a gauge's reading late): the hour decides
     assert steady_front(raw).tolist() == [True, True, False, False]
     raw["rain_i3"] = np.array([OLD_STORM_3H_6H * 4.0 + 0.1, 4.0, 4.0, 4.0])  # all the rain in the last 3 hours: young
     assert steady_front(raw).tolist() == [False, True, False, False]
