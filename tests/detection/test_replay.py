@@ -109,3 +109,23 @@ def test_an_evacuation_the_model_is_sure_of_names_the_safety_rules_that_agree(si
     d = evac[0]
     assert "set by the safety rules" not in d.explanation[0]
     assert d.explanation[1].startswith("safety rule: a lake nobody watches (or whose station shows it falling) is draining slowly")
+
+
+def test_threads_decide_as_one_thread(site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A long replay scores its sources in threads (engine.PARALLEL_TICKS) and loads its sensors in threads: the
+    decisions, their order and every word of them are those of one thread."""
+    from datetime import UTC, datetime
+
+    from glofwatch.detection import engine
+
+    start = datetime(2026, 7, 1, tzinfo=UTC)
+    quiet = quiet_day(site, start, hours=40, seed=5)
+    sc = outburst(site, "cha-1", seed=7, start=datetime(2026, 7, 2, 6, tzinfo=UTC), destroy_station=False)
+    lo, hi = sc.telemetry["time"].min(), sc.telemetry["time"].max()
+    df = pd.concat([quiet[(quiet["time"] < lo) | (quiet["time"] > hi)], sc.telemetry]).sort_values("time", kind="stable")
+    monkeypatch.setattr(engine, "PARALLEL_TICKS", 1_000)
+    threaded = [d.to_dict() for d in replay_frame(site, df)]
+    assert any(d["level"] == "evacuate" and d["hazard"] == "glof" for d in threaded)
+    monkeypatch.setattr(engine, "PARALLEL_TICKS", 10**12)
+    monkeypatch.setattr("glofwatch.detection.replay.os.cpu_count", lambda: 1)
+    assert threaded == [d.to_dict() for d in replay_frame(site, df)]

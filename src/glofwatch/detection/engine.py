@@ -19,6 +19,8 @@ its tick was evaluated (late) is used from the next tick on, which is all a live
 from __future__ import annotations
 
 import hashlib
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -53,6 +55,8 @@ EVACUATE = 4
 # cak-1 draining at WARNING, held 63 of 586 debris flows' evacuations back (BENCHMARKS "Stop 29")
 BUSY_FLOW = WARNING
 BUSY_SIBLING = EVACUATE
+# an evaluation of this many ticks or more (a replay's, a day is 1 440) scores its sources in threads
+PARALLEL_TICKS = 2_000
 
 
 def ceil_ticks(t_ms: np.ndarray) -> np.ndarray:
@@ -173,12 +177,23 @@ class Engine:
         missed: dict[str, np.ndarray] = {}  # per station at these ticks, shared by the sources
         out: list[tuple[int, int, Decision]] = []
         glof_level: dict[str, np.ndarray] = {}
-        for order, src in enumerate(self.topology.sources):
+
+        def scored(src: Source) -> tuple[SourceFeatures, np.ndarray, np.ndarray, np.ndarray | None]:
             sf = source_features(self.site, src, self.states, ticks, by_station, missed, self.geo_off.get(src.id))
-            self.geo_off[src.id] = sf.geo_off
             entry, stay, p = self.scorer.score(src.hazard, sf.raw)
-            entry = np.maximum(entry, precursors(src, sf.raw))
-            stay = np.maximum(stay, precursors(src, sf.raw, stay=True))
+            return sf, np.maximum(entry, precursors(src, sf.raw)), np.maximum(stay, precursors(src, sf.raw, stay=True)), p
+
+        sources = self.topology.sources
+        if len(ticks) >= PARALLEL_TICKS and len(sources) > 1:
+            # a replay's long tick arrays: the sources' features and scores are independent numpy work that releases the
+            # GIL, so threads use the machine's cores (the shared caches only ever gain entries that any thread would
+            # compute alike); the decisions below stay in one thread and in the sources' order
+            with ThreadPoolExecutor(max_workers=min(len(sources), os.cpu_count() or 1)) as pool:
+                all_scored = list(pool.map(scored, sources))
+        else:  # live: a few ticks a call, where a thread's start costs more than it saves
+            all_scored = [scored(src) for src in sources]
+        for order, (src, (sf, entry, stay, p)) in enumerate(zip(sources, all_scored, strict=True)):
+            self.geo_off[src.id] = sf.geo_off
             if src.valley in glof_level:
                 # an outburst already warned for explains the flow, one evacuated for a sibling lake's evidence: no
                 # second alert for the same wave
