@@ -123,11 +123,6 @@ SWOLLEN_RUN_MIN = 8
 SWOLLEN_ROAR = 15.0  # ... or this many times its background, lasting SWOLLEN_ROAR_RUN_MIN
 SWOLLEN_ROAR_RUN_MIN = 5
 SWOLLEN_GAUGE_M = 0.3
-# shaking_over_swelling: the ground at the geophone this many times its background of 2-3 h before, held 15 min (sta_lta's
-# lift_held), in rain, over a river SWOLLEN_GAUGE_M over its 3-hour median. Storms drummed it to 17.9x at most on the
-# development sets (a holdout storm's 9.8 mm/h before a flow's onset; 17.1x at 15.6 mm/h); holdout flows whose trigger
-# broke while their tremor held reached 30-60x (at 20x: the same flows, none false; at 15x: 3 false)
-SWOLLEN_LIFT = 25.0
 RAIN_FAR_I3_MM_H = 0.3  # rain of the last 3 hours at a neighbour valley's gauge: the storm is about
 # ground shaking grown this much over 3 h, every hour (sta_lta's creep): a flood growing for hours (blind red-team
 # snow-melt pulses reached x2.1 with the gauge climbing, and evacuated 3 of 200 quiet days at 2.0)
@@ -373,9 +368,9 @@ def evidence_gates(hazard: str, raw: dict[str, np.ndarray]) -> tuple[np.ndarray,
     took = front_then_silent(raw)
     on_runoff = runoff_front(raw)
     drizzle = front_in_drizzle(raw)
-    swollen = tremor_over_swelling(raw) | shaking_over_swelling(raw)
+    swollen = tremor_over_swelling(raw)
     warn = geo | ((gauge | step | kept) & (raw["rain_g"] >= 1.0)) | about | passed | unexplained | pulse | between | \
-        on_runoff | drizzle | swollen
+        on_runoff | drizzle
     # a geophone whose tremor has lasted GEO_SUSTAIN_MIN in rain over Caine's threshold is a flow, not a
     # burst: rockfall, a quake or a vehicle shake a geophone for seconds to a few minutes, a debris flow's
     # surges for tens of minutes (Illgraben: the front's tremor grows for 10+ min). Evacuates at the geophone
@@ -746,19 +741,6 @@ def tremor_over_swelling(raw: dict[str, np.ndarray]) -> np.ndarray:
         ((raw["geo_run"] >= SWOLLEN_ROAR_RUN_MIN) & (peak >= SWOLLEN_ROAR))
     return (raw["geo_ratio"] >= FIRE_RATIO) & _built_up(raw) & lasted & (raw["gauge"] >= SWOLLEN_GAUGE_M) & \
         (raw["rain_i3"] > 0)
-
-
-def shaking_over_swelling(raw: dict[str, np.ndarray]) -> np.ndarray:
-    """The ground at the path's geophone has shaken SWOLLEN_LIFT times its background of 2-3 h before for 15 min (features'
-    geo_lift: sta_lta's lift_held, read within 3 h of a trigger), while it rains and the river at the gauge below stands
-    SWOLLEN_GAUGE_M over its 3-hour median: a flow passing the geophone, however its STA/LTA reads.
-
-    Holdout red-team flows of Cholpon-Ata shook geo-cha 20-60x its background for half an hour while their STA/LTA trigger
-    broke (its hour-long LTA follows a long tremor: 6-7x, then 3-5x), so the rules that ask the trigger to last
-    (:func:`tremor_over_swelling`, the 12-min tremor) waited for the gauge: development flow 200 000 844 was evacuated
-    48 min after the geophone saw it. Storms' drumming lifted geo-cha to 17.9x at most over a swollen river on the 11
-    development sets (1 071 events, 2 221 no-hazard days), faults with no rain to 275-392x (`detection_candidate.py`)."""
-    return (raw["geo_lift"] >= SWOLLEN_LIFT) & (raw["rain_i1"] > 0) & (raw["gauge"] >= SWOLLEN_GAUGE_M)
 
 
 def runoff_front(raw: dict[str, np.ndarray]) -> np.ndarray:
@@ -1286,10 +1268,6 @@ RULE_TEXT = {
                                f"{SWOLLEN_ROAR_RUN_MIN:g} min) while the river below rose "
                                f"{SWOLLEN_GAUGE_M:g} m or more: a debris flow passing the geophone, its flood going down "
                                "the river (rain does not shake the ground so)",
-    "flow_shaking_over_swollen_river": f"safety rule: the ground at the geophone has shaken {SWOLLEN_LIFT:g} times its "
-                                       "background of 2-3 hours before for 15 min, in the rain, while the river below "
-                                       f"rose {SWOLLEN_GAUGE_M:g} m or more: a debris flow passing the geophone (a storm "
-                                       "drums it less; its STA/LTA trigger may break while the tremor lasts)",
     "front_kept_dry": "safety rule: a front has stood four readings at the gauge with no rain in 3 hours: a flood wave "
                       "from upstream (a sensor glitch lasts at most three readings, storm runoff needs rain)",
     "front_rain_eased": "safety rule: a front at the gauge after the storm's rain eased, which runoff does not make: a "
@@ -1330,8 +1308,7 @@ def evacuation_rules(hazard: str, raw: dict[str, np.ndarray]) -> dict[str, np.nd
                 "front_steady_rain": steady_front(raw) & (storm | raining(raw)), "wave_passing": wave_passing(raw),
                 "front_between_bursts": front_between_bursts(raw), "front_then_silent": front_then_silent(raw),
                 "front_on_runoff": runoff_front(raw), "front_in_drizzle": front_in_drizzle(raw),
-                "flow_over_swollen_river": tremor_over_swelling(raw),
-                "flow_shaking_over_swollen_river": shaking_over_swelling(raw)}
+                "flow_over_swollen_river": tremor_over_swelling(raw)}
     return {"lake_fall": (raw["drop2"] >= 0.3) & (raw["fall"] > 0) & (raw["below"] >= 0.3),
             # under the 3-hour level by the gates' 0.15 m, not 0.3: a lake filling toward its spillway lifts the median
             # (blind red-team cak-1 rose 0.42 m in 3 h, fell 0.45 m and held it 90 min: 0.26 m under the median)
