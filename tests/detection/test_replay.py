@@ -127,5 +127,5 @@ def test_threads_decide_as_one_thread(site, monkeypatch) -> None:  # type: ignor
     threaded = [d.to_dict() for d in replay_frame(site, df)]
     assert any(d["level"] == "evacuate" and d["hazard"] == "glof" for d in threaded)
     monkeypatch.setattr(engine, "PARALLEL_TICKS", 10**12)
-    monkeypatch.setattr("glofwatch.detection.replay.os.cpu_count", lambda: 1)
+    monkeypatch.setattr("glofwatch.detection.replay.threads_for", lambda n: 1)
     assert threaded == [d.to_dict() for d in replay_frame(site, df)]

@@ -59,6 +59,12 @@ BUSY_SIBLING = EVACUATE
 PARALLEL_TICKS = 2_000
 
 
+def threads_for(n: int) -> int:
+    """Threads for ``n`` independent pieces of numpy work: one per core this process may run on, at most ``n``."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(n, cores))
+
+
 def ceil_ticks(t_ms: np.ndarray) -> np.ndarray:
     return -(-t_ms // GRID_MS) * GRID_MS
 
@@ -188,7 +194,7 @@ class Engine:
             # a replay's long tick arrays: the sources' features and scores are independent numpy work that releases the
             # GIL, so threads use the machine's cores (the shared caches only ever gain entries that any thread would
             # compute alike); the decisions below stay in one thread and in the sources' order
-            with ThreadPoolExecutor(max_workers=min(len(sources), os.cpu_count() or 1)) as pool:
+            with ThreadPoolExecutor(max_workers=threads_for(len(sources))) as pool:
                 all_scored = list(pool.map(scored, sources))
         else:  # live: a few ticks a call, where a thread's start costs more than it saves
             all_scored = [scored(src) for src in sources]

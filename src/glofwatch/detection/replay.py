@@ -15,7 +15,6 @@ so one bad row cannot stretch the replay over years.
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from glofwatch.detection.decision import Decision
-from glofwatch.detection.engine import Engine, ceil_ticks
+from glofwatch.detection.engine import Engine, ceil_ticks, threads_for
 from glofwatch.site.model import Site
 from glofwatch.telemetry.batch import SiteIndex
 from glofwatch.telemetry.maintenance import Window
@@ -160,7 +159,7 @@ def load_engine(site: Site, telemetry: pd.DataFrame, *, detector: str = "fusion"
         return t[a:b][(flags & (Flag.FUTURE | Flag.PAST)) == 0]
 
     # each sensor's QC and detector features are its own numpy work: threads use the machine's cores
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+    with ThreadPoolExecutor(max_workers=threads_for(len(runs))) as pool:
         seen = list(pool.map(load, runs))
     ticks = np.sort(pd.unique(ceil_ticks(np.concatenate(seen)))) if seen else np.array([], dtype=np.int64)
     return eng, ticks
