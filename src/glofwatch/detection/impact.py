@@ -30,7 +30,7 @@ def arrivals(zones: dict[str, float], *, onset_ms: int | None, sighting: tuple[s
         # a storm). Timed from it, a blind red-team wave's alert read "wave expected in cha-upper at 08:12 (earliest -4 min
         # after onset)" for a wave that came at 09:19; from the lake's onset, 09:00 (08:30-10:30)
         sighting = None
-    if sighting is not None and onset_ms is not None and sighting[2] > onset_ms and sighting[1] > from_km:
+    if sighting is not None and onset_ms is not None and sighting[1] > from_km:  # seen after the onset (above)
         central = min(max((sighting[1] - from_km) * 1000.0 / ((sighting[2] - onset_ms) / 1000.0), slow), fast)
     if sighting is not None:
         ref_km, ref_ms = sighting[1], sighting[2]
