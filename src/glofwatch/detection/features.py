@@ -98,6 +98,8 @@ gauge_stair_sat the same where a two-reading front's crest may sit (gauge_rise's
 gauge_pulse     height (m) of a small flood wave passing a path gauge: a step from a river at rest, then receding
                 reading after reading (gauge_rise's pulse; 0 elsewhere)
 gauge_pulse_pair the same where the wave's front rose over two readings (gauge_rise's pulse_pair)
+gauge_kick      height (m) of a surge on a rising limb at a path gauge: a step twice the limb's last steps onto a river
+                its storm's runoff had lifted, kept at the next reading (gauge_rise's kick; 0 elsewhere)
 gauge_lift      height (m) of a small step that stood at a path gauge: a step from a river at rest whose KEPT_N readings
                 all stand over the readings before it (gauge_rise's lift; 0 elsewhere): water let go upstream
 gauge_lift_small the same for a smaller step (gauge_rise's lift_small): a warning (fusion.stepped_dry)
@@ -142,7 +144,7 @@ RAW = ("drop", "drop2", "fall", "below", "drop_cap", "lake_missed", "lake_has", 
        "drop_quicken", "rain_i30", "gauge_stair_sat", "gauge_lift", "gauge_lift_small", "geo_onset", "stepped_last", "drop_stood",
        "drop_step_kept", "drop_speeding", "lake_blind", "lake_slide",
        "gauge_since_silent", "lake_rescaled", "gauge_far_climb", "gauge_step_pre",
-       "gauge_step_on", "lake_swing_last", "flush_max", "lake_wave")
+       "gauge_step_on", "lake_swing_last", "flush_max", "lake_wave", "gauge_kick")
 MAX_MISSED = 12.0
 SINCE_MAX_MS = 3 * 3_600_000  # gauge_since_silent looks this far back at most
 SILENT_SINCE_MISSED = 3.0  # the lake station's silence from which gauge_since_silent is measured (fusion's LAKE_SILENT_MISSED)
@@ -547,6 +549,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     gauge_stair = z.copy()
     gauge_stair_sat = z.copy()
     gauge_pulse, gauge_pulse_pair = z.copy(), z.copy()
+    gauge_kick = z.copy()
     gauge_lift = z.copy()
     gauge_lift_small = z.copy()
     geo_lift = z.copy()
@@ -589,6 +592,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
             gauge_pulse = np.maximum(gauge_pulse, _max_feature(bs, [st], "gauge_rise", "pulse", ticks))
             gauge_pulse_pair = np.maximum(gauge_pulse_pair, _max_feature(bs, [st], "gauge_rise", "pulse_pair", ticks))
             gauge_lift = np.maximum(gauge_lift, _max_feature(bs, [st], "gauge_rise", "lift", ticks))
+            gauge_kick = np.maximum(gauge_kick, _max_feature(bs, [st], "gauge_rise", "kick", ticks))
             gauge_lift_small = np.maximum(gauge_lift_small, _max_feature(bs, [st], "gauge_rise", "lift_small", ticks))
             gauge_sq = np.maximum(gauge_sq, gauge_seq(bs, site, src, st, km, ticks))
             took = (missed_at(st) >= GAUGE_DIED_MISSED) & \
@@ -612,7 +616,7 @@ def source_features(site: Site, src: Source, states: dict[int, SensorState], tic
     raw["gauge_dep"], raw["geo_lift"], raw["gauge_step"], raw["gauge_seq"] = gauge_dep, geo_lift, gauge_step, gauge_sq
     raw["gauge_stair"], raw["geo_lift_long"], raw["gauge_pulse"] = gauge_stair, geo_lift_long, gauge_pulse
     raw["gauge_pulse_pair"], raw["gauge_step_pre"] = gauge_pulse_pair, gauge_step_pre
-    raw["gauge_step_on"] = gauge_step_on
+    raw["gauge_step_on"], raw["gauge_kick"] = gauge_step_on, gauge_kick
     raw["gauge_stair_sat"], raw["gauge_lift"], raw["gauge_lift_small"] = gauge_stair_sat, gauge_lift, gauge_lift_small
     raw["geo_died"], raw["gauge_died"] = geo_died, gauge_died
     raw["geo_recent"] = (geo_lift > 0).astype(float)

