@@ -35,6 +35,20 @@ def limb(per_reading: float, kick: float, after: float) -> Callable[[np.ndarray,
     return lift
 
 
+def passing(per_reading: float, kick: float, r1: float, r2: float) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """The limb of :func:`limb`, a front stepping the 05:00 reading ``kick`` m over the limb's own step, the two readings
+    after it standing ``r1`` and ``r2`` of that whole step over the 04:55 reading (a surge passing), then the limb going
+    on from there."""
+    s = per_reading + kick
+
+    def lift(h: np.ndarray, v: np.ndarray) -> np.ndarray:
+        k = np.round((h - 4.0) / READING_H)
+        j = np.round((h - STEP_H) / READING_H)
+        off = np.select([j < 0, j == 0, j == 1], [0.0, kick, r1 * s - 2 * per_reading], r2 * s - 3 * per_reading)
+        return v + per_reading * np.clip(k, 0.0, None) + off
+    return lift
+
+
 def decisions(site, lift, rain=None):  # type: ignore[no-untyped-def]
     return replay_frame(site, rain_and_stage_day(site, rain, lift, gauge="gauge-cak"))
 
@@ -48,6 +62,17 @@ def test_a_front_on_the_limb_of_an_unseen_storm_evacuates_at_its_holding_reading
     f = ev[0].evidence["features"]
     assert f["gauge_kick"] == pytest.approx(0.25 + 0.08, abs=0.01)  # the front and the limb's own step under it
     assert f["rain_i1"] < LIMB_DRY_MM_H
+
+
+def test_a_surge_on_the_limb_that_recedes_evacuates_at_its_second_reading(site) -> None:  # type: ignore[no-untyped-def]
+    # the front 0.33 m (0.25 over the limb's 0.08), then 0.6 and 0.45 of it over the reading before it: it passes
+    ev = [d for d in decisions(site, passing(0.08, 0.25, 0.6, 0.45)) if d.level == "evacuate"]
+    assert ev and ev[0].hazard == "debris_flow" and ev[0].zones == ["cak-grig"]
+    assert "2026-07-01T05:10:00Z" <= ev[0].time <= "2026-07-01T05:11:00Z", ev[0].time  # the second reading after it
+    assert RULE in ev[0].explanation
+    assert ev[0].evidence["features"]["gauge_kick"] == pytest.approx(0.33, abs=0.01)
+    # receding then climbing back on the limb (0.6, then 0.7 of it): no wave passed, a step that dropped back
+    assert not [d for d in decisions(site, passing(0.08, 0.25, 0.6, 0.7)) if RULE in d.explanation]
 
 
 def raining(h: np.ndarray) -> np.ndarray:
