@@ -776,9 +776,10 @@ def runoff_front(raw: dict[str, np.ndarray]) -> np.ndarray:
 
 def surge_on_limb(raw: dict[str, np.ndarray]) -> np.ndarray:
     """A surge on a rising limb at a gauge of the path (gauge_rise's ``kick``: a step of 0.15 m or more and twice the
-    limb's last three steps, onto a river its storm's runoff had lifted 0.2 m over its 3-hour median, kept at the next
-    reading) while the valley's rain gauges (or the neighbour's, where it borrows them) measure under LIMB_DRY_MM_H in the
-    last hour: a flow's front arriving on the flood of a storm they do not see.
+    limb's last three steps, onto a river its storm's runoff had lifted 0.2 m over its 3-hour median, kept and not
+    steepening on at the next reading, or receding over the next two as a surge passing does) while the valley's rain
+    gauges (or the neighbour's, where it borrows them) measure under LIMB_DRY_MM_H in the last hour: a flow's front
+    arriving on the flood of a storm they do not see.
 
     Holdout red-team storms sit over the torrents of Chong-Ak-Suu, whose rain is measured 30 km away, and rain nothing
     there: their runoff lifts gauge-cak 0.5-1.5 m in an hour, step by step, and their flows' fronts arrive on it as one
@@ -1288,8 +1289,9 @@ RULE_TEXT = {
                                f"{SWOLLEN_GAUGE_M:g} m or more: a debris flow passing the geophone, its flood going down "
                                "the river (rain does not shake the ground so)",
     "front_on_unseen_storm": "safety rule: the river, rising with the runoff of a storm our rain gauges do not see, "
-                             "stepped up in one reading twice as much as in its last steps and the next reading kept it: "
-                             "a debris flow's front arriving on the storm's flood (runoff steepens step by step)",
+                             "stepped up in one reading twice as much as in its last steps, and the next reading kept it "
+                             "(or the next two receded from it, a surge passing): a debris flow's front arriving on the "
+                             "storm's flood (runoff steepens step by step)",
     "front_kept_dry": "safety rule: a front has stood four readings at the gauge with no rain in 3 hours: a flood wave "
                       "from upstream (a sensor glitch lasts at most three readings, storm runoff needs rain)",
     "front_rain_eased": "safety rule: a front at the gauge after the storm's rain eased, which runoff does not make: a "

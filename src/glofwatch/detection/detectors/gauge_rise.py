@@ -452,14 +452,13 @@ class GaugeRise(Detector):
         held = np.where(moving, np.minimum(v, prev) - base, -np.inf)
         # a front against the river's own steps: the step into the previous reading over the median step of the
         # 3 hours as known two readings ago (neither the front nor its confirmation in it)
-        n = len(v)
         typical = windowed(t_ms, np.abs(step), BASE_MS, "median")
-        typ2 = np.maximum(np.r_[np.full(min(n, 2), np.nan), typical[:-2]], MIN_SCATTER_M)[:n]
-        fstep = np.r_[np.nan, step[:-1]][:n]
-        before = np.r_[np.full(min(n, 2), np.nan), v[:-2]][:n]
-        base_before = np.r_[np.full(min(n, 2), np.nan), base[:-2]][:n]
+        typ2 = np.maximum(_lag(typical, 2), MIN_SCATTER_M)
+        fstep = _lag(step, 1)
+        before = _lag(v, 2)
+        base_before = _lag(base, 2)
         # ... and the reading before that one: a river that had risen over both (runoff), not a first step of a front
-        over3 = np.r_[np.full(min(n, 3), np.nan), (v - base)[:-3]][:n]
+        over3 = _lag(v - base, 3)
         lifted = np.minimum(v, prev) - before
         policy = getattr(station, "front_step_m", None) or 0.0  # the site's policy for this gauge's fronts, if any
         with np.errstate(invalid="ignore"):
