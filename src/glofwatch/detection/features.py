@@ -99,7 +99,8 @@ gauge_pulse     height (m) of a small flood wave passing a path gauge: a step fr
                 reading after reading (gauge_rise's pulse; 0 elsewhere)
 gauge_pulse_pair the same where the wave's front rose over two readings (gauge_rise's pulse_pair)
 gauge_kick      height (m) of a surge on a rising limb at a path gauge: a step twice the limb's last steps onto a river
-                its storm's runoff had lifted, kept at the next reading (gauge_rise's kick; 0 elsewhere)
+                its storm's runoff had lifted, kept at the next reading or receding over the next two (gauge_rise's
+                kick; 0 elsewhere)
 gauge_lift      height (m) of a small step that stood at a path gauge: a step from a river at rest whose KEPT_N readings
                 all stand over the readings before it (gauge_rise's lift; 0 elsewhere): water let go upstream
 gauge_lift_small the same for a smaller step (gauge_rise's lift_small): a warning (fusion.stepped_dry)

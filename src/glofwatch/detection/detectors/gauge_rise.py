@@ -362,23 +362,23 @@ def _kick(v: np.ndarray, base: np.ndarray, step: np.ndarray, gap: np.ndarray, th
     of the KICK_N steps before it, onto a river KICK_PRE_M over its 3-hour median, kept by this reading (KICK_KEEP), which
     rose on by at most KICK_ON of it; or the step two readings ago, the two readings since receding from it (``pulse``'s
     shares)."""
-    fstep = _lag(step, 1)
-    limb = np.fmax.reduce([_lag(step, k) for k in range(2, KICK_N + 2)]) if len(v) else v
-    before, base_before = _lag(v, 2), _lag(base, 2)
+    # the step into each reading, onto the limb: KICK_Z times the limb's KICK_N steps before it, from KICK_PRE_M over
+    # the river's 3-hour median (a step across a gap is 0: no kick)
+    limb = np.fmax.reduce([_lag(step, k) for k in range(1, KICK_N + 1)])
     with np.errstate(invalid="ignore"):
-        ok = (fstep >= KICK_STEP_M) & (fstep >= KICK_Z * np.maximum(limb, KICK_MIN_M)) & \
-            (before - base_before >= KICK_PRE_M) & (v - before >= KICK_KEEP * fstep) & (step <= KICK_ON * fstep) & ~gap & \
-            ~(thaw >= 0.5)
-    # or the step two readings ago, the two readings since receding from it (a surge passing on the limb)
-    s2 = _lag(step, 2)
-    limb2 = np.fmax.reduce([_lag(step, k) for k in range(3, KICK_N + 3)]) if len(v) else v
-    b2, base_b2, mid = _lag(v, 3), _lag(base, 3), _lag(v, 1)
-    gap1 = np.r_[False, gap[:-1]] if len(v) else gap
+        onto = (step >= KICK_STEP_M) & (step >= KICK_Z * np.maximum(limb, KICK_MIN_M)) & \
+            (_lag(v - base, 1) >= KICK_PRE_M)
+    fstep, s2 = _lag(step, 1), _lag(step, 2)
+    before, b2 = _lag(v, 2), _lag(v, 3)
+    live = ~gap & ~(thaw >= 0.5)
     with np.errstate(invalid="ignore", divide="ignore"):
-        r1, r2 = (mid - b2) / s2, (v - b2) / s2
-        ebb = (s2 >= KICK_STEP_M) & (s2 >= KICK_Z * np.maximum(limb2, KICK_MIN_M)) & (b2 - base_b2 >= KICK_PRE_M) & \
-            (r1 >= PULSE_KEEP1) & (r1 <= 1.0 - PULSE_EBB) & (r2 >= PULSE_KEEP2) & (r2 <= r1 - PULSE_EBB) & \
-            (r2 <= 1.0 - PULSE_FALL2) & ~gap & ~gap1 & ~(thaw >= 0.5)
+        # kept by this reading, not steepening on
+        ok = (_lag(onto.astype(float), 1) > 0) & (v - before >= KICK_KEEP * fstep) & (step <= KICK_ON * fstep) & live
+        # or the step two readings ago, the two readings since receding from it (a surge passing on the limb)
+        r1, r2 = (_lag(v, 1) - b2) / s2, (v - b2) / s2
+        ebb = (_lag(onto.astype(float), 2) > 0) & (r1 >= PULSE_KEEP1) & (r1 <= 1.0 - PULSE_EBB) & \
+            (r2 >= PULSE_KEEP2) & (r2 <= r1 - PULSE_EBB) & (r2 <= 1.0 - PULSE_FALL2) & \
+            ~(_lag(gap.astype(float), 1) > 0) & live
     return np.maximum(np.where(ok, fstep, 0.0), np.where(ebb, s2, 0.0))
 
 
